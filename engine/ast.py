@@ -1,0 +1,256 @@
+"""The syntax tree of a .rules file: frozen attrs nodes, one class per construct.
+
+Every node carries a `span` that equality ignores, so tests can compare trees
+built by hand with trees read from text.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import Union
+
+import attrs
+
+from engine.diagnostics import NOWHERE, Span
+
+
+def _span():
+    return attrs.field(default=NOWHERE, eq=False, repr=False)
+
+
+node = attrs.frozen(kw_only=True)
+
+# ---------------------------------------------------------------- enums
+
+
+class Rounding(enum.Enum):
+    UP = "up"
+    DOWN = "down"
+
+
+class Op(enum.Enum):
+    ADD = "+"
+    SUB = "-"
+    MUL = "*"
+    DIV = "/"
+
+
+class Cmp(enum.Enum):
+    GE = ">="
+    GT = ">"
+    LE = "<="
+    LT = "<"
+
+
+# ---------------------------------------------------------------- names and values
+
+
+@node
+class Name:
+    """An identifier as written: a tool, group or parameter name."""
+
+    text: str
+    span: Span = _span()
+
+
+@node
+class Literal:
+    """A value as written: a whole number, a quoted text, or yes/no."""
+
+    value: int | str | bool
+    span: Span = _span()
+
+
+@node
+class Range:
+    """`lo..hi`, both ends included."""
+
+    lo: int
+    hi: int
+    span: Span = _span()
+
+
+@node
+class Bound:
+    """`>= n`, `> n`, `<= n` or `< n`."""
+
+    cmp: Cmp
+    limit: int
+    span: Span = _span()
+
+
+DomainItem = Union[Literal, Range, Bound]
+
+
+@node
+class Domain:
+    """Alternatives separated by `|`: `720 | 1080`, `1..3`, `>= 1`."""
+
+    items: tuple[DomainItem, ...]
+    span: Span = _span()
+
+
+# ---------------------------------------------------------------- price formulas
+
+
+@node
+class Number:
+    value: int
+    span: Span = _span()
+
+
+@node
+class ParamRef:
+    name: str
+    span: Span = _span()
+
+
+@node
+class Binary:
+    op: Op
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@node
+class Rounded:
+    """`ceil(...)` or `floor(...)`: names the rounding of the divisions inside."""
+
+    mode: Rounding
+    expr: Expr
+    span: Span = _span()
+
+
+Expr = Union[Number, ParamRef, Binary, Rounded]
+
+
+# ---------------------------------------------------------------- declarations
+
+
+@node
+class RoundingDecl:
+    mode: Rounding
+    span: Span = _span()
+
+
+@node
+class ParamDecl:
+    name: Name
+    domain: Domain
+    unit: str | None = None
+    default: Literal | None = None
+    unpriced: bool = False
+    counted_from: Name | None = None
+    span: Span = _span()
+
+
+@node
+class ToolDecl:
+    tools: tuple[Name, ...]
+    params: tuple[ParamDecl, ...] = ()
+    span: Span = _span()
+
+
+@node
+class GroupDecl:
+    name: Name
+    tools: tuple[Name, ...]
+    span: Span = _span()
+
+
+@node
+class Offer:
+    """One line of a model block: what the model offers for one parameter.
+
+    `domain` is None for `none`: the parameter is not taken at all.
+    """
+
+    param: Name
+    domain: Domain | None
+    reason: str | None = None
+    tools: tuple[Name, ...] = ()
+    span: Span = _span()
+
+
+@node
+class ModelDecl:
+    subject: Name
+    name: str
+    aliases: tuple[str, ...] = ()
+    offers: tuple[Offer, ...] = ()
+    name_span: Span = _span()
+    span: Span = _span()
+
+
+@node
+class PlanDecl:
+    """`plan "AI Voiceover" allows voiceover`; `tools` is None for `allows all`."""
+
+    name: str
+    tools: tuple[Name, ...] | None
+    span: Span = _span()
+
+
+# ---------------------------------------------------------------- prices
+
+
+@node
+class Condition:
+    param: Name
+    domain: Domain
+    span: Span = _span()
+
+
+@node
+class Price:
+    expr: Expr
+    span: Span = _span()
+
+
+@node
+class Reject:
+    reason: str
+    span: Span = _span()
+
+
+Outcome = Union[Price, Reject]
+
+
+@node
+class Rule:
+    subject: Name
+    model: str | None
+    conditions: tuple[Condition, ...]
+    outcome: Outcome
+    model_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    span: Span = _span()
+
+
+@node
+class GridRow:
+    conditions: tuple[Condition, ...]
+    cells: tuple[Outcome, ...]
+    span: Span = _span()
+
+
+@node
+class Grid:
+    subject: Name
+    model: str | None
+    conditions: tuple[Condition, ...]
+    column: Name
+    columns: tuple[Literal, ...]
+    rows: tuple[GridRow, ...]
+    model_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    span: Span = _span()
+
+
+Statement = Union[RoundingDecl, ToolDecl, GroupDecl, ModelDecl, PlanDecl, Rule, Grid]
+
+
+@node
+class File:
+    path: str
+    statements: tuple[Statement, ...]
+    span: Span = _span()

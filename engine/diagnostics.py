@@ -1,0 +1,180 @@
+"""Source spans, diagnostics, and the one place they are rendered."""
+
+from __future__ import annotations
+
+import enum
+import json
+from collections.abc import Iterable, Mapping
+
+import attrs
+
+
+@attrs.frozen
+class Span:
+    """A stretch of one source file; lines and columns count from 1, end_column is exclusive."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def label(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+NOWHERE = Span("<card>", 1, 1, 1, 1)
+
+
+class Severity(enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class Code(enum.Enum):
+    """Every diagnostic ratecard can report: a stable code and a short stable name."""
+
+    SYNTAX = ("E001", "syntax")
+    IO = ("E002", "io")
+    UNKNOWN_NAME = ("E101", "unknown-name")
+    DUPLICATE = ("E102", "duplicate")
+    TYPE_MISMATCH = ("E103", "type-mismatch")
+    OUT_OF_DOMAIN = ("E104", "out-of-domain")
+    BAD_GRID = ("E105", "bad-grid")
+    ROUNDING = ("E106", "undeclared-rounding")
+    BAD_DECLARATION = ("E107", "bad-declaration")
+    OVERLAP = ("E201", "overlap")
+    GAP = ("E202", "gap")
+    NON_POSITIVE = ("E203", "non-positive-price")
+    REDUNDANT = ("W201", "redundant")
+    DEAD_RULE = ("W202", "dead-rule")
+
+    @property
+    def id(self) -> str:
+        return self.value[0]
+
+    @property
+    def word(self) -> str:
+        return self.value[1]
+
+
+@attrs.frozen
+class Related:
+    span: Span
+    message: str
+
+
+@attrs.frozen(kw_only=True)
+class Diagnostic:
+    code: Code
+    message: str
+    span: Span
+    severity: Severity = Severity.ERROR
+    hint: str | None = None
+    related: tuple[Related, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.code.word
+
+    def sort_key(self) -> tuple:
+        return (self.span.file, self.span.line, self.span.column, self.code.id, self.message)
+
+
+def error(code: Code, message: str, span: Span, *, hint: str | None = None,
+          related: Iterable[Related] = ()) -> Diagnostic:
+    return Diagnostic(code=code, message=message, span=span, hint=hint, related=tuple(related))
+
+
+def warning(code: Code, message: str, span: Span, *, hint: str | None = None,
+            related: Iterable[Related] = ()) -> Diagnostic:
+    return Diagnostic(code=code, message=message, span=span, severity=Severity.WARNING,
+                      hint=hint, related=tuple(related))
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in diagnostics)
+
+
+# ---------------------------------------------------------------- rendering
+
+def _excerpt(span: Span, sources: Mapping[str, str]) -> list[str]:
+    text = sources.get(span.file)
+    if text is None:
+        return []
+    lines = text.splitlines()
+    if not 1 <= span.line <= len(lines):
+        return []
+    source_line = lines[span.line - 1].expandtabs(4)
+    gutter = " " * len(str(span.line))
+    end = span.end_column if span.end_line == span.line else len(source_line) + 1
+    width = max(1, end - span.column)
+    return [
+        f"{gutter} |",
+        f"{span.line} | {source_line}",
+        f"{gutter} | {' ' * (span.column - 1)}{'^' * width}",
+    ]
+
+
+def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]) -> str:
+    """Compiler style: `file:line:col: error[CODE]: message`, the line, carets, hint."""
+    blocks = []
+    for d in diagnostics:
+        s = d.span
+        out = [f"{s.file}:{s.line}:{s.column}: {d.severity.value}[{d.code.id}]: {d.message}"]
+        out += _excerpt(s, sources)
+        for rel in d.related:
+            out.append(f"  note: {rel.span.file}:{rel.span.line}:{rel.span.column}: {rel.message}")
+            out += ["  " + line for line in _excerpt(rel.span, sources)]
+        if d.hint:
+            out.append(f"  hint: {d.hint}")
+        blocks.append("\n".join(out))
+    return "\n\n".join(blocks)
+
+
+def summary(diagnostics: Iterable[Diagnostic]) -> str:
+    diagnostics = list(diagnostics)
+    errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    plural = lambda n, w: f"{n} {w}{'' if n == 1 else 's'}"  # noqa: E731
+    return f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+
+
+def to_json_object(d: Diagnostic) -> dict:
+    return {
+        "severity": d.severity.value,
+        "code": d.code.id,
+        "name": d.name,
+        "message": d.message,
+        "file": d.span.file,
+        "line": d.span.line,
+        "column": d.span.column,
+        "end_line": d.span.end_line,
+        "end_column": d.span.end_column,
+        "hint": d.hint,
+        "related": [
+            {"file": r.span.file, "line": r.span.line, "column": r.span.column,
+             "message": r.message}
+            for r in d.related
+        ],
+    }
+
+
+def render_json(diagnostics: Iterable[Diagnostic]) -> str:
+    return json.dumps([to_json_object(d) for d in diagnostics], indent=2, ensure_ascii=False)
+
+
+def _github_escape(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def render_github(diagnostics: Iterable[Diagnostic]) -> str:
+    """GitHub Actions workflow commands, one annotation per diagnostic."""
+    lines = []
+    for d in diagnostics:
+        s = d.span
+        message = d.message + (f" (hint: {d.hint})" if d.hint else "")
+        props = (f"file={s.file},line={s.line},col={s.column},"
+                 f"endLine={s.end_line},endColumn={s.end_column},title={d.code.id} {d.name}")
+        lines.append(f"::{d.severity.value} {props}::{_github_escape(message)}")
+    return "\n".join(lines)

@@ -1,0 +1,166 @@
+"""A request -> Quote | Rejection, by a few lookups in the compiled index. Never raises."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from engine.compile import Entry, Index, ModelIndex, ToolIndex
+from engine.domain import show_value
+from engine.model import NotTaken
+from engine.names import did_you_mean, listing, nearest
+from engine.results import Code, Quote, Rejection
+from engine.values import Invalid, coerce, show
+
+_MISSING = object()
+
+
+def quote(index: Index, request: object) -> Quote | Rejection:
+    try:
+        return _quote(index, request)
+    except Exception as exc:  # a last line of defence: a request never raises
+        return Rejection(Code.INVALID_REQUEST, f"this request could not be read ({type(exc).__name__})")
+
+
+def _quote(index: Index, request: object) -> Quote | Rejection:
+    if not isinstance(request, Mapping):
+        return Rejection(Code.INVALID_REQUEST, f"a request is a mapping (a JSON object), not {show(request)}")
+    tool, rejection = _tool(index, request)
+    if rejection is not None:
+        return rejection
+    for key in request:
+        if key not in tool.accepts:
+            return _unknown_param(tool, key)
+    model, rejection = _model(tool, request)
+    if rejection is not None:
+        return rejection
+    values, rejection = _values(model, request)
+    if rejection is not None:
+        return rejection
+    rejection = _plan(index, tool, request)
+    if rejection is not None:
+        return rejection
+    entry = find(model, values)
+    if entry is None:
+        combo = ", ".join(f"{k} {show_value(values[k])}" for k in model.keys + model.ranged)
+        return Rejection(Code.UNSUPPORTED, f"{model.title} has no price for {combo}")
+    return outcome(model, entry, values)
+
+
+def find(model: ModelIndex, values: Mapping[str, object]) -> Entry | None:
+    entries = model.table.get(tuple(values[k] for k in model.keys))
+    if not entries:
+        return None
+    for entry in entries:
+        if all(values[p] in d for p, d in zip(model.ranged, entry.ranges)):
+            return entry
+    return None
+
+
+def outcome(model: ModelIndex, entry: Entry, values: Mapping[str, object]) -> Quote | Rejection:
+    if entry.quote is not None:
+        return entry.quote
+    if entry.reason is not None:
+        reason = entry.reason or f"{model.title} does not offer this combination"
+        return Rejection(Code.REJECTED, reason)
+    return Quote(credits=int(entry.formula(values)), rule=entry.rule.label)
+
+
+def _tool(index: Index, request: Mapping):
+    name = request.get("tool", _MISSING)
+    tools = list(index.tools)
+    if name is _MISSING:
+        return None, Rejection(Code.MISSING_PARAM, f"say which tool: {listing(tools)}", "tool")
+    if not isinstance(name, str):
+        return None, Rejection(Code.INVALID_PARAM, f"`tool` is a name such as {tools[0]}, not {show(name)}", "tool")
+    tool = index.tools.get(name)
+    if tool is None:
+        near = nearest(name, tools)
+        hint = f"; did you mean {near}?" if near else f"; the tools are {listing(sorted(tools))}"
+        return None, Rejection(Code.UNKNOWN_TOOL, f"there is no tool {show(name)}{hint}", "tool")
+    return tool, None
+
+
+def _unknown_param(tool: ToolIndex, key: object) -> Rejection:
+    accepted = sorted(k for k in tool.accepts if k != "tool")
+    text = key if isinstance(key, str) else show(key)
+    hint = did_you_mean(text, accepted, "`") if isinstance(key, str) else ""
+    takes = f" It takes {listing(accepted, '`')}." if accepted else " It takes no parameters."
+    return Rejection(Code.UNKNOWN_PARAM, f"{tool.name} does not take `{text}`{hint or '.'}{takes}",
+                     text if isinstance(key, str) else None)
+
+
+def _model(tool: ToolIndex, request: Mapping):
+    if not tool.has_models:
+        return tool.models[None], None
+    name = request.get("model", _MISSING)
+    names = tool.canonical
+    if name is _MISSING:
+        return None, Rejection(Code.MISSING_PARAM, f"say which model of {tool.name}: {listing(names, chr(34))}",
+                               "model")
+    if not isinstance(name, str):
+        return None, Rejection(Code.INVALID_PARAM, f"`model` is a name such as \"{names[0]}\", not {show(name)}",
+                               "model")
+    model = tool.models.get(name)
+    if model is None:
+        near = nearest(name, tool.models)
+        hint = f'; did you mean "{tool.models[near].name}"?' if near else f" (models: {listing(names, chr(34))})"
+        return None, Rejection(Code.UNKNOWN_MODEL, f"{tool.name} has no model {show(name)}{hint}", "model")
+    return model, None
+
+
+def _values(model: ModelIndex, request: Mapping):
+    """The request's values for the model's parameters: those given first, then those left out."""
+    values: dict[str, object] = {}
+    for slot in model.slots:
+        param = slot.param
+        raw = request.get(param.name, _MISSING)
+        source = param.counted_from
+        if source is not None and source in request:
+            if raw is not _MISSING:
+                return None, Rejection(Code.INVALID_PARAM, f"give `{param.name}` or `{source}`, not both",
+                                       param.name)
+            text = request[source]
+            if not isinstance(text, str):
+                return None, Rejection(Code.INVALID_PARAM, f"`{source}` is a text, not {show(text)}", source)
+            raw = len(text)
+        if raw is _MISSING:
+            continue
+        if isinstance(slot.offer, NotTaken):
+            reason = f": {slot.offer.reason}" if slot.offer.reason else ""
+            return None, Rejection(Code.UNSUPPORTED, f"{model.title} takes no `{param.name}` for "
+                                   f"{model.tool}{reason}", param.name)
+        try:
+            value = coerce(param, raw)
+        except Invalid as exc:
+            return None, Rejection(Code.INVALID_PARAM, str(exc), param.name)
+        if value not in slot.offer:
+            offer = slot.offer.describe(param.unit)
+            return None, Rejection(Code.UNSUPPORTED, f"{model.title} offers {param.name} {offer}; "
+                                   f"got {show_value(value)}", param.name)
+        values[param.name] = value
+    for slot in model.slots:
+        param = slot.param
+        if param.name in values or isinstance(slot.offer, NotTaken):
+            continue
+        if slot.fill is not None:
+            values[param.name] = slot.fill
+        elif not param.unpriced:
+            return None, Rejection(Code.MISSING_PARAM, f"say `{param.name}`: {model.title} offers "
+                                   f"{slot.offer.describe(param.unit)}", param.name)
+    return values, None
+
+
+def _plan(index: Index, tool: ToolIndex, request: Mapping) -> Rejection | None:
+    plan = request.get("plan", _MISSING)
+    if plan is _MISSING or not index.plans:
+        return None
+    if not isinstance(plan, str) or plan not in index.plans:
+        plans = list(index.plans)
+        near = did_you_mean(plan, plans, '"') if isinstance(plan, str) else ""
+        return Rejection(Code.INVALID_PARAM, f"there is no plan {show(plan)}{near} (plans: {listing(plans, chr(34))})",
+                         "plan")
+    if tool.name not in index.plans[plan]:
+        allowed = sorted(index.plans[plan])
+        return Rejection(Code.REJECTED, f"the {plan} plan's credits cover {listing(allowed)} only, not "
+                         f"{tool.name}; upgrade the plan to use it", "plan")
+    return None

@@ -1,0 +1,157 @@
+"""Price rules and grids -> PricedRules, one per tool they apply to (and one per grid cell)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine import ast
+from engine.diagnostics import Code, Diagnostic, Related, error
+from engine.domain import Domain, ValueType, show_value
+from engine.model import PricedRule
+from engine.names import did_you_mean, listing
+from engine.resolve import Declarations, check_within, domain_of
+
+
+def lower(files: Iterable[ast.File], decls: Declarations) -> tuple[list[PricedRule], list[Diagnostic]]:
+    lowering = _Lowering(decls)
+    for file in files:
+        lowering.file(file)
+    return lowering.rules, lowering.diagnostics
+
+
+class _Lowering:
+    def __init__(self, decls: Declarations) -> None:
+        self.decls = decls
+        self.rules: list[PricedRule] = []
+        self.diagnostics: list[Diagnostic] = []
+
+    def file(self, file: ast.File) -> None:
+        roundings = [s for s in file.statements if isinstance(s, ast.RoundingDecl)]
+        for extra in roundings[1:]:
+            self.diagnostics.append(error(Code.DUPLICATE, "this file declares its rounding twice", extra.span,
+                                          related=[Related(roundings[0].span, "first declared here")]))
+        rounding = roundings[0].mode if roundings else None
+        for s in file.statements:
+            if isinstance(s, ast.Rule):
+                self._cells(s, s.conditions, [((), s.outcome, s.span)], rounding)
+            elif isinstance(s, ast.Grid):
+                self._cells(s, s.conditions, self._grid_cells(s), rounding)
+
+    def _grid_cells(self, grid: ast.Grid):
+        """Each cell as (extra conditions, outcome, span)."""
+        cells = []
+        for row in grid.rows:
+            if len(row.cells) != len(grid.columns):
+                self.diagnostics.append(error(
+                    Code.BAD_GRID, f"this row has {len(row.cells)} prices for {len(grid.columns)} columns",
+                    row.span, hint=f"the header lists `{grid.column.text}` "
+                    + " ".join(str(ast_value(c)) for c in grid.columns)))
+                continue
+            for column, outcome in zip(grid.columns, row.cells):
+                header = ast.Condition(param=grid.column,
+                                       domain=ast.Domain(items=(column,), span=column.span), span=column.span)
+                cells.append((row.conditions + (header,), outcome, outcome.span))
+        return cells
+
+    def _cells(self, stmt: ast.Rule | ast.Grid, conditions, cells, rounding) -> None:
+        tools = self.decls.subject(stmt.subject, self.diagnostics)
+        if tools is None:
+            return
+        for tool in tools:
+            model = self._model(stmt, tool)
+            if model is False:
+                continue
+            for extra, outcome, span in cells:
+                box = self._box(tool, conditions + extra)
+                if box is None:
+                    continue
+                self._formula(tool, outcome)
+                self.rules.append(PricedRule(tool=tool, model=model, box=box, outcome=outcome,
+                                             rounding=rounding, span=span, index=len(self.rules)))
+
+    def _model(self, stmt, tool: str):
+        """The canonical model name (None for model-less tools); False after a diagnostic."""
+        span = stmt.model_span or stmt.subject.span
+        names = sorted(m for t, m in self.decls.models if t == tool and m is not None)
+        if stmt.model is None:
+            if self.decls.has_models(tool):
+                self.diagnostics.append(error(
+                    Code.UNKNOWN_NAME, f"{tool} prices depend on the model; this rule names none", span,
+                    hint=f'name one after `{stmt.subject.text}`, for example "{names[0]}"'))
+                return False
+            return None
+        if not self.decls.has_models(tool):
+            self.diagnostics.append(error(Code.UNKNOWN_NAME, f"{tool} has no models", span,
+                                          hint=f"remove \"{stmt.model}\""))
+            return False
+        if (tool, stmt.model) in self.decls.models:
+            return stmt.model
+        canonical = self.decls.aliases.get((tool, stmt.model))
+        if canonical is not None:
+            self.diagnostics.append(error(Code.UNKNOWN_NAME, f'"{stmt.model}" is another spelling of '
+                                          f'"{canonical}"', span, hint=f'price the model by its own name, "{canonical}"'))
+            return False
+        self.diagnostics.append(error(
+            Code.UNKNOWN_NAME, f'{tool} has no model "{stmt.model}"' + did_you_mean(stmt.model, names, '"'),
+            span, hint=f'declare it with `model {tool} "{stmt.model}"`' if names else None))
+        return False
+
+    def _box(self, tool_name: str, conditions) -> dict[str, Domain] | None:
+        tool = self.decls.tools[tool_name]
+        box: dict[str, Domain] = {}
+        ok = True
+        for cond in conditions:
+            param = tool.param(cond.param.text)
+            if param is None:
+                self.diagnostics.append(error(
+                    Code.UNKNOWN_NAME, f"{tool_name} has no parameter `{cond.param.text}`"
+                    + did_you_mean(cond.param.text, [p.name for p in tool.params], "`"), cond.param.span,
+                    hint=f"{tool_name} takes {listing([p.name for p in tool.params], '`') or 'no parameters'}"))
+                ok = False
+                continue
+            if param.unpriced:
+                self.diagnostics.append(error(Code.BAD_DECLARATION, f"`{param.name}` does not change the price, "
+                                              "so a rule cannot depend on it", cond.param.span,
+                                              hint="remove the condition, or drop `unpriced` from the tool"))
+                ok = False
+                continue
+            if param.name in box:
+                self.diagnostics.append(error(Code.DUPLICATE, f"`{param.name}` is given twice in this rule",
+                                              cond.span))
+                ok = False
+                continue
+            domain = domain_of(cond.domain, self.diagnostics)
+            if domain is None or not check_within(domain, param.domain, f"`{param.name}`", cond.domain,
+                                                  param.unit, self.diagnostics):
+                ok = False
+                continue
+            box[param.name] = domain
+        return box if ok else None
+
+    def _formula(self, tool_name: str, outcome) -> None:
+        if not isinstance(outcome, ast.Price):
+            return
+        tool = self.decls.tools[tool_name]
+        for ref in param_refs(outcome.expr):
+            param = tool.param(ref.name)
+            if param is None:
+                self.diagnostics.append(error(
+                    Code.UNKNOWN_NAME, f"{tool_name} has no parameter `{ref.name}`"
+                    + did_you_mean(ref.name, [p.name for p in tool.params], "`"), ref.span))
+            elif param.domain.type is not ValueType.INT:
+                self.diagnostics.append(error(Code.TYPE_MISMATCH, f"`{ref.name}` is {param.domain.type.value}, "
+                                              "not a number, so a price cannot use it", ref.span))
+
+
+def param_refs(expr: ast.Expr):
+    if isinstance(expr, ast.ParamRef):
+        yield expr
+    elif isinstance(expr, ast.Binary):
+        yield from param_refs(expr.left)
+        yield from param_refs(expr.right)
+    elif isinstance(expr, ast.Rounded):
+        yield from param_refs(expr.expr)
+
+
+def ast_value(literal: ast.Literal) -> str:
+    return show_value(literal.value)

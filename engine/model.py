@@ -1,0 +1,95 @@
+"""The meaning of a rate card, after names are resolved: tools, models, priced rules.
+
+Built by engine.resolve from the AST; read by checks, compile and the review tools.
+"""
+
+from __future__ import annotations
+
+import attrs
+
+from engine import ast
+from engine.diagnostics import Span
+from engine.domain import Domain
+
+
+@attrs.frozen(kw_only=True)
+class Param:
+    name: str
+    domain: Domain
+    unit: str | None = None
+    default: object | None = None
+    unpriced: bool = False
+    counted_from: str | None = None
+    span: Span = attrs.field(eq=False, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Tool:
+    name: str
+    params: tuple[Param, ...]
+    span: Span = attrs.field(eq=False, repr=False)
+
+    def param(self, name: str) -> Param | None:
+        return next((p for p in self.params if p.name == name), None)
+
+
+@attrs.frozen(kw_only=True)
+class NotTaken:
+    """A parameter a model does not take at all (`aspect none "taken from the image"`)."""
+
+    reason: str | None
+
+
+@attrs.frozen(kw_only=True)
+class Model:
+    """One model of one tool; `name` is None for a tool priced without models (voiceover)."""
+
+    tool: str
+    name: str | None
+    aliases: tuple[str, ...]
+    offers: dict[str, Domain | NotTaken] = attrs.field(eq=False)
+    span: Span = attrs.field(eq=False, repr=False)
+
+    @property
+    def title(self) -> str:
+        return self.name if self.name is not None else self.tool
+
+
+@attrs.frozen(kw_only=True)
+class PricedRule:
+    """A rule made concrete for one tool and model: a box of conditions and an outcome."""
+
+    tool: str
+    model: str | None
+    box: dict[str, Domain] = attrs.field(eq=False)  # conditioned parameters only
+    outcome: ast.Outcome
+    rounding: ast.Rounding | None                   # the file's `round` declaration
+    span: Span = attrs.field(eq=False, repr=False)
+    index: int = 0                                  # declaration order, for stable reports
+
+    @property
+    def label(self) -> str:
+        return f"{self.span.file}:{self.span.line}"
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    name: str
+    tools: frozenset[str]
+    span: Span = attrs.field(eq=False, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Card:
+    tools: dict[str, Tool] = attrs.field(eq=False)
+    groups: dict[str, tuple[str, ...]] = attrs.field(eq=False)
+    models: dict[tuple[str, str | None], Model] = attrs.field(eq=False)
+    rules: tuple[PricedRule, ...]
+    plans: dict[str, Plan] = attrs.field(eq=False)
+    sources: dict[str, str] = attrs.field(eq=False, repr=False)
+
+    def models_of(self, tool: str) -> list[Model]:
+        return [m for (t, _), m in self.models.items() if t == tool]
+
+    def rules_of(self, tool: str, model: str | None) -> list[PricedRule]:
+        return [r for r in self.rules if r.tool == tool and r.model == model]

@@ -1,0 +1,88 @@
+"""Loading a rate card (parse, resolve, check, compile) and quoting with it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from engine import sources as source_files
+from engine.checks import run_checks
+from engine.compile import Index, compile_card
+from engine.diagnostics import Diagnostic, has_errors, render_text, summary
+from engine.interpreter import quote as quote_request
+from engine.lower import lower
+from engine.model import Card
+from engine.resolve import Declarations
+from engine.results import Quote, Rejection
+from engine.sources import Source
+from engine.syntax import parse
+
+
+class RateCardError(ValueError):
+    """A rate card with errors: carries every diagnostic, rendered by str()."""
+
+    def __init__(self, diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]):
+        self.diagnostics = tuple(diagnostics)
+        self.sources = dict(sources)
+        super().__init__(f"the rate card has errors ({summary(self.diagnostics)}):\n\n"
+                         + render_text(self.diagnostics, self.sources))
+
+
+def analyse(sources: Sequence[Source]) -> tuple[Card | None, list[Diagnostic]]:
+    """Every diagnostic of a card; the resolved Card too when nothing stopped resolving it."""
+    files, diagnostics = [], []
+    for source in sources:
+        tree, found = parse(source.text, source.name)
+        diagnostics += found
+        if tree is not None:
+            files.append(tree)
+    if has_errors(diagnostics):
+        return None, sorted(diagnostics, key=Diagnostic.sort_key)
+    decls = Declarations()
+    decls.collect(files)
+    rules, found = lower(files, decls)
+    diagnostics += decls.diagnostics + found
+    card = Card(tools=decls.tools, groups=decls.groups, models=decls.models, rules=tuple(rules),
+                plans=decls.plans, sources={s.name: s.text for s in sources})
+    if not has_errors(diagnostics):
+        diagnostics += run_checks(card)
+    return card, sorted(diagnostics, key=Diagnostic.sort_key)
+
+
+class RateCard:
+    """A loaded rate card. Immutable, so safe to share between threads."""
+
+    __slots__ = ("card", "index", "warnings")
+
+    def __init__(self, card: Card, index: Index, warnings: Sequence[Diagnostic] = ()):
+        self.card = card
+        self.index = index
+        self.warnings = tuple(warnings)
+
+    @classmethod
+    def from_sources(cls, sources: Sequence[Source], read_errors: Sequence[Diagnostic] = ()) -> RateCard:
+        card, diagnostics = analyse(sources)
+        diagnostics = list(read_errors) + diagnostics
+        if card is None or has_errors(diagnostics):
+            raise RateCardError(diagnostics, {s.name: s.text for s in sources})
+        return cls(card, compile_card(card), diagnostics)
+
+    def quote(self, request: object) -> Quote | Rejection:
+        """Price one request; never raises."""
+        return quote_request(self.index, request)
+
+    def quote_many(self, requests: Iterable[object]) -> list[Quote | Rejection]:
+        index = self.index
+        return [quote_request(index, r) for r in requests]
+
+
+def load(path: str | Path | None = None) -> RateCard:
+    """Load a .rules file or a folder of them; the bundled card when path is None."""
+    sources, diagnostics = source_files.read(path)
+    if diagnostics and not sources:
+        raise RateCardError(diagnostics, {})
+    return RateCard.from_sources(sources, diagnostics)
+
+
+def loads(text: str, name: str = "<string>") -> RateCard:
+    return RateCard.from_sources([Source(name=name, path=name, text=text)])

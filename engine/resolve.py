@@ -1,0 +1,235 @@
+"""AST files -> Card: declarations of tools, groups, models and plans, with their diagnostics.
+
+Prices are lowered in engine.lower; the analysis of prices lives in engine.checks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from engine import ast
+from engine.diagnostics import Code, Diagnostic, Related, error
+from engine.domain import Domain, Interval, ValueType, type_of
+from engine.model import Model, NotTaken, Param, Plan, Tool
+from engine.names import did_you_mean
+
+_BOUNDS = {
+    ast.Cmp.GE: lambda n: Interval(n, None),
+    ast.Cmp.GT: lambda n: Interval(n + 1, None),
+    ast.Cmp.LE: lambda n: Interval(0, n),
+    ast.Cmp.LT: lambda n: Interval(0, n - 1),
+}
+
+
+def domain_of(node: ast.Domain, diagnostics: list[Diagnostic]) -> Domain | None:
+    """The Domain an AST domain denotes; None (with a diagnostic) when its values mix types."""
+    kinds = {type_of(i.value) if isinstance(i, ast.Literal) else ValueType.INT for i in node.items}
+    if len(kinds) > 1:
+        words = " and ".join(sorted(k.value for k in kinds))
+        diagnostics.append(error(Code.TYPE_MISMATCH, f"these values mix {words}", node.span,
+                                 hint="every value of a parameter has one type"))
+        return None
+    (kind,) = kinds
+    if kind is not ValueType.INT:
+        return Domain.of(i.value for i in node.items)
+    intervals = []
+    for item in node.items:
+        if isinstance(item, ast.Literal):
+            intervals.append(Interval(item.value, item.value))
+        elif isinstance(item, ast.Range):
+            if item.hi < item.lo:
+                diagnostics.append(error(Code.BAD_DECLARATION, f"the range {item.lo}..{item.hi} is empty",
+                                         item.span, hint=f"write {item.hi}..{item.lo}"))
+            intervals.append(Interval(item.lo, item.hi))
+        else:
+            intervals.append(_BOUNDS[item.cmp](item.limit))
+    return Domain.ints(intervals)
+
+
+def check_within(domain: Domain, allowed: Domain, what: str, node: ast.Domain, unit: str | None,
+                 diagnostics: list[Diagnostic]) -> bool:
+    """Report values of `domain` outside `allowed`; type first."""
+    if domain.type is not allowed.type:
+        diagnostics.append(error(Code.TYPE_MISMATCH, f"{what} takes {allowed.type.value}, not "
+                                 f"{domain.type.value}", node.span,
+                                 hint=f"{what} takes {allowed.describe(unit)}"))
+        return False
+    outside = domain.subtract(allowed)
+    if not outside.is_empty:
+        diagnostics.append(error(Code.OUT_OF_DOMAIN, f"{what} cannot be {outside.describe(unit)}",
+                                 node.span, hint=f"{what} takes {allowed.describe(unit)}"))
+        return False
+    return True
+
+
+class Declarations:
+    """Tools, groups, models and plans of a card, gathered from every file."""
+
+    def __init__(self) -> None:
+        self.tools: dict[str, Tool] = {}
+        self.groups: dict[str, tuple[str, ...]] = {}
+        self.models: dict[tuple[str, str | None], Model] = {}
+        self.aliases: dict[tuple[str, str], str] = {}
+        self.plans: dict[str, Plan] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self._group_spans: dict[str, ast.GroupDecl] = {}
+
+    # ------------------------------------------------------------ entry
+    def collect(self, files: Iterable[ast.File]) -> None:
+        files = list(files)
+        statements = [s for f in files for s in f.statements]
+        for s in statements:
+            if isinstance(s, ast.ToolDecl):
+                self._tool(s)
+        for s in statements:
+            if isinstance(s, ast.GroupDecl):
+                self._group(s)
+        for s in statements:
+            if isinstance(s, ast.ModelDecl):
+                self._model(s)
+        for s in statements:
+            if isinstance(s, ast.PlanDecl):
+                self._plan(s)
+        for tool in self.tools:
+            if not any(t == tool for t, _ in self.models):
+                t = self.tools[tool]
+                self.models[(tool, None)] = Model(tool=tool, name=None, aliases=(),
+                                                  offers={p.name: p.domain for p in t.params}, span=t.span)
+
+    def has_models(self, tool: str) -> bool:
+        return (tool, None) not in self.models
+
+    def subject(self, name: ast.Name, report: list[Diagnostic]) -> tuple[str, ...] | None:
+        """The tools a subject names (a tool or a group); None, reported, when unknown."""
+        if name.text in self.tools:
+            return (name.text,)
+        if name.text in self.groups:
+            return self.groups[name.text]
+        known = list(self.tools) + list(self.groups)
+        report.append(error(Code.UNKNOWN_NAME, f"there is no tool or group `{name.text}`"
+                                      + did_you_mean(name.text, known, "`"), name.span,
+                                      hint=f"declare it with `tool {name.text}` or `group {name.text} = ...`"))
+        return None
+
+    # ------------------------------------------------------------ tools
+    def _tool(self, decl: ast.ToolDecl) -> None:
+        params: list[Param] = []
+        seen: dict[str, ast.ParamDecl] = {}
+        for p in decl.params:
+            if p.name.text in seen:
+                self._duplicate(f"parameter `{p.name.text}`", p.name, None, seen[p.name.text].name.span)
+                continue
+            seen[p.name.text] = p
+            param = self._param(p)
+            if param is not None:
+                params.append(param)
+        for name in decl.tools:
+            if name.text in self.tools:
+                self._duplicate(f"tool `{name.text}`", name, None, self.tools[name.text].span)
+                continue
+            self.tools[name.text] = Tool(name=name.text, params=tuple(params), span=name.span)
+
+    def _param(self, p: ast.ParamDecl) -> Param | None:
+        domain = domain_of(p.domain, self.diagnostics)
+        if domain is None:
+            return None
+        default = None
+        if p.default is not None:
+            default = p.default.value
+            if default not in domain:
+                self.diagnostics.append(error(
+                    Code.OUT_OF_DOMAIN, f"the default {p.default.value!r} is not a value of `{p.name.text}`",
+                    p.default.span, hint=f"`{p.name.text}` takes {domain.describe(p.unit)}"))
+        if (p.unit is not None or p.counted_from is not None) and domain.type is not ValueType.INT:
+            self.diagnostics.append(error(Code.BAD_DECLARATION,
+                                          f"`unit` and `from` are for whole-number parameters; "
+                                          f"`{p.name.text}` takes {domain.type.value}", p.span))
+        return Param(name=p.name.text, domain=domain, unit=p.unit, default=default, unpriced=p.unpriced,
+                     counted_from=p.counted_from.text if p.counted_from else None, span=p.name.span)
+
+    # ------------------------------------------------------------ groups
+    def _group(self, decl: ast.GroupDecl) -> None:
+        name = decl.name.text
+        if name in self.tools or name in self.groups:
+            other = self.tools[name].span if name in self.tools else self._group_spans[name].name.span
+            self._duplicate(f"name `{name}`", decl.name, None, other)
+            return
+        members = []
+        for t in decl.tools:
+            if t.text not in self.tools:
+                self.diagnostics.append(error(Code.UNKNOWN_NAME, f"there is no tool `{t.text}`"
+                                              + did_you_mean(t.text, self.tools, "`"), t.span))
+            else:
+                members.append(t.text)
+        self.groups[name] = tuple(dict.fromkeys(members))
+        self._group_spans[name] = decl
+
+    # ------------------------------------------------------------ models
+    def _model(self, decl: ast.ModelDecl) -> None:
+        tools = self.subject(decl.subject, self.diagnostics)
+        if tools is None:
+            return
+        for offer in decl.offers:
+            for t in offer.tools:
+                if t.text not in tools:
+                    self.diagnostics.append(error(
+                        Code.UNKNOWN_NAME, f"`{t.text}` is not one of the tools of `{decl.subject.text}`",
+                        t.span, hint=f"`{decl.subject.text}` is {', '.join(tools)}"))
+        for tool in tools:
+            self._model_for(decl, self.tools[tool])
+
+    def _model_for(self, decl: ast.ModelDecl, tool: Tool) -> None:
+        key = (tool.name, decl.name)
+        if key in self.models or (tool.name, decl.name) in self.aliases:
+            other = self.models[key].span if key in self.models else decl.name_span
+            self._duplicate(f'model "{decl.name}" of {tool.name}', None, decl.name_span, other)
+            return
+        offers: dict[str, Domain | NotTaken] = {p.name: p.domain for p in tool.params}
+        for offer in decl.offers:
+            if offer.tools and tool.name not in {t.text for t in offer.tools}:
+                continue
+            param = tool.param(offer.param.text)
+            if param is None:
+                self.diagnostics.append(error(
+                    Code.UNKNOWN_NAME, f"{tool.name} has no parameter `{offer.param.text}`"
+                    + did_you_mean(offer.param.text, [p.name for p in tool.params], "`"), offer.param.span))
+                continue
+            if offer.domain is None:
+                offers[param.name] = NotTaken(reason=offer.reason)
+                continue
+            domain = domain_of(offer.domain, self.diagnostics)
+            if domain is None:
+                continue
+            what = f"`{param.name}` of {tool.name}"
+            if check_within(domain, param.domain, what, offer.domain, param.unit, self.diagnostics):
+                offers[param.name] = domain
+        self.models[key] = Model(tool=tool.name, name=decl.name, aliases=decl.aliases, offers=offers,
+                                 span=decl.name_span)
+        for alias in decl.aliases:
+            taken = (tool.name, alias) in self.models or (tool.name, alias) in self.aliases
+            if taken:
+                self._duplicate(f'name "{alias}" for a model of {tool.name}', None, decl.name_span, None)
+                continue
+            self.aliases[(tool.name, alias)] = decl.name
+
+    # ------------------------------------------------------------ plans
+    def _plan(self, decl: ast.PlanDecl) -> None:
+        if decl.name in self.plans:
+            self._duplicate(f'plan "{decl.name}"', None, decl.span, self.plans[decl.name].span)
+            return
+        if decl.tools is None:
+            tools = frozenset(self.tools)
+        else:
+            resolved: set[str] = set()
+            for name in decl.tools:
+                found = self.subject(name, self.diagnostics)
+                resolved.update(found or ())
+            tools = frozenset(resolved)
+        self.plans[decl.name] = Plan(name=decl.name, tools=tools, span=decl.span)
+
+    # ------------------------------------------------------------ helpers
+    def _duplicate(self, what: str, name: ast.Name | None, span=None, first=None) -> None:
+        where = name.span if name is not None else span
+        related = [Related(first, "first defined here")] if first is not None else []
+        self.diagnostics.append(error(Code.DUPLICATE, f"{what} is defined twice", where, related=related,
+                                      hint="remove one of the two, or give them different names"))

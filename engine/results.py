@@ -1,0 +1,43 @@
+"""What a quote returns: a Quote or a Rejection, both frozen values."""
+
+from __future__ import annotations
+
+import enum
+
+import attrs
+
+
+class Code(enum.StrEnum):
+    """Rejection codes: stable, part of the API (see PRODUCT.md)."""
+
+    INVALID_REQUEST = "invalid-request"
+    UNKNOWN_TOOL = "unknown-tool"
+    UNKNOWN_MODEL = "unknown-model"
+    MISSING_PARAM = "missing-param"
+    UNKNOWN_PARAM = "unknown-param"
+    INVALID_PARAM = "invalid-param"
+    UNSUPPORTED = "unsupported"
+    REJECTED = "rejected"
+
+
+@attrs.frozen
+class Quote:
+    credits: int
+    rule: str
+
+    ok = True
+
+    def to_json(self) -> dict:
+        return {"ok": True, "credits": self.credits, "rule": self.rule}
+
+
+@attrs.frozen
+class Rejection:
+    code: Code
+    message: str
+    param: str | None = None
+
+    ok = False
+
+    def to_json(self) -> dict:
+        return {"ok": False, "code": str(self.code), "param": self.param, "message": self.message}

@@ -1,0 +1,50 @@
+"""Finding and reading .rules files: a file, a folder of them, or the bundled card."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+import attrs
+
+from engine.diagnostics import Code, Diagnostic, Span, error
+
+
+@attrs.frozen
+class Source:
+    name: str   # how rules name it: `video.rules`, relative to the folder given
+    path: str   # how a person finds it from here
+    text: str
+
+
+def bundled_path() -> Path:
+    """The rate card shipped in the wheel; in a source checkout, the repo's rules/."""
+    packaged = resources.files("engine").joinpath("rules")
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def read(path: str | Path | None) -> tuple[list[Source], list[Diagnostic]]:
+    root = bundled_path() if path is None else Path(path)
+    shown = str(path) if path is not None else None
+    nowhere = Span(str(root), 1, 1, 1, 1)
+    if root.is_dir():
+        files = sorted(p for p in root.rglob("*.rules") if p.is_file())
+        if not files:
+            return [], [error(Code.IO, f"there are no .rules files in {root}", nowhere)]
+        named = [(p.relative_to(root).as_posix(), p) for p in files]
+    elif root.is_file():
+        named = [(root.name, root)]
+    else:
+        return [], [error(Code.IO, f"cannot find {root}", nowhere, hint="give a .rules file or a folder of them")]
+    sources, diagnostics = [], []
+    for name, file in named:
+        display = str(Path(shown) / name) if shown is not None and root.is_dir() else (shown or name)
+        try:
+            text = file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            diagnostics.append(error(Code.IO, f"cannot read {display}: {exc}", Span(name, 1, 1, 1, 1)))
+            continue
+        sources.append(Source(name=name, path=display, text=text))
+    return sources, diagnostics
