@@ -91,9 +91,10 @@ class _Lowering:
             self.diagnostics.append(error(Code.UNKNOWN_NAME, f'"{stmt.model}" is another spelling of '
                                           f'"{canonical}"', span, hint=f'price the model by its own name, "{canonical}"'))
             return False
+        suggestion = did_you_mean(stmt.model, names, '"')
         self.diagnostics.append(error(
-            Code.UNKNOWN_NAME, f'{tool} has no model "{stmt.model}"' + did_you_mean(stmt.model, names, '"'),
-            span, hint=f'declare it with `model {tool} "{stmt.model}"`' if names else None))
+            Code.UNKNOWN_NAME, f'{tool} has no model "{stmt.model}"{suggestion}', span,
+            hint=None if suggestion else f'declare it with `model {tool} "{stmt.model}"`'))
         return False
 
     def _box(self, tool_name: str, conditions) -> dict[str, Domain] | None:

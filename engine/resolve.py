@@ -106,9 +106,10 @@ class Declarations:
         if name.text in self.groups:
             return self.groups[name.text]
         known = list(self.tools) + list(self.groups)
-        report.append(error(Code.UNKNOWN_NAME, f"there is no tool or group `{name.text}`"
-                                      + did_you_mean(name.text, known, "`"), name.span,
-                                      hint=f"declare it with `tool {name.text}` or `group {name.text} = ...`"))
+        suggestion = did_you_mean(name.text, known, "`")
+        hint = None if suggestion else f"declare it with `tool {name.text}` or `group {name.text} = ...`"
+        report.append(error(Code.UNKNOWN_NAME, f"there is no tool or group `{name.text}`{suggestion}",
+                            name.span, hint=hint))
         return None
 
     # ------------------------------------------------------------ tools

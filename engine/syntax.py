@@ -235,7 +235,7 @@ class _ToAst(Transformer):
 
 _WORDS = {
     "_ARROW": "`->`", "NAME": "a name", "INT": "a whole number", "STRING": 'a quoted text ("...")',
-    "BOOL": "yes or no", "_NL": "the end of the line", "_LBRACE": "`{`", "_RBRACE": "`}`",
+    "BOOL": "`yes`/`no`", "_NL": "the end of the line", "_LBRACE": "`{`", "_RBRACE": "`}`",
     "CMP": "a comparison such as `>=`", "_BAR": "`|`", "_DOTDOT": "`..`", "_COMMA": "`,`",
     "_EQUALS": "`=`", "_LPAR": "`(`", "_RPAR": "`)`", "_PLUS": "`+`", "_MINUS": "`-`",
     "_STAR": "`*`", "_SLASH": "`/`", "ROUNDING_MODE": "`up` or `down`", "ROUNDING_FN": "ceil or floor",
@@ -263,6 +263,33 @@ _EXAMPLES: dict[str, list[str]] = {
         'video "Sora 2" dur 4 ->\n',
     ],
 }
+
+
+def _signature(exc: UnexpectedInput) -> tuple | None:
+    """Where the parser stood and what it met: the same for the same mistake anywhere in a file.
+
+    (lark's match_examples also compares the depth of the parse stack, so it
+    misses a mistake that comes after other statements.)
+    """
+    state = getattr(exc, "state", None)
+    token = getattr(exc, "token", None)
+    if state is None or token is None:
+        return None
+    return (state.position, token.type)
+
+
+@functools.lru_cache(maxsize=1)
+def _example_signatures() -> dict[tuple, str]:
+    table = {}
+    for label, examples in _EXAMPLES.items():
+        for example in examples:
+            try:
+                parser().parse(example)
+            except UnexpectedInput as exc:
+                signature = _signature(exc)
+                if signature is not None:
+                    table.setdefault(signature, label)
+    return table
 
 
 def _expected(exc: UnexpectedInput) -> str:
@@ -323,10 +350,7 @@ def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
     expected = _expected(exc)
     if expected:
         message += f"; expected {expected}"
-    try:
-        label = exc.match_examples(parser().parse, _EXAMPLES, use_accepts=True)
-    except Exception:  # match_examples re-parses; never let it escape
-        label = None
+    label = _example_signatures().get(_signature(exc))
     if label:
         hint = label
     block = _open_block(text, line, column)

@@ -1,0 +1,180 @@
+"""The `ratecard` command: a thin shell over the API.
+
+Exit codes: quote 0 priced, 1 rejected, 2 usage or rate-card error;
+check 0 clean (warnings allowed), 1 errors, 2 usage or I/O.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from engine import sources as source_files
+from engine.diagnostics import Code as DiagCode
+from engine.diagnostics import has_errors, render_github, render_json, render_text, summary
+from engine.ratecard import RateCard, RateCardError, analyse, load
+from engine.results import Code, Rejection
+
+USAGE_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse exits 2 on usage errors, as we want
+        self.print_usage(sys.stderr)
+        self.exit(USAGE_ERROR, f"ratecard: {message}\n")
+
+
+def _rules_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--rules", metavar="PATH",
+                        help="a .rules file or a folder of them (default: the bundled rate card)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="ratecard", description="Price AI generations from .rules files.")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    q = commands.add_parser("quote", help="price one request, or a batch of JSON lines",
+                            description="ratecard quote TOOL [MODEL] key=value ...")
+    q.add_argument("words", nargs="*", metavar="TOOL [MODEL] key=value",
+                   help='for example: text-to-video "Sora 2 Pro" res=1080 dur=12')
+    q.add_argument("--json", action="store_true", help="print the result as a JSON object")
+    q.add_argument("--batch", metavar="FILE", help="one JSON request per line (- for stdin)")
+    _rules_option(q)
+
+    c = commands.add_parser("check", help="report every problem in a rate card")
+    c.add_argument("path", nargs="?", help="a .rules file or a folder (default: --rules, or the bundled card)")
+    c.add_argument("--format", choices=("text", "json", "github"), default="text")
+    _rules_option(c)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "check":
+            return run_check(args)
+        return run_quote(args)
+    except BrokenPipeError:  # `ratecard quote --batch big.jsonl | head`
+        sys.stderr.close()
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+# ---------------------------------------------------------------- check
+
+
+def run_check(args) -> int:
+    path = args.path or args.rules
+    sources, read_errors = source_files.read(path)
+    _, diagnostics = analyse(sources) if sources else (None, [])
+    diagnostics = read_errors + diagnostics
+    texts = {s.name: s.text for s in sources}
+    paths = {s.name: s.path for s in sources}
+    shown = [_at_path(d, paths) for d in diagnostics]
+    if args.format == "json":
+        print(render_json(shown))
+    elif args.format == "github":
+        if shown:
+            print(render_github(shown))
+    else:
+        if shown:
+            print(render_text(shown, {paths.get(k, k): v for k, v in texts.items()}))
+            print()
+        where = path or "the bundled rate card"
+        print(f"{where}: {summary(diagnostics)}" if diagnostics else f"{where}: no problems found",
+              file=sys.stderr)
+    if read_errors and not sources or any(d.code is DiagCode.IO for d in diagnostics):
+        return USAGE_ERROR
+    return 1 if has_errors(diagnostics) else 0
+
+
+def _at_path(diagnostic, paths):
+    """The same diagnostic, naming files the way the user gave them."""
+    import attrs
+
+    def move(span):
+        return attrs.evolve(span, file=paths.get(span.file, span.file))
+
+    related = tuple(attrs.evolve(r, span=move(r.span)) for r in diagnostic.related)
+    return attrs.evolve(diagnostic, span=move(diagnostic.span), related=related)
+
+
+# ---------------------------------------------------------------- quote
+
+
+def _load(args) -> RateCard | None:
+    try:
+        return load(args.rules)
+    except RateCardError as exc:
+        print(f"ratecard: cannot load the rate card\n\n{exc}", file=sys.stderr)
+        return None
+
+
+def request_from_words(words: Sequence[str]) -> dict | Rejection:
+    """`text-to-video "Sora 2 Pro" res=1080 dur=12` -> a request mapping."""
+    if not words:
+        return Rejection(Code.MISSING_PARAM, "say which tool, for example: ratecard quote voiceover chars=120",
+                         "tool")
+    request: dict[str, str] = {"tool": words[0]}
+    for position, word in enumerate(words[1:], start=1):
+        key, sep, value = word.partition("=")
+        if not sep:
+            if position == 1:
+                request["model"] = word
+                continue
+            return Rejection(Code.INVALID_REQUEST, f"expected key=value, got {word!r}")
+        request[key.strip()] = value
+    return request
+
+
+def run_quote(args) -> int:
+    if args.batch is not None:
+        if args.words:
+            print("ratecard: give either --batch or a request, not both", file=sys.stderr)
+            return USAGE_ERROR
+        return run_batch(args)
+    card = _load(args)
+    if card is None:
+        return USAGE_ERROR
+    request = request_from_words(args.words)
+    result = request if isinstance(request, Rejection) else card.quote(request)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    elif result.ok:
+        print(result.credits)
+    else:
+        print(f"rejected [{result.code}]: {result.message}", file=sys.stderr)
+    return 0 if result.ok else 1
+
+
+def run_batch(args) -> int:
+    card = _load(args)
+    if card is None:
+        return USAGE_ERROR
+    try:
+        stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8", errors="replace")
+    except OSError as exc:
+        print(f"ratecard: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
+        return USAGE_ERROR
+    with stream:
+        write = sys.stdout.write
+        for line in stream:
+            write(json.dumps(batch_line(card, line), ensure_ascii=False))
+            write("\n")
+    return 0
+
+
+def batch_line(card: RateCard, line: str) -> dict:
+    try:
+        request = json.loads(line)
+    except (ValueError, RecursionError) as exc:
+        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "too deeply nested"
+        return Rejection(Code.INVALID_REQUEST, f"this line is not JSON ({detail})").to_json()
+    return card.quote(request).to_json()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
