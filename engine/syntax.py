@@ -235,10 +235,10 @@ class _ToAst(Transformer):
 
 _WORDS = {
     "_ARROW": "`->`", "NAME": "a name", "INT": "a whole number", "STRING": 'a quoted text ("...")',
-    "BOOL": "`yes`/`no`", "_NL": "the end of the line", "_LBRACE": "`{`", "_RBRACE": "`}`",
+    "YES": "`yes`", "NO": "`no`", "_NL": "the end of the line", "_LBRACE": "`{`", "_RBRACE": "`}`",
     "CMP": "a comparison such as `>=`", "_BAR": "`|`", "_DOTDOT": "`..`", "_COMMA": "`,`",
     "_EQUALS": "`=`", "_LPAR": "`(`", "_RPAR": "`)`", "_PLUS": "`+`", "_MINUS": "`-`",
-    "_STAR": "`*`", "_SLASH": "`/`", "ROUNDING_MODE": "`up` or `down`", "ROUNDING_FN": "ceil or floor",
+    "_STAR": "`*`", "_SLASH": "`/`", "UP": "`up`", "DOWN": "`down`", "CEIL": "`ceil`", "FLOOR": "`floor`",
     "TOOL": "`tool`", "MODEL": "`model`", "GROUP": "`group`", "PLAN": "`plan`", "ROUND": "`round`",
     "REJECT": "`reject`", "AKA": "`aka`", "FOR": "`for`", "NONE": "`none`", "ALLOWS": "`allows`",
     "ALL": "`all`", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
@@ -355,7 +355,8 @@ def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
         hint = label
     block = _open_block(text, line, column)
     if block is not None and block[0] != line:
-        hint = (hint + "; " if hint else "") + f"the block opened at line {block[0]} (`{block[1]}`) is still open"
+        hint = ((hint + "; " if hint else "") + f"this is inside the block opened at line {block[0]} "
+                f"(`{block[1]}`): if that block should have ended, add `}}`")
     if line > len(lines):
         line, column = len(lines), len(lines[-1]) + 1
     span = Span(file, line, column, line, column + width)
