@@ -13,7 +13,7 @@ from types import MappingProxyType
 import attrs
 
 from engine import ast
-from engine.boxes import dimensions, effective_box, offered
+from engine.boxes import dimensions, effective_box, offered, rules_by_model
 from engine.domain import Domain
 from engine.formula import Evaluator, compile_expr, with_rounding
 from engine.model import Card, Model, NotTaken, Param, PricedRule
@@ -76,12 +76,13 @@ class Index:
 
 def compile_card(card: Card) -> Index:
     tools = {}
+    by_model = rules_by_model(card)
     for tool in card.tools.values():
         models = {}
         canonical = []
         has_models = (tool.name, None) not in card.models
         for model in card.models_of(tool.name):
-            index = _model_index(card, model)
+            index = _model_index(card, model, by_model.get((model.tool, model.name), []))
             models[model.name] = index
             for alias in model.aliases:
                 models[alias] = index
@@ -106,11 +107,10 @@ def _fill(param: Param, offer: Domain | NotTaken):
     return offer.single()
 
 
-def _model_index(card: Card, model: Model) -> ModelIndex:
+def _model_index(card: Card, model: Model, rules: list[PricedRule]) -> ModelIndex:
     tool = card.tools[model.tool]
     slots = tuple(Slot(param=p, offer=model.offers[p.name], fill=_fill(p, model.offers[p.name]))
                   for p in tool.params)
-    rules = card.rules_of(model.tool, model.name)
     keys, ranged = dimensions(rules, model)
     table: dict[tuple, list[Entry]] = {}
     for rule in rules:

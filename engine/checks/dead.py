@@ -1,0 +1,56 @@
+"""Dead rules: rules that never price anything.
+
+Either the rule asks for something the model does not offer (`dur 6` on a
+model that offers 4, 8 or 12), or every combination it covers is priced
+first by rules declared before it (the interpreter takes the first). A rule
+only partly outside the model's offer is not dead: the part outside is
+refused before any rule is looked at, so it does no harm, and a rule written
+for a group may rightly cover more than one tool's version of a model offers.
+
+Warnings: a dead rule changes no price. The overlap that shadows a rule is
+reported by the overlap check (an error when the prices differ).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+from engine.boxes import offered
+from engine.checks.findings import ModelFindings, units
+from engine.diagnostics import Code, Diagnostic, Related, warning
+from engine.model import Card, Model, PricedRule
+from engine.names import listing
+
+
+def dead_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Diagnostic]:
+    joined: dict[object, list[tuple[ModelFindings, PricedRule]]] = {}
+    lowered: dict[object, int] = {}
+    for f in found:
+        for rule in f.rules:
+            lowered[rule.span] = lowered.get(rule.span, 0) + 1
+        for rule in f.dead:
+            joined.setdefault(rule.span, []).append((f, rule))
+    for span, dead in joined.items():
+        f, rule = dead[0]
+        reason, related = _why(card, f, rule)
+        tools = list(dict.fromkeys(g.model.tool for g, _ in dead))
+        scope = f"for {' and '.join(tools)}, " if len(dead) < lowered[span] else ""
+        yield warning(Code.DEAD_RULE, f"{scope}this rule never applies: {reason}", span, related=related,
+                      hint="remove it, or change its conditions")
+
+
+def _why(card: Card, f: ModelFindings, rule: PricedRule) -> tuple[str, list[Related]]:
+    model: Model = f.model
+    unit = units(card, model.tool)
+    for param, domain in rule.box.items():
+        offer = offered(model, param)
+        if offer is None:
+            return f"{model.title} takes no `{param}` for {model.tool}", []
+        if domain.intersect(offer).is_empty:
+            return (f"{model.title} offers {param} {offer.describe(unit.get(param))}, "
+                    f"not {domain.describe(unit.get(param))}"), []
+    earlier = f.shadowing(rule)
+    lines = listing([r.label for r in earlier])
+    rules = "the rule" if len(earlier) == 1 else "the rules"
+    return (f"{rules} at {lines} price everything it covers first",
+            [Related(r.span, "priced here first") for r in earlier])

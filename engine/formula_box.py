@@ -1,0 +1,183 @@
+"""Price formulas over a box of parameter values: their least value, and where two outcomes differ.
+
+Credits are what the interpreter returns: the formula with the file's rounding
+applied, evaluated exactly, then made whole by int(). So a price is "zero or
+less" exactly when the value is below 1.
+"""
+
+from __future__ import annotations
+
+import enum
+import itertools
+import math
+from collections.abc import Iterator, Mapping
+from fractions import Fraction
+
+from engine import ast
+from engine.domain import Domain
+from engine.formula import evaluate, source, with_rounding
+from engine.model import PricedRule
+
+Point = dict[str, int]
+ENUMERATE_LIMIT = 4096            # boxes with at most this many points are checked point by point
+_FAR = (1, 2, 10, 100, 10**3, 10**4, 10**6, 10**9, 10**12, 10**18, 10**30)
+INF = math.inf                    # only ever an end of a range, never a price: see _bounds
+
+
+def priced_expr(rule: PricedRule) -> ast.Expr | None:
+    """The rule's formula with its file's rounding applied; None for a reject."""
+    if not isinstance(rule.outcome, ast.Price):
+        return None
+    return with_rounding(rule.outcome.expr, rule.rounding)
+
+
+def credits(expr: ast.Expr, point: Mapping[str, int]) -> int | None:
+    """The credits the interpreter would quote; None when the formula cannot be evaluated."""
+    try:
+        return int(evaluate(expr, point))
+    except (KeyError, ZeroDivisionError):
+        return None
+
+
+def refs(expr: ast.Expr) -> list[str]:
+    """Parameter names, once per use."""
+    if isinstance(expr, ast.ParamRef):
+        return [expr.name]
+    if isinstance(expr, ast.Binary):
+        return refs(expr.left) + refs(expr.right)
+    if isinstance(expr, ast.Rounded):
+        return refs(expr.expr)
+    return []
+
+
+# ---------------------------------------------------------------- points to try
+
+
+def _size(ranges: Mapping[str, Domain]) -> int | None:
+    total = 1
+    for domain in ranges.values():
+        size = domain.size
+        if size is None:
+            return None
+        total *= size
+    return total
+
+
+def _samples(domain: Domain) -> list[int]:
+    """The ends of each interval, and far points past an open end."""
+    out = []
+    for iv in domain.intervals:
+        out.append(iv.lo)
+        if iv.hi is not None:
+            out.append(iv.hi)
+        else:
+            out += [iv.lo + far for far in _FAR]
+    return list(dict.fromkeys(out))
+
+
+def points(ranges: Mapping[str, Domain]) -> Iterator[Point]:
+    """Every point of a small box; otherwise its corners and far points past open ends."""
+    names = list(ranges)
+    size = _size(ranges)
+    axes = [list(ranges[n]) if size is not None and size <= ENUMERATE_LIMIT else _samples(ranges[n])
+            for n in names]
+    for values in itertools.islice(itertools.product(*axes), ENUMERATE_LIMIT):
+        yield dict(zip(names, values))
+
+
+# ---------------------------------------------------------------- least value
+
+
+def _mul(a, b):
+    return 0 if a == 0 or b == 0 else a * b  # 0 times an open end is 0, not nan
+
+
+def _bounds(expr: ast.Expr, ranges: Mapping[str, Domain]):
+    """(least, greatest) of expr over the box by interval arithmetic; INF stands for no end.
+
+    Exact (both ends are reached, or approached) when each parameter appears once in
+    expr: every operation is monotone in each argument over the box, so the extremes
+    lie at corners of the box, which are whole numbers inside the parameters' domains.
+    With a parameter used twice it is a safe outer bound.
+    """
+    if isinstance(expr, ast.Number):
+        return expr.value, expr.value
+    if isinstance(expr, ast.ParamRef):
+        domain = ranges[expr.name]
+        if not domain.intervals:
+            return -INF, INF
+        hi = domain.intervals[-1].hi
+        return domain.intervals[0].lo, INF if hi is None else hi
+    if isinstance(expr, ast.Rounded):
+        lo, hi = _bounds(expr.expr, ranges)
+        fn = math.ceil if expr.mode is ast.Rounding.UP else math.floor
+        return (lo if lo in (INF, -INF) else fn(lo)), (hi if hi in (INF, -INF) else fn(hi))
+    (a, b), (c, d) = _bounds(expr.left, ranges), _bounds(expr.right, ranges)
+    if expr.op is ast.Op.ADD:
+        return a + c, b + d
+    if expr.op is ast.Op.SUB:
+        return a - d, b - c
+    if expr.op is ast.Op.MUL:
+        corners = [_mul(x, y) for x in (a, b) for y in (c, d)]
+        return min(corners), max(corners)
+    if c == d and c not in (0, INF):  # division by a constant
+        ends = [x if x in (INF, -INF) else Fraction(x) / c for x in (a, b)]
+        return min(ends), max(ends)
+    return -INF, INF
+
+
+class Low(enum.Enum):
+    """Whether a price can be 0 credits or less somewhere in a box."""
+
+    NEVER = "never"        # its least value is at least 1
+    SHOWN = "shown"        # here is a point where it is
+    CERTAIN = "certain"    # exact bound below 1, no point found (an open end far out)
+    POSSIBLE = "possible"  # only an outer bound is below 1 (a parameter used twice), no point found
+
+
+def least(rule: PricedRule, ranges: Mapping[str, Domain]) -> tuple[Low, Point | None, int | None]:
+    """Can the rule's price be 0 or less in `ranges`? (verdict, a point where it is, its credits)."""
+    expr = priced_expr(rule)
+    if expr is None:
+        return Low.NEVER, None, None
+    used = refs(expr)
+    if any(name not in ranges or ranges[name].is_empty for name in used):
+        return Low.NEVER, None, None  # a rule that cannot apply; the dead-rule check says so
+    box = {name: ranges[name] for name in dict.fromkeys(used)}
+    low, _ = _bounds(expr, box)
+    if low >= 1:
+        return Low.NEVER, None, None
+    for point in points(box):
+        value = credits(expr, point)
+        if value is not None and value <= 0:
+            return Low.SHOWN, point, value
+    exact = len(used) == len(set(used))
+    return (Low.CERTAIN if exact else Low.POSSIBLE), None, None
+
+
+# ---------------------------------------------------------------- two outcomes
+
+
+def differ(a: PricedRule, b: PricedRule, ranges: Mapping[str, Domain]) -> tuple[bool, Point | None]:
+    """Can the two rules' outcomes differ in `ranges`? (differ, a point where they do).
+
+    Rejects agree when their reasons do. Formulas agree when they are the same
+    formula, or when they give the same credits at every point of a small box.
+    Over a large or unbounded box, different formulas count as differing even if
+    no point is found where they do (a warning would hide a real disagreement).
+    """
+    ea, eb = priced_expr(a), priced_expr(b)
+    if ea is None or eb is None:
+        same = ea is None and eb is None and a.outcome.reason == b.outcome.reason
+        return (False, None) if same else (True, None)
+    if source(ea) == source(eb):
+        return False, None
+    used = list(dict.fromkeys(refs(ea) + refs(eb)))
+    if any(name not in ranges for name in used):
+        return True, None
+    box = {name: ranges[name] for name in used}
+    for point in points(box):
+        if credits(ea, point) != credits(eb, point):
+            return True, point
+    size = _size(box)
+    return (size is None or size > ENUMERATE_LIMIT), None

@@ -1,0 +1,185 @@
+"""One model's rules as boxes, split one dimension at a time: overlaps, gaps and dead rules.
+
+This is the sweep of the Drools DMN decision-table analyser (after Calvanese et
+al., "Semantic DMN"). The first dimension's values are cut into the fewest
+pieces on which the set of rules in play does not change (a sweep over the
+rules' bounds, sorted once); each piece is then split on the next dimension
+using only the rules still in play there, and so on. A cell no rule reaches is
+a gap; a cell two rules reach is where they overlap; the first rule (in
+declaration order) of a cell prices it, so a rule that is first in no cell is
+dead. Rules are never compared two by two, only the rules sharing a cell.
+
+Integer ranges are cut at the rules' own bounds, so `chars >= 1` is one piece
+however far it goes: unbounded ranges are handled exactly, not by sampling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from engine.boxes import dimensions, offered
+from engine.domain import Domain, Interval, ValueType
+from engine.model import Model, PricedRule
+
+Cell = tuple[Domain, ...]  # one Domain per dimension, in `dims` order
+
+
+@attrs.frozen
+class Analysis:
+    """What the sweep found for one model; rules are named by their position in `rules`."""
+
+    dims: tuple[str, ...]                 # the parameters the rules depend on (that the model takes)
+    offer: Cell                           # the model's whole offer on each dimension
+    boxes: dict[int, Cell]                # each rule inside the domain -> its box, cut to the offer
+    outside: tuple[int, ...]              # rules whose conditions miss what the model offers
+    overlaps: tuple[tuple[int, int], ...]  # pairs (earlier, later) whose boxes meet
+    gaps: tuple[Cell, ...]                # disjoint boxes no rule covers, merged where they can be
+    alive: frozenset[int]                 # rules that are the first to price some combination
+
+    @property
+    def dead(self) -> tuple[int, ...]:
+        return tuple(i for i in range(len(self.boxes) + len(self.outside)) if i not in self.alive)
+
+
+def analyse(model: Model, rules: Sequence[PricedRule]) -> Analysis:
+    """Sweep a model's rules (in declaration order)."""
+    finite, ranged = dimensions(rules, model)
+    dims = tuple(p for p in finite + ranged if offered(model, p) is not None)
+    offer = tuple(offered(model, p) for p in dims)
+    boxes: dict[int, Cell] = {}
+    outside = []
+    empty_domain = any(d.is_empty for d in offer)
+    for pos, rule in enumerate(rules):
+        box = _box(rule, model, dims, offer)
+        if box is None or empty_domain:
+            outside.append(pos)
+        else:
+            boxes[pos] = box
+    sweep = _Sweep(offer)
+    if not empty_domain:
+        sweep.split(0, (), list(boxes.items()))
+    return Analysis(dims=dims, offer=offer, boxes=boxes, outside=tuple(outside),
+                    overlaps=tuple(sorted(sweep.pairs)), gaps=tuple(merge(sweep.gaps, offer)),
+                    alive=frozenset(sweep.alive))
+
+
+def _box(rule: PricedRule, model: Model, dims: tuple[str, ...], offer: Cell) -> Cell | None:
+    """The rule's box over `dims`, cut to the offer; None when it misses the offer."""
+    for param, domain in rule.box.items():
+        allowed = offered(model, param)
+        if allowed is None or domain.intersect(allowed).is_empty:
+            return None
+    return tuple(rule.box[p].intersect(o) if p in rule.box else o for p, o in zip(dims, offer))
+
+
+class _Sweep:
+    def __init__(self, offer: Cell) -> None:
+        self.offer = offer
+        self.pairs: set[tuple[int, int]] = set()
+        self.gaps: list[Cell] = []
+        self.alive: set[int] = set()
+
+    def split(self, depth: int, prefix: Cell, items: list[tuple[int, Cell]]) -> None:
+        """`items` (position, box), in declaration order, are the rules in play in `prefix`."""
+        if not items:
+            self.gaps.append(prefix + self.offer[depth:])
+            return
+        if depth == len(self.offer):
+            self.alive.add(items[0][0])
+            for i, (a, _) in enumerate(items):
+                for b, _ in items[i + 1:]:
+                    self.pairs.add((a, b))
+            return
+        if len(items) == 1:  # one rule left: it prices its box here, the rest is a gap
+            pos, box = items[0]
+            self.alive.add(pos)
+            for piece in subtract(self.offer[depth:], box[depth:]):
+                self.gaps.append(prefix + piece)
+            return
+        for atom, active in partition(self.offer[depth], [box[depth] for _, box in items]):
+            self.split(depth + 1, prefix + (atom,), [items[k] for k in active])
+
+
+def partition(offer: Domain, domains: Sequence[Domain]) -> list[tuple[Domain, tuple[int, ...]]]:
+    """Cut `offer` into pieces on each of which the same `domains` (by position) hold.
+
+    Each piece is returned once with the positions of the domains that contain it;
+    pieces with the same positions are joined, so there is one piece per distinct set.
+    """
+    groups: dict[tuple[int, ...], list] = {}
+    if offer.type is not ValueType.INT:
+        holders: dict[object, list[int]] = {v: [] for v in offer.values}
+        for k, domain in enumerate(domains):
+            for value in domain.values:
+                if value in holders:
+                    holders[value].append(k)
+        for value in offer.values:
+            groups.setdefault(tuple(holders[value]), []).append(value)
+        return [(Domain(offer.type, values=tuple(vs)), key) for key, vs in groups.items()]
+    events: list[tuple[int, int, int]] = []  # (point, +1 start / -1 end, position; -1 for the offer)
+    for k, domain in [(-1, offer), *enumerate(domains)]:
+        for iv in domain.intervals:
+            events.append((iv.lo, 1, k))
+            if iv.hi is not None:
+                events.append((iv.hi + 1, -1, k))
+    events.sort()
+    active: set[int] = set()
+    in_offer = 0
+    i, n = 0, len(events)
+    while i < n:
+        point = events[i][0]
+        while i < n and events[i][0] == point:
+            _, step, k = events[i]
+            if k < 0:
+                in_offer += step
+            elif step > 0:
+                active.add(k)
+            else:
+                active.discard(k)
+            i += 1
+        if in_offer:
+            end = events[i][0] - 1 if i < n else None
+            groups.setdefault(tuple(sorted(active)), []).append(Interval(point, end))
+    return [(Domain.ints(ivs), key) for key, ivs in groups.items()]
+
+
+def subtract(region: Cell, cut: Cell) -> list[Cell]:
+    """region minus cut, as disjoint cells (at most one per dimension)."""
+    if any(r.intersect(c).is_empty for r, c in zip(region, cut)):
+        return [region]
+    pieces = []
+    rest = list(region)
+    for j, (r, c) in enumerate(zip(region, cut)):
+        outside = r.subtract(c)
+        if not outside.is_empty:
+            pieces.append(tuple(rest[:j]) + (outside,) + tuple(rest[j + 1:]))
+        rest[j] = r.intersect(c)
+    return pieces
+
+
+def merge(cells: list[Cell], offer: Cell) -> list[Cell]:
+    """Join disjoint cells that differ in one dimension only, until none do."""
+    cells = list(dict.fromkeys(cells))
+    changed = True
+    while changed and len(cells) > 1:
+        changed = False
+        for j in range(len(offer)):
+            joined: dict[Cell, list[Domain]] = {}
+            for cell in cells:
+                joined.setdefault(cell[:j] + cell[j + 1:], []).append(cell[j])
+            if len(joined) == len(cells):
+                continue
+            changed = True
+            cells = [key[:j] + (_union(parts, offer[j]),) + key[j:] for key, parts in joined.items()]
+    return cells
+
+
+def _union(parts: list[Domain], offer: Domain) -> Domain:
+    if len(parts) == 1:
+        return parts[0]
+    if offer.type is ValueType.INT:
+        return Domain.ints(iv for p in parts for iv in p.intervals)
+    keep = {v for p in parts for v in p.values}
+    return Domain(offer.type, values=tuple(v for v in offer.values if v in keep))
