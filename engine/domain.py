@@ -43,7 +43,8 @@ class Interval:
 
 def _merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     out: list[Interval] = []
-    for iv in sorted(i for i in intervals if i.hi is None or i.hi >= i.lo):
+    kept = (i for i in intervals if i.hi is None or i.hi >= i.lo)
+    for iv in sorted(kept, key=lambda i: (i.lo, i.hi is None, i.hi or 0)):  # no end sorts last
         if out and (out[-1].hi is None or iv.lo <= out[-1].hi + 1):
             last = out[-1]
             hi = None if last.hi is None or iv.hi is None else max(last.hi, iv.hi)

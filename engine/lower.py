@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import attrs
+
 from engine import ast
 from engine.diagnostics import Code, Diagnostic, Related, error
 from engine.domain import Domain, ValueType, show_value
@@ -33,7 +35,10 @@ class _Lowering:
         rounding = roundings[0].mode if roundings else None
         for s in file.statements:
             if isinstance(s, ast.Rule):
-                self._cells(s, s.conditions, [((), s.outcome, s.span)], rounding)
+                # the statement's span runs on over the line break and any comment after it
+                line = attrs.evolve(s.span, end_line=s.outcome.span.end_line,
+                                    end_column=s.outcome.span.end_column)
+                self._cells(s, s.conditions, [((), s.outcome, line)], rounding)
             elif isinstance(s, ast.Grid):
                 self._cells(s, s.conditions, self._grid_cells(s), rounding)
 

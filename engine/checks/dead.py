@@ -7,8 +7,9 @@ only partly outside the model's offer is not dead: the part outside is
 refused before any rule is looked at, so it does no harm, and a rule written
 for a group may rightly cover more than one tool's version of a model offers.
 
-Warnings: a dead rule changes no price. The overlap that shadows a rule is
-reported by the overlap check (an error when the prices differ).
+Warnings: a dead rule changes no price. A rule shadowed by rules that agree
+with it gets this warning instead of `redundant` ones; a rule shadowed by a
+rule that disagrees gets the overlap error only (fix that first).
 """
 
 from __future__ import annotations
@@ -28,14 +29,22 @@ def dead_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Dia
     for f in found:
         for rule in f.rules:
             lowered[rule.span] = lowered.get(rule.span, 0) + 1
+        disputed = {id(o.second) for o in f.overlaps if o.differ}
         for rule in f.dead:
-            joined.setdefault(rule.span, []).append((f, rule))
+            if id(rule) not in disputed:  # else the overlap error on its line comes first
+                joined.setdefault(rule.span, []).append((f, rule))
     for span, dead in joined.items():
-        f, rule = dead[0]
-        reason, related = _why(card, f, rule)
-        tools = list(dict.fromkeys(g.model.tool for g, _ in dead))
-        scope = f"for {' and '.join(tools)}, " if len(dead) < lowered[span] else ""
-        yield warning(Code.DEAD_RULE, f"{scope}this rule never applies: {reason}", span, related=related,
+        reasons: dict[str, list[str]] = {}
+        related: dict[Related, None] = {}
+        for f, rule in dead:
+            reason, shadows = _why(card, f, rule)
+            reasons.setdefault(reason, []).append(f.model.tool)
+            related.update(dict.fromkeys(shadows))
+        if len(reasons) == 1 and len(dead) == lowered[span]:
+            text = next(iter(reasons))
+        else:
+            text = "; ".join(f"for {' and '.join(tools)}, {reason}" for reason, tools in reasons.items())
+        yield warning(Code.DEAD_RULE, f"this rule never applies: {text}", span, related=list(related),
                       hint="remove it, or change its conditions")
 
 
@@ -51,6 +60,6 @@ def _why(card: Card, f: ModelFindings, rule: PricedRule) -> tuple[str, list[Rela
                     f"not {domain.describe(unit.get(param))}"), []
     earlier = f.shadowing(rule)
     lines = listing([r.label for r in earlier])
-    rules = "the rule" if len(earlier) == 1 else "the rules"
-    return (f"{rules} at {lines} price everything it covers first",
+    verb = "the rule at {} prices" if len(earlier) == 1 else "the rules at {} price"
+    return (f"{verb.format(lines)} everything it covers first",
             [Related(r.span, "priced here first") for r in earlier])

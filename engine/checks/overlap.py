@@ -21,7 +21,10 @@ from engine.model import Card, Model, PricedRule
 def overlap_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Diagnostic]:
     joined: dict[tuple, list[tuple[ModelFindings, Overlap]]] = {}
     for f in found:
+        dead = {id(r) for r in f.dead}
         for o in f.overlaps:
+            if not o.differ and id(o.second) in dead:
+                continue  # the dead-rule warning on that line names this rule, and says more
             joined.setdefault((o.first.span, o.second.span), []).append((f, o))
     for pairs in joined.values():
         yield _diagnostic(card, pairs)
@@ -35,7 +38,7 @@ def _diagnostic(card: Card, pairs: list[tuple[ModelFindings, Overlap]]) -> Diagn
     related = [Related(o.first.span, "the other rule")]
     if not o.differ:
         return warning(Code.REDUNDANT, text + ", with the same outcome", o.second.span, related=related,
-                       hint="remove one of the two")
+                       hint="narrow one of the two so they do not meet")
     here, there = _outcome(o.second, o.witness), _outcome(o.first, o.witness)
     at = f" at {_point_words(o.witness)}" if o.witness else ""
     return error(Code.OVERLAP, f"{text}, with different outcomes ({here} here, {there} there{at})",
