@@ -128,18 +128,35 @@ class Domain:
     def intersect(self, other: Domain) -> Domain:
         if other.type is not self.type:
             return Domain.empty(self.type)
+        if self is other:
+            return self
         if self.type is not ValueType.INT:
+            if len(other.values) == 1:
+                return other if other.values[0] in self.values else Domain(self.type)
             keep = set(other.values)
             return Domain(self.type, values=tuple(v for v in self.values if v in keep))
+        # both lists are sorted, disjoint and not touching, so the common pieces are too
         out = []
-        for a in self.intervals:
-            for b in other.intervals:
-                lo = max(a.lo, b.lo)
-                his = [h for h in (a.hi, b.hi) if h is not None]
-                hi = min(his) if his else None
-                if hi is None or lo <= hi:
-                    out.append(Interval(lo, hi))
-        return Domain.ints(out)
+        mine, theirs = self.intervals, other.intervals
+        i = j = 0
+        while i < len(mine) and j < len(theirs):
+            a, b = mine[i], theirs[j]
+            lo = a.lo if a.lo > b.lo else b.lo
+            if a.hi is None:
+                hi = b.hi
+            elif b.hi is None or a.hi < b.hi:
+                hi = a.hi
+            else:
+                hi = b.hi
+            if hi is None or lo <= hi:
+                out.append(a if (lo, hi) == (a.lo, a.hi) else b if (lo, hi) == (b.lo, b.hi) else Interval(lo, hi))
+            if hi is None:
+                break
+            if a.hi is not None and a.hi == hi:
+                i += 1
+            else:
+                j += 1
+        return Domain(ValueType.INT, intervals=tuple(out))
 
     def subtract(self, other: Domain) -> Domain:
         if other.type is not self.type:

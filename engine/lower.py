@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import attrs
-
 from engine import ast
-from engine.diagnostics import Code, Diagnostic, Related, error
+from engine.diagnostics import Code, Diagnostic, Related, Span, error
 from engine.domain import Domain, ValueType, show_value
-from engine.model import PricedRule
+from engine.model import Param, PricedRule
 from engine.names import did_you_mean, listing
 from engine.resolve import Declarations, check_within, domain_of
 
@@ -26,6 +24,8 @@ class _Lowering:
         self.decls = decls
         self.rules: list[PricedRule] = []
         self.diagnostics: list[Diagnostic] = []
+        self.domains: dict[tuple, Domain] = {}  # conditions already read, see _condition
+        self.params: dict[str, dict[str, Param]] = {}  # each tool's parameters by name
 
     def file(self, file: ast.File) -> None:
         roundings = [s for s in file.statements if isinstance(s, ast.RoundingDecl)]
@@ -36,8 +36,8 @@ class _Lowering:
         for s in file.statements:
             if isinstance(s, ast.Rule):
                 # the statement's span runs on over the line break and any comment after it
-                line = attrs.evolve(s.span, end_line=s.outcome.span.end_line,
-                                    end_column=s.outcome.span.end_column)
+                line = Span(s.span.file, s.span.line, s.span.column, s.outcome.span.end_line,
+                            s.outcome.span.end_column)
                 self._cells(s, s.conditions, [((), s.outcome, line)], rounding)
             elif isinstance(s, ast.Grid):
                 self._cells(s, s.conditions, self._grid_cells(s), rounding)
@@ -77,6 +77,8 @@ class _Lowering:
     def _model(self, stmt, tool: str):
         """The canonical model name (None for model-less tools); False after a diagnostic."""
         span = stmt.model_span or stmt.subject.span
+        if stmt.model is not None and (tool, stmt.model) in self.decls.models:
+            return stmt.model  # the common case, before anything that scans every model
         names = sorted(m for t, m in self.decls.models if t == tool and m is not None)
         if stmt.model is None:
             if self.decls.has_models(tool):
@@ -104,10 +106,13 @@ class _Lowering:
 
     def _box(self, tool_name: str, conditions) -> dict[str, Domain] | None:
         tool = self.decls.tools[tool_name]
+        params = self.params.get(tool_name)
+        if params is None:
+            params = self.params[tool_name] = {p.name: p for p in tool.params}
         box: dict[str, Domain] = {}
         ok = True
         for cond in conditions:
-            param = tool.param(cond.param.text)
+            param = params.get(cond.param.text)
             if param is None:
                 self.diagnostics.append(error(
                     Code.UNKNOWN_NAME, f"{tool_name} has no parameter `{cond.param.text}`"
@@ -126,13 +131,31 @@ class _Lowering:
                                               cond.span))
                 ok = False
                 continue
-            domain = domain_of(cond.domain, self.diagnostics)
-            if domain is None or not check_within(domain, param.domain, f"`{param.name}`", cond.domain,
-                                                  param.unit, self.diagnostics):
+            domain = self._condition(tool_name, param, cond)
+            if domain is None:
                 ok = False
                 continue
             box[param.name] = domain
         return box if ok else None
+
+    def _condition(self, tool_name: str, param, cond: ast.Condition) -> Domain | None:
+        """The condition's Domain, checked against the parameter; None after a diagnostic.
+
+        The same condition written on many lines (`audio yes`) is read once and
+        shares one Domain, which also lets the analysis recognise it by identity.
+        """
+        key = (tool_name, param.name, tuple(_item_key(i) for i in cond.domain.items))
+        known = self.domains.get(key)
+        if known is not None:
+            return known
+        before = len(self.diagnostics)
+        domain = domain_of(cond.domain, self.diagnostics)
+        if domain is None or not check_within(domain, param.domain, f"`{param.name}`", cond.domain,
+                                              param.unit, self.diagnostics):
+            return None
+        if len(self.diagnostics) == before:
+            self.domains[key] = domain
+        return domain
 
     def _formula(self, tool_name: str, outcome) -> None:
         if not isinstance(outcome, ast.Price):
@@ -157,6 +180,14 @@ def param_refs(expr: ast.Expr):
         yield from param_refs(expr.right)
     elif isinstance(expr, ast.Rounded):
         yield from param_refs(expr.expr)
+
+
+def _item_key(item) -> tuple:
+    if isinstance(item, ast.Literal):
+        return (type(item.value), item.value)  # the type keeps yes apart from 1
+    if isinstance(item, ast.Range):
+        return ("..", item.lo, item.hi)
+    return (item.cmp, item.limit)
 
 
 def ast_value(literal: ast.Literal) -> str:

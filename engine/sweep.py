@@ -51,8 +51,10 @@ def analyse(model: Model, rules: Sequence[PricedRule]) -> Analysis:
     boxes: dict[int, Cell] = {}
     outside = []
     empty_domain = any(d.is_empty for d in offer)
+    cut: list[dict[int, Domain]] = [{} for _ in dims]
+    where = [(j, p, o) for j, (p, o) in enumerate(zip(dims, offer))]
     for pos, rule in enumerate(rules):
-        box = _box(rule, model, dims, offer)
+        box = _box(rule.box, where, offer, cut)
         if box is None or empty_domain:
             outside.append(pos)
         else:
@@ -65,13 +67,33 @@ def analyse(model: Model, rules: Sequence[PricedRule]) -> Analysis:
                     alive=frozenset(sweep.alive))
 
 
-def _box(rule: PricedRule, model: Model, dims: tuple[str, ...], offer: Cell) -> Cell | None:
-    """The rule's box over `dims`, cut to the offer; None when it misses the offer."""
-    for param, domain in rule.box.items():
-        allowed = offered(model, param)
-        if allowed is None or domain.intersect(allowed).is_empty:
+def _box(conditions: dict[str, Domain], dims: list[tuple[int, str, Domain]], offer: Cell,
+         cut: list[dict[int, Domain]]) -> Cell | None:
+    """The rule's box over `dims` (index, name, offer), cut to the offer; None when it misses the offer.
+
+    `cut` remembers each condition already cut to the offer, per dimension: lowering
+    shares one Domain between the rules that write the same condition, so most are cut once.
+    """
+    if not conditions:
+        return offer
+    out = list(offer)
+    matched = 0
+    get = conditions.get
+    for j, param, allowed in dims:
+        domain = get(param)
+        if domain is None:
+            continue
+        matched += 1
+        known = cut[j]
+        common = known.get(id(domain))
+        if common is None:
+            common = known[id(domain)] = domain.intersect(allowed)
+        if not common.intervals and not common.values:
             return None
-    return tuple(rule.box[p].intersect(o) if p in rule.box else o for p, o in zip(dims, offer))
+        out[j] = common
+    if matched < len(conditions):
+        return None  # it names a parameter this model does not take
+    return tuple(out)
 
 
 class _Sweep:
@@ -98,8 +120,21 @@ class _Sweep:
             for piece in subtract(self.offer[depth:], box[depth:]):
                 self.gaps.append(prefix + piece)
             return
-        for atom, active in partition(self.offer[depth], [box[depth] for _, box in items]):
-            self.split(depth + 1, prefix + (atom,), [items[k] for k in active])
+        offer = self.offer[depth]
+        groups = _groups(offer, [box[depth] for _, box in items])
+        if depth + 1 < len(self.offer):
+            for active, piece in groups.items():
+                self.split(depth + 1, prefix + (_domain(offer, piece),), [items[k] for k in active])
+            return
+        for active, piece in groups.items():  # the last dimension: cells, without recursing
+            if not active:
+                self.gaps.append(prefix + (_domain(offer, piece),))
+                continue
+            first = items[active[0]][0]
+            self.alive.add(first)
+            for i, a in enumerate(active):
+                for b in active[i + 1:]:
+                    self.pairs.add((items[a][0], items[b][0]))
 
 
 def partition(offer: Domain, domains: Sequence[Domain]) -> list[tuple[Domain, tuple[int, ...]]]:
@@ -108,6 +143,23 @@ def partition(offer: Domain, domains: Sequence[Domain]) -> list[tuple[Domain, tu
     Each piece is returned once with the positions of the domains that contain it;
     pieces with the same positions are joined, so there is one piece per distinct set.
     """
+    return [(_domain(offer, piece), key) for key, piece in _groups(offer, domains).items()]
+
+
+def _domain(offer: Domain, piece: list) -> Domain:
+    if offer.type is ValueType.INT:
+        # the sweep lists a piece's intervals in order, and never two that touch
+        # (two touching segments would hold different domains), so no merging is needed
+        return Domain(ValueType.INT, intervals=tuple(piece))
+    return Domain(offer.type, values=tuple(piece))
+
+
+def _groups(offer: Domain, domains: Sequence[Domain]) -> dict[tuple[int, ...], list]:
+    """positions of the domains holding a piece -> the piece (values, or Intervals in order)."""
+    if offer.type is ValueType.INT:
+        fast = _side_by_side(offer, domains)
+        if fast is not None:
+            return fast
     groups: dict[tuple[int, ...], list] = {}
     if offer.type is not ValueType.INT:
         holders: dict[object, list[int]] = {v: [] for v in offer.values}
@@ -117,7 +169,7 @@ def partition(offer: Domain, domains: Sequence[Domain]) -> list[tuple[Domain, tu
                     holders[value].append(k)
         for value in offer.values:
             groups.setdefault(tuple(holders[value]), []).append(value)
-        return [(Domain(offer.type, values=tuple(vs)), key) for key, vs in groups.items()]
+        return groups
     events: list[tuple[int, int, int]] = []  # (point, +1 start / -1 end, position; -1 for the offer)
     for k, domain in [(-1, offer), *enumerate(domains)]:
         for iv in domain.intervals:
@@ -141,8 +193,39 @@ def partition(offer: Domain, domains: Sequence[Domain]) -> list[tuple[Domain, tu
             i += 1
         if in_offer:
             end = events[i][0] - 1 if i < n else None
-            groups.setdefault(tuple(sorted(active)), []).append(Interval(point, end))
-    return [(Domain.ints(ivs), key) for key, ivs in groups.items()]
+            key = (next(iter(active)),) if len(active) == 1 else tuple(sorted(active))
+            groups.setdefault(key, []).append(Interval(point, end))
+    return groups
+
+
+def _side_by_side(offer: Domain, domains: Sequence[Domain]) -> dict[tuple[int, ...], list] | None:
+    """_groups for the usual last dimension: one interval each, none overlapping (`dur 1..4`,
+    `dur 5..9`, `dur >= 10`); None when that is not the case. A sort and one pass."""
+    if len(offer.intervals) != 1:
+        return None
+    starts = []
+    for k, domain in enumerate(domains):
+        if len(domain.intervals) != 1:
+            return None
+        iv = domain.intervals[0]
+        starts.append((iv.lo, k, iv))
+    starts.sort()
+    groups: dict[tuple[int, ...], list] = {}
+    gaps = []
+    end = offer.intervals[0].hi
+    cursor: int | None = offer.intervals[0].lo  # the least value not yet reached; None past an open end
+    for lo, k, iv in starts:
+        if cursor is None or lo < cursor:
+            return None  # two of them meet
+        if lo > cursor:
+            gaps.append(Interval(cursor, lo - 1))
+        groups[(k,)] = [iv]
+        cursor = None if iv.hi is None else iv.hi + 1
+    if cursor is not None and (end is None or cursor <= end):
+        gaps.append(Interval(cursor, end))
+    if gaps:
+        groups[()] = gaps
+    return groups
 
 
 def subtract(region: Cell, cut: Cell) -> list[Cell]:

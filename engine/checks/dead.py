@@ -25,10 +25,10 @@ from engine.names import listing
 
 def dead_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Diagnostic]:
     joined: dict[object, list[tuple[ModelFindings, PricedRule]]] = {}
-    lowered: dict[object, int] = {}
+    lowered: dict[int, int] = {}  # a rule of a group is lowered once per tool, sharing its outcome
     for f in found:
         for rule in f.rules:
-            lowered[rule.span] = lowered.get(rule.span, 0) + 1
+            lowered[id(rule.outcome)] = lowered.get(id(rule.outcome), 0) + 1
         disputed = {id(o.second) for o in f.overlaps if o.differ}
         for rule in f.dead:
             if id(rule) not in disputed:  # else the overlap error on its line comes first
@@ -40,7 +40,7 @@ def dead_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Dia
             reason, shadows = _why(card, f, rule)
             reasons.setdefault(reason, []).append(f.model.tool)
             related.update(dict.fromkeys(shadows))
-        if len(reasons) == 1 and len(dead) == lowered[span]:
+        if len(reasons) == 1 and len(dead) == lowered[id(dead[0][1].outcome)]:
             text = next(iter(reasons))
         else:
             text = "; ".join(f"for {' and '.join(tools)}, {reason}" for reason, tools in reasons.items())

@@ -24,14 +24,23 @@ from engine.formula_box import Low, least
 from engine.model import Card, PricedRule
 
 
+_HINT = "a generation costs at least 1 credit; use `reject \"...\"` to refuse it"
+
+
 def check_formulas(card: Card) -> Iterator[Diagnostic]:
-    seen: set[tuple] = set()  # a rule of a group is lowered once per tool; report it once
+    seen: set = set()  # a rule of a group is lowered once per tool (one outcome); report it once
     for rule in card.rules:
         if not isinstance(rule.outcome, ast.Price):
             continue
-        where = (rule.span.file, rule.span.line, rule.span.column)
+        where = id(rule.outcome)
         first = where not in seen
         seen.add(where)
+        expr = rule.outcome.expr
+        if type(expr) is ast.Number:  # the usual price: nothing to divide, one value
+            if first and expr.value < 1:
+                yield error(Code.NON_POSITIVE, f"this price is {expr.value} credits", rule.outcome.span,
+                            hint=_HINT)
+            continue
         if first:
             yield from _divisions(rule)
         if any(not rounded and rule.rounding is None for _, rounded in divisions(rule.outcome.expr)):
@@ -65,7 +74,7 @@ def _non_positive(card: Card, rule: PricedRule) -> Diagnostic | None:
             continue
         ranges[param.name] = rule.box[param.name].intersect(offer) if param.name in rule.box else offer
     low, point, value = least(rule, ranges)
-    hint = "a generation costs at least 1 credit; use `reject \"...\"` to refuse it"
+    hint = _HINT
     if low is Low.SHOWN:
         at = " for " + ", ".join(f"{p} {show_value(v)}" for p, v in point.items()) if point else ""
         return error(Code.NON_POSITIVE, f"this price is {value} credits{at}", rule.outcome.span, hint=hint)
