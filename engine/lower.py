@@ -62,15 +62,21 @@ class _Lowering:
         tools = self.decls.subject(stmt.subject, self.diagnostics)
         if tools is None:
             return
+        read: dict[tuple, dict | None] = {}  # tools declared together share their parameters
         for tool in tools:
             model = self._model(stmt, tool)
             if model is False:
                 continue
-            for extra, outcome, span in cells:
-                box = self._box(tool, conditions + extra)
+            params = tuple(map(id, self.decls.tools[tool].params))
+            for n, (extra, outcome, span) in enumerate(cells):
+                if (params, n) in read:
+                    box = read[(params, n)]
+                else:
+                    box = read[(params, n)] = self._box(tool, conditions + extra)
+                    if box is not None:
+                        self._formula(tool, outcome)
                 if box is None:
                     continue
-                self._formula(tool, outcome)
                 self.rules.append(PricedRule(tool=tool, model=model, box=box, outcome=outcome,
                                              rounding=rounding, span=span, index=len(self.rules)))
 
@@ -144,7 +150,7 @@ class _Lowering:
         The same condition written on many lines (`audio yes`) is read once and
         shares one Domain, which also lets the analysis recognise it by identity.
         """
-        key = (tool_name, param.name, tuple(_item_key(i) for i in cond.domain.items))
+        key = (tool_name, param.name, _domain_key(cond.domain.items))
         known = self.domains.get(key)
         if known is not None:
             return known
@@ -182,12 +188,18 @@ def param_refs(expr: ast.Expr):
         yield from param_refs(expr.expr)
 
 
-def _item_key(item) -> tuple:
-    if isinstance(item, ast.Literal):
-        return (type(item.value), item.value)  # the type keeps yes apart from 1
-    if isinstance(item, ast.Range):
-        return ("..", item.lo, item.hi)
-    return (item.cmp, item.limit)
+def _domain_key(items) -> tuple:
+    """What a written domain says, as a plain tuple (the type keeps yes apart from 1)."""
+    out = []
+    for item in items:
+        kind = type(item)
+        if kind is ast.Literal:
+            out.append((type(item.value), item.value))
+        elif kind is ast.Range:
+            out.append(("..", item.lo, item.hi))
+        else:
+            out.append((item.cmp, item.limit))
+    return tuple(out)
 
 
 def ast_value(literal: ast.Literal) -> str:

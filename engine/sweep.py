@@ -203,17 +203,20 @@ def _side_by_side(offer: Domain, domains: Sequence[Domain]) -> dict[tuple[int, .
     `dur 5..9`, `dur >= 10`); None when that is not the case. A sort and one pass."""
     if len(offer.intervals) != 1:
         return None
+    whole = offer.intervals[0]
     starts = []
     for k, domain in enumerate(domains):
         if len(domain.intervals) != 1:
             return None
         iv = domain.intervals[0]
+        if iv.lo < whole.lo or (whole.hi is not None and (iv.hi is None or iv.hi > whole.hi)):
+            return None  # reaches past the offer
         starts.append((iv.lo, k, iv))
     starts.sort()
     groups: dict[tuple[int, ...], list] = {}
     gaps = []
-    end = offer.intervals[0].hi
-    cursor: int | None = offer.intervals[0].lo  # the least value not yet reached; None past an open end
+    end = whole.hi
+    cursor: int | None = whole.lo  # the least value not yet reached; None past an open end
     for lo, k, iv in starts:
         if cursor is None or lo < cursor:
             return None  # two of them meet
