@@ -3,6 +3,7 @@
     python bench/check_scale.py                 # 1k, 10k and 100k rules
     python bench/check_scale.py 1000 20000      # other sizes
     python bench/check_scale.py --profile 100000
+    python bench/check_scale.py --keep-gc       # without pausing the garbage collector
 
 Each card is written as .rules text (so parsing is measured), with many models,
 rules per model ranging from a few to a few hundred, wide ranges (`dur >= 60`),
@@ -33,6 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from engine.checks import run_checks  # noqa: E402
+from engine.gcpause import paused_gc  # noqa: E402
 from engine.lower import lower  # noqa: E402
 from engine.model import Card  # noqa: E402
 from engine.resolve import Declarations  # noqa: E402
@@ -104,9 +106,17 @@ def check(tree) -> tuple[Card, list]:
     return card, found + run_checks(card)
 
 
-def measure(n: int) -> dict:
+def measure(n: int, keep_gc: bool = False) -> dict:
+    """Parse and check as engine.ratecard.analyse does: with the cyclic collector paused."""
     text, lines = card_text(n)
     gc.collect()
+    if keep_gc:
+        return _measure(text, lines)
+    with paused_gc():
+        return _measure(text, lines)
+
+
+def _measure(text: str, lines: int) -> dict:
     t0 = time.perf_counter()
     tree, errors = parse(text, "bench.rules")
     t1 = time.perf_counter()
@@ -131,6 +141,8 @@ def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("sizes", nargs="*", type=int, default=[1_000, 10_000, 100_000])
     args.add_argument("--profile", action="store_true", help="profile the check of the largest size")
+    args.add_argument("--keep-gc", action="store_true",
+                      help="leave the cyclic garbage collector running, to see what pausing it saves")
     opts = args.parse_args()
     parse("tool x\n", "warmup.rules")  # build the cached parser outside the timings
     if opts.profile:
@@ -143,7 +155,7 @@ def main() -> None:
           f"{'total s':>8} {'peak MB':>8} {'diags':>6}  growth: parse  check   n log n")
     previous = None
     for size in opts.sizes:
-        r = measure(size)
+        r = measure(size, opts.keep_gc)
         growth = ""
         if previous is not None:
             nlogn = (r["n"] * math.log(r["n"])) / (previous["n"] * math.log(previous["n"]))

@@ -9,6 +9,7 @@ from engine import sources as source_files
 from engine.checks import run_checks
 from engine.compile import Index, compile_card
 from engine.diagnostics import Diagnostic, has_errors, render_text, summary
+from engine.gcpause import paused_gc
 from engine.interpreter import quote as quote_request
 from engine.lower import lower
 from engine.model import Card
@@ -30,6 +31,11 @@ class RateCardError(ValueError):
 
 def analyse(sources: Sequence[Source]) -> tuple[Card | None, list[Diagnostic]]:
     """Every diagnostic of a card; the resolved Card too when nothing stopped resolving it."""
+    with paused_gc():
+        return _analyse(sources)
+
+
+def _analyse(sources: Sequence[Source]) -> tuple[Card | None, list[Diagnostic]]:
     files, diagnostics = [], []
     for source in sources:
         tree, found = parse(source.text, source.name)
@@ -61,11 +67,12 @@ class RateCard:
 
     @classmethod
     def from_sources(cls, sources: Sequence[Source], read_errors: Sequence[Diagnostic] = ()) -> RateCard:
-        card, diagnostics = analyse(sources)
-        diagnostics = list(read_errors) + diagnostics
-        if card is None or has_errors(diagnostics):
-            raise RateCardError(diagnostics, {s.name: s.text for s in sources})
-        return cls(card, compile_card(card), diagnostics)
+        with paused_gc():
+            card, diagnostics = analyse(sources)
+            diagnostics = list(read_errors) + diagnostics
+            if card is None or has_errors(diagnostics):
+                raise RateCardError(diagnostics, {s.name: s.text for s in sources})
+            return cls(card, compile_card(card), diagnostics)
 
     def quote(self, request: object) -> Quote | Rejection:
         """Price one request; never raises."""

@@ -32,7 +32,7 @@ class Analysis:
 
     dims: tuple[str, ...]                 # the parameters the rules depend on (that the model takes)
     offer: Cell                           # the model's whole offer on each dimension
-    boxes: dict[int, Cell]                # each rule inside the domain -> its box, cut to the offer
+    boxes: dict[int, Cell] = attrs.field(eq=False)  # each rule inside the domain -> its box, cut to the offer
     outside: tuple[int, ...]              # rules whose conditions miss what the model offers
     overlaps: tuple[tuple[int, int], ...]  # pairs (earlier, later) whose boxes meet
     gaps: tuple[Cell, ...]                # disjoint boxes no rule covers, merged where they can be
