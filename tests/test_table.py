@@ -1,0 +1,56 @@
+"""`ratecard table`: the complete price sheet of the bundled card, pinned, in every format."""
+
+import csv
+import io
+import json
+
+from engine.cli import main
+from engine.review.table import Format, render, text
+from engine.sheet import price_sheet
+
+
+def test_the_bundled_card_complete_price_sheet(card, snapshot):
+    assert text(card) == snapshot
+
+
+def test_markdown_for_one_model(card, snapshot):
+    assert render(card, Format.MD, tool="text-to-video", model="Sora 2 Pro") == snapshot
+
+
+def test_every_combination_is_in_the_table_once(card):
+    rows = price_sheet(card)
+    table = json.loads(render(card, Format.JSON))
+    assert len(table) == len(rows)
+    keys = {(o["tool"], o["model"], tuple((k, v) for k, v in o.items()
+                                          if k not in ("tool", "model", "credits", "reason"))) for o in table}
+    assert keys == {(r.tool, r.model, r.params) for r in rows}
+
+
+def test_json_rows_carry_credits_or_reason():
+    import engine
+    card = engine.load("tests/cases/valid/formulas.rules")
+    table = json.loads(render(card, Format.JSON))
+    assert {"tool": "narration", "model": None, "chars": 11, "voices": 2, "credits": 4} in table
+    refused = [o for o in table if "reason" in o]
+    assert [o["chars"] for o in refused] == [5001, 5001, 5001]
+    assert all("credits" not in o and "5000 characters" in o["reason"] for o in refused)
+
+
+def test_csv_has_one_column_per_parameter(card):
+    rows = list(csv.DictReader(io.StringIO(render(card, Format.CSV, tool="text-to-video"))))
+    sora = [r for r in rows if r["model"] == "Sora 2 Pro" and r["res"] == "1080" and r["dur"] == "12"]
+    assert sora == [{"tool": "text-to-video", "model": "Sora 2 Pro", "audio": "yes", "res": "1080",
+                     "dur": "12", "credits": "11400", "reason": ""}]
+
+
+def test_cli_table_filters_by_tool_and_alias(capsys):
+    assert main(["table", "--tool", "text-to-image", "--model", "GPT Image1.5 High"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "text-to-image"
+    assert "GPT Image 1.5 High" in out and "Flux" not in out
+    assert "600000" in out  # 1000 images
+
+
+def test_cli_table_unknown_tool_is_a_usage_error(capsys):
+    assert main(["table", "--tool", "text-to-vidoe"]) == 2
+    assert "no tool" in capsys.readouterr().err
