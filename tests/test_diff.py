@@ -58,8 +58,8 @@ def test_a_moved_price_shows_exactly_the_combinations_it_prices(card, copy):
 
 def test_a_new_limit_on_an_unbounded_parameter_is_seen(card, copy):
     folder, edit = copy
-    edit("voiceover.rules", "voiceover chars/10",
-         'voiceover chars 1..5000 -> chars/10\nvoiceover chars > 5000 -> reject "at most 5000 characters"')
+    edit("voiceover.rules", "voiceover chars / 10",
+         'voiceover chars 1..5000 -> chars / 10\nvoiceover chars > 5000 -> reject "at most 5000 characters"')
     diff = compare(card, engine.load(folder))
     assert [(c.kind, dict(c.params), c.old.credits, c.new.credits) for c in diff.changes] == [
         (Kind.REFUSED, {"chars": 5001}, 501, None)]
@@ -94,8 +94,8 @@ def test_percent_is_exact_to_the_tenth():
 def test_text_output(card, copy, snapshot):
     folder, edit = copy
     edit("video.rules", "res 1080   ->  3800   7600   11400", "res 1080   ->  3800   7000   12000")
-    edit("voiceover.rules", "voiceover chars/10",
-         'voiceover chars 1..5000 -> chars/10\nvoiceover chars > 5000 -> reject "at most 5000 characters"')
+    edit("voiceover.rules", "voiceover chars / 10",
+         'voiceover chars 1..5000 -> chars / 10\nvoiceover chars > 5000 -> reject "at most 5000 characters"')
     assert render_text(compare(card, engine.load(folder))) == snapshot
 
 
