@@ -224,11 +224,12 @@ def _with_comments(pairs: list[tuple[Line, str]]) -> list[str]:
     column = max(commented, default=0) + 2
     out = []
     for line, code in pairs:
+        if not line.tokens:
+            out.append(code + line.comment if line.comment is not None else "")
+            continue
         code = code.rstrip()
         if line.comment is None:
             out.append(code)
-        elif not line.tokens:
-            out.append(code + line.comment)
         else:
             out.append(code.ljust(column) + line.comment)
     return out
