@@ -130,3 +130,12 @@ def test_syntax_errors_are_friendly(text, line, words):
 def test_several_syntax_errors_in_one_run():
     _, diagnostics = parse("t a = 1 -> 1\nt b 2 -> 2\nt c = 3 -> 3\nt d ^ 4\n")
     assert [d.span.line for d in diagnostics] == [1, 3, 4]
+
+
+@pytest.mark.parametrize("text, words", [
+    ("t -> 1" + " + 1" * 3000, "too long or too deeply nested"),
+    ("t -> " + "9" * 5000, "number in this file is too long"),
+])
+def test_monstrous_files_get_a_diagnostic_not_a_traceback(text, words):
+    tree, diagnostics = parse(text)
+    assert tree is None and words in diagnostics[0].message
