@@ -385,9 +385,12 @@ def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diag
             return None, diagnostics
         try:
             return _ToAst(file).transform(tree), []
-        except VisitError as exc:  # a number too long for int(), and the like
-            return None, [error(Code.SYNTAX, f"cannot read this file: {exc.orig_exc}",
-                                Span(file, 1, 1, 1, 2))]
+        except VisitError as exc:  # int() refuses numbers of thousands of digits
+            return None, [error(Code.SYNTAX, "a number in this file is too long to read",
+                                Span(file, 1, 1, 1, 2), hint=f"({exc.orig_exc.__class__.__name__})")]
+        except RecursionError:
+            return None, [error(Code.SYNTAX, "a formula in this file is too long or too deeply nested to read",
+                                Span(file, 1, 1, 1, 2), hint="split it into simpler parts")]
     return None, diagnostics
 
 
