@@ -20,6 +20,7 @@ from engine.sources import Source
 
 RULES = Path(__file__).parent.parent / "rules"
 EXAMPLES = int(os.environ.get("RATECARD_FMT_EXAMPLES", "25"))
+RESPACINGS = int(os.environ.get("RATECARD_FMT_EXAMPLES", "8"))  # six files each
 
 MESSY = textwrap.dedent('''\
 
@@ -97,7 +98,7 @@ def _perturb(text: str, rnd: random.Random) -> str:
     return "\n".join(out) + "\n" * rnd.randint(0, 3)
 
 
-@settings(max_examples=EXAMPLES, deadline=None)
+@settings(max_examples=RESPACINGS, deadline=None)
 @given(st.randoms(use_true_random=False))
 def test_respacing_the_bundled_card_formats_back_to_it(rnd):
     for path in sorted(RULES.glob("*.rules")):
