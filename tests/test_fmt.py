@@ -202,3 +202,19 @@ def test_smoke_subprocess():
     done = subprocess.run([sys.executable, "-m", "engine.cli", "fmt", "--check", str(RULES)],
                           capture_output=True, text=True, cwd=Path(__file__).parent.parent)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_braces_get_lines_of_their_own():
+    text = 'tool clip { res 720 | 1080\n  dur >= 1 }\nmodel clip "M" { dur 5 | 10 }\nclip "M" { dur 5 10\nres 720 -> 1 2\nres 1080 -> 3 4\n}\n'
+    assert format_text(text) == textwrap.dedent('''\
+        tool clip {
+            res     720 | 1080
+            dur     >= 1
+        }
+        model clip "M" { dur 5 | 10 }
+        clip "M" {
+            dur            5      10
+            res 720    ->  1      2
+            res 1080   ->  3      4
+        }
+        ''')

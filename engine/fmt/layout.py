@@ -118,13 +118,28 @@ def _logical_lines(text: str) -> list[str]:
     return out
 
 
+def _split_braces(text: str):
+    """(tokens, comment) per line, with a block's first line moved off its `{` line and its
+    `}` moved off its last line, so every multi-line block has its braces on lines of their own."""
+    for raw in _logical_lines(text):
+        tokens, comment = tokenize(raw)
+        if tokens.count("{") == 1 and "}" not in tokens and tokens[-1] != "{":
+            at = tokens.index("{")
+            yield tokens[:at + 1], None
+            tokens = tokens[at + 1:]
+        if len(tokens) > 1 and tokens[-1] == "}" and tokens.count("}") == 1 and "{" not in tokens:
+            yield tokens[:-1], comment
+            yield ["}"], None
+            continue
+        yield tokens, comment
+
+
 def classify(text: str) -> list[Line]:
     lines: list[Line] = []
     stack: list[Block] = []
     grids = 0
     header_seen = False
-    for raw in _logical_lines(text):
-        tokens, comment = tokenize(raw)
+    for tokens, comment in _split_braces(text):
         depth = len(stack)
         if not tokens:
             role = Role.COMMENT if comment is not None else Role.BLANK
