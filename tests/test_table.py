@@ -54,3 +54,22 @@ def test_cli_table_filters_by_tool_and_alias(capsys):
 def test_cli_table_unknown_tool_is_a_usage_error(capsys):
     assert main(["table", "--tool", "text-to-vidoe"]) == 2
     assert "no tool" in capsys.readouterr().err
+
+
+def test_the_video_grids_are_the_seed_tables(card):
+    """Every cell of the video grids is the seed's price for that model, audio, resolution and duration."""
+    from engine.review.table import grids
+    from tests import seed
+
+    prices = seed.video_prices()
+    seen = 0
+    for grid in grids(card):
+        if not grid.tool.endswith("-to-video"):
+            continue
+        assert (grid.down, grid.across) == (("audio", "res"), "dur")
+        for line in grid.lines:
+            audio, res = line.labels
+            for dur, row in zip(grid.columns, line.cells):
+                assert row.credits == prices[(grid.tool, line.model, audio, res, dur)]
+                seen += 1
+    assert seen == len(prices)

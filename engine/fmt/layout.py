@@ -4,7 +4,9 @@ The layout (documented for people in notes/README-issue4.md):
 
 - One space between tokens, none inside parentheses or around `..`, none
   before `,`, none between `ceil`/`floor` and `(`: `ceil(chars / 10)`, `1..3`.
-- Four spaces of indent per open block; `}` on its own line where it was.
+- Four spaces of indent per open block. A block on one line stays on one
+  line; a block on several lines has its `{` ending its first line and its
+  `}` on a line of its own.
 - At most one blank line in a row; none at the start or end of the file,
   right after a `{` or right before a `}`. Lines end with `\\n`, no trailing
   spaces.
