@@ -138,7 +138,9 @@ def test_old_side_from_git(copy, monkeypatch, capsys):
     monkeypatch.chdir(repo)
     assert main(["diff", "HEAD:rules", "rules"]) == 1
     out = capsys.readouterr().out
-    assert 'text-to-image "Flux Pro Ultra"' in out and "120 -> 125" in out
+    assert out.splitlines()[0] == 'text-to-image "Flux Pro Ultra"'
+    assert out.splitlines()[1].split() == ["images", "1", "120", "->", "125", "+5", "(+4.2%)"]
+    assert out.splitlines()[-1] == "6 combinations changed: 6 repriced (252 compared)"
     monkeypatch.chdir(folder)
     assert main(["diff", "HEAD:text-to-image.rules", "text-to-image.rules"]) == 1
     capsys.readouterr()

@@ -107,18 +107,18 @@ def _credits(row: Row | None) -> str:
     return str(row.credits) if row.credits is not None else "refused"
 
 
-def describe(change: Change) -> str:
+def note(change: Change) -> str:
+    """What happened, after the old and new prices: `+600 (+5.3%)`, `added`, the refusal's reason."""
     old, new = change.old, change.new
     if change.kind is Kind.REPRICED:
-        delta = new.credits - old.credits
-        return f"{old.credits} -> {new.credits}  {delta:+d} ({percent(old.credits, new.credits)})"
+        return f"{new.credits - old.credits:+d} ({percent(old.credits, new.credits)})"
     if change.kind is Kind.ADDED:
-        return f"added: {_credits(new)}" + (f" ({new.reason})" if new.credits is None else "")
+        return "added" + (f": {new.reason}" if new.credits is None else "")
     if change.kind is Kind.REMOVED:
-        return f"removed (was {_credits(old)})"
+        return "removed"
     if change.kind is Kind.REFUSED:
-        return f"{old.credits} -> refused ({new.reason})"
-    return f"refused -> {new.credits} (was {old.reason})"
+        return new.reason
+    return f"was {old.reason}"
 
 
 def summary(diff: Diff) -> str:
@@ -152,10 +152,10 @@ def _params(params: Iterable[tuple[str, object]], sep: str = "  ") -> str:
 def render_text(diff: Diff) -> str:
     blocks = []
     for (tool, model), changes in _groups(diff).items():
-        labels = [_params(c.params) for c in changes]
-        width = max(len(label) for label in labels)
-        lines = [_title(tool, model)] + [f"  {label.ljust(width)}   {describe(c)}"
-                                          for label, c in zip(labels, changes)]
+        rows = [(_params(c.params), _credits(c.old), _credits(c.new), note(c)) for c in changes]
+        w = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = [_title(tool, model)] + [f"  {label.ljust(w[0])}   {old.rjust(w[1])} -> {new.rjust(w[2])}   {what}"
+                                          for label, old, new, what in rows]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks + [summary(diff)])
 
@@ -165,16 +165,7 @@ def render_md(diff: Diff) -> str:
     for (tool, model), changes in _groups(diff).items():
         out += ["", f"#### {_title(tool, model)}", "", "| combination | old | new | change |", "|---|--:|--:|---|"]
         for c in changes:
-            old, new = _credits(c.old), _credits(c.new)
-            if c.kind is Kind.REPRICED:
-                what = f"{c.new.credits - c.old.credits:+d} ({percent(c.old.credits, c.new.credits)})"
-            elif c.kind is Kind.REFUSED:
-                what = f"now refused: {c.new.reason}"
-            elif c.kind is Kind.PRICED:
-                what = "now priced"
-            else:
-                what = c.kind.value
-            cells = [_params(c.params, ", "), old, new, what]
+            cells = [_params(c.params, ", "), _credits(c.old), _credits(c.new), note(c)]
             out.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
     return "\n".join(out)
 
