@@ -53,3 +53,10 @@ def test_smoke_subprocess():
                           capture_output=True, text=True, cwd=Path(__file__).parent.parent)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "price: ceil(11 / 10) = 2"
+
+
+def test_an_unreadable_value_is_shown_as_given(capsys):
+    assert main(["quote", "--explain", "text-to-video", "Veo 3", "res=720", "dur=4", "audio=maybe"]) == 1
+    out = capsys.readouterr().out
+    assert out.startswith("rejected [invalid-param]")
+    assert 'needs audio no (got "maybe")' in out and 'needs audio yes (got "maybe")' in out

@@ -19,7 +19,7 @@ from engine.interpreter import find
 from engine.model import NotTaken, PricedRule
 from engine.ratecard import RateCard
 from engine.results import Quote, Rejection
-from engine.values import Invalid, coerce
+from engine.values import Invalid, coerce, show
 
 _MISSING = object()
 MAX_NEAREST = 5
@@ -47,7 +47,7 @@ def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
         lines.append(f"otherwise these values match {entry.rule.label}")
         lines += _excerpt(card, entry.rule)
         return "\n".join(lines)
-    lines += _why_not(card, model, values)
+    lines += _why_not(card, model, values, request)
     return "\n".join(lines)
 
 
@@ -118,13 +118,21 @@ def _matched(card: RateCard, rule: PricedRule) -> list[str]:
 # ---------------------------------------------------------------- rejections
 
 
+def _got(param: str, values: Mapping, request: Mapping) -> str:
+    if param in values:
+        return f"got {show_value(values[param])}"
+    if param in request:
+        return f"got {show(request[param])}"
+    return "not given"
+
+
 def _misses(rule: PricedRule, card: RateCard, model: ModelIndex, values) -> dict[str, Domain]:
     """The conditions of a rule the request's values do not meet."""
     box = effective_box(rule, card.card.models[(model.tool, model.name)])
     return {p: d for p, d in box.items() if values.get(p, _MISSING) not in d}
 
 
-def _why_not(card: RateCard, model: ModelIndex, values) -> list[str]:
+def _why_not(card: RateCard, model: ModelIndex, values, request: Mapping) -> list[str]:
     semantic = card.card.models[(model.tool, model.name)]
     rules = card.card.rules_of(model.tool, model.name)
     misses = [(rule, _misses(rule, card, model, values)) for rule in rules]
@@ -162,9 +170,7 @@ def _why_not(card: RateCard, model: ModelIndex, values) -> list[str]:
         for _, m in group:
             for p, d in m.items():
                 wants[p] = wants[p].union(d) if p in wants else d
-        reasons = "; ".join(f"{p} {d.describe()} ("
-                            + (f"got {show_value(values[p])}" if p in values else "not given") + ")"
-                            for p, d in wants.items())
+        reasons = "; ".join(f"{p} {d.describe()} ({_got(p, values, request)})" for p, d in wants.items())
         lines.append(f"  {group[0][0].label}: needs {reasons}")
         lines += ["  " + x for x in _excerpt(card, group[0][0], carets=False)]
     if len(by_line) > MAX_NEAREST:
