@@ -5,8 +5,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.cli import main
+from engine.review.explain import explain
 
 FORMULAS = str(Path(__file__).parent / "cases" / "valid" / "formulas.rules")
 
@@ -60,3 +63,22 @@ def test_an_unreadable_value_is_shown_as_given(capsys):
     out = capsys.readouterr().out
     assert out.startswith("rejected [invalid-param]")
     assert 'needs audio no (got "maybe")' in out and 'needs audio yes (got "maybe")' in out
+
+
+_VALUES = st.sampled_from([720, 1080, "1080p", 4, 6, 8, 12, "12s", "abc", -1, 4.5, True, "no", None, [1], "16:9",
+                           "AI Voiceover", "hello"])
+_REQUESTS = st.fixed_dictionaries(
+    {"tool": st.sampled_from(["text-to-video", "image-to-video", "voiceover", "text-to-image", "voice-clone"])},
+    optional={"model": st.sampled_from(["Sora 2 Pro", "Veo 3", "GPT Image High", "Kling 1.6", "Wan 2.6", "x"]),
+              **{k: _VALUES for k in ("res", "dur", "audio", "aspect", "chars", "text", "images", "plan", "bogus")}})
+
+
+@settings(max_examples=60, deadline=None)
+@given(_REQUESTS)
+def test_explain_agrees_with_quote(card, request):
+    result = card.quote(request)
+    out = explain(card, request, result).splitlines()
+    assert out[0] == (f"{result.credits} credits" if result.ok else f"rejected [{result.code}]: {result.message}")
+    if result.ok:
+        assert f"matched {result.rule}" in "\n".join(out)
+        assert out[-1].startswith("price: ") and out[-1].endswith(str(result.credits))

@@ -217,7 +217,7 @@ def layout(text: str) -> str:
         else:
             out += _with_comments([(line, _INDENT * line.depth + join(line.tokens))])
         i = j
-    return "\n".join(out) + "\n"
+    return "\n".join(out) + "\n" if out else ""
 
 
 def _tidy_blanks(lines: list[Line]) -> list[Line]:
