@@ -73,3 +73,12 @@ def test_the_video_grids_are_the_seed_tables(card):
                 assert row.credits == prices[(grid.tool, line.model, audio, res, dur)]
                 seen += 1
     assert seen == len(prices)
+
+
+def test_refused_cells_in_markdown_and_csv(snapshot):
+    import engine
+    card = engine.load("tests/cases/valid/formulas.rules")
+    assert render(card, Format.MD) == snapshot
+    last = list(csv.DictReader(io.StringIO(render(card, Format.CSV))))[-1]
+    assert last == {"tool": "narration", "model": "", "chars": "5001", "voices": "3", "credits": "",
+                    "reason": "rejected: narrations are limited to 5000 characters"}
