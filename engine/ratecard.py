@@ -9,7 +9,7 @@ from engine import sources as source_files
 from engine.checks import run_checks
 from engine.compile import Index, compile_card
 from engine.diagnostics import Diagnostic, has_errors, render_text, summary
-from engine.interpreter import quote as quote_request
+from engine.fastpath import make_quoter
 from engine.lower import lower
 from engine.model import Card
 from engine.resolve import Declarations
@@ -52,12 +52,13 @@ def analyse(sources: Sequence[Source]) -> tuple[Card | None, list[Diagnostic]]:
 class RateCard:
     """A loaded rate card. Immutable, so safe to share between threads."""
 
-    __slots__ = ("card", "index", "warnings")
+    __slots__ = ("_quote", "card", "index", "warnings")
 
     def __init__(self, card: Card, index: Index, warnings: Sequence[Diagnostic] = ()):
         self.card = card
         self.index = index
         self.warnings = tuple(warnings)
+        self._quote = make_quoter(index)
 
     @classmethod
     def from_sources(cls, sources: Sequence[Source], read_errors: Sequence[Diagnostic] = ()) -> RateCard:
@@ -69,11 +70,10 @@ class RateCard:
 
     def quote(self, request: object) -> Quote | Rejection:
         """Price one request; never raises."""
-        return quote_request(self.index, request)
+        return self._quote(request)
 
     def quote_many(self, requests: Iterable[object]) -> list[Quote | Rejection]:
-        index = self.index
-        return [quote_request(index, r) for r in requests]
+        return list(map(self._quote, requests))
 
 
 def load(path: str | Path | None = None) -> RateCard:

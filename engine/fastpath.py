@@ -1,0 +1,73 @@
+"""Quoting fast: a bounded memo from a request's exact items to its prebuilt result.
+
+The reference path (engine.interpreter) stays the one that decides; this
+module only remembers its answers. A result depends on the request's items in
+order (the first unknown key is the one reported) and on each value's type as
+well as its value (`True == 1 == 1.0` in Python, but `audio=1` is invalid and
+`tool=1.0` is shown as `1.0`), so a remembered answer is reused only when the
+items are equal and, unless every value is a plain text, their types match.
+
+Only small plain requests are remembered: a dict whose keys are texts and whose
+values are short texts, ints, floats, bools or null. Anything else (unhashable
+values, other mappings, long texts) goes straight to the reference path, so a
+request never raises here either. The memo stops growing at `limit` entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from engine.compile import Index
+from engine.interpreter import quote as reference_quote
+from engine.results import Quote, Rejection
+
+Result = Quote | Rejection
+
+MEMO_LIMIT = 1 << 16
+_MAX_TEXT = 64
+_PLAIN = frozenset({int, float, bool, type(None)})
+
+
+def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> Callable[[object], Result]:
+    """A function request -> result, equal to `interpreter.quote(index, request)` for every request."""
+    memo: dict[tuple, tuple[tuple | None, Result]] = {}
+    get = memo.get
+
+    def quote(request: object) -> Result:
+        if type(request) is not dict:
+            return reference_quote(index, request)
+        try:
+            key = tuple(request.items())
+            hit = get(key)
+        except TypeError:  # an unhashable value: a list, a mapping
+            return reference_quote(index, request)
+        if hit is not None:
+            types, result = hit
+            if types is None or types == tuple(map(type, request.values())):
+                return result
+        result = reference_quote(index, request)
+        if len(memo) < limit:
+            types = _rememberable(request)
+            if types is not False:
+                memo[key] = (types, result)
+        return result
+
+    return quote
+
+
+def _rememberable(request: dict) -> tuple | None | bool:
+    """None when every key and value is a short text (no type check needed on a hit), the
+    values' types when they are plain scalars, False when the request is not worth keeping."""
+    only_text = True
+    for key, value in request.items():
+        if type(key) is not str:
+            return False
+        kind = type(value)
+        if kind is str:
+            if len(value) > _MAX_TEXT:
+                return False
+        elif kind in _PLAIN:
+            only_text = False
+        else:
+            return False
+    return None if only_text else tuple(map(type, request.values()))

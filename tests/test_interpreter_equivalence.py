@@ -1,0 +1,131 @@
+"""The fast path (engine.fastpath) answers exactly as the reference interpreter does.
+
+Every seed combination (in the forms a service sends: ints, "1080p", "yes"),
+requests that differ only in a value's type (True, 1, 1.0), and garbage from
+hypothesis, each quoted twice so the second answer comes from the memo.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import engine
+from engine.domain import Domain
+from engine.fastpath import make_quoter
+from engine.interpreter import quote as reference
+
+
+@pytest.fixture(scope="module")
+def card():
+    return engine.load()
+
+
+def _forms(slot) -> list[object]:
+    """Values to try for one slot: what the model offers, in raw and string form, and leaving it out."""
+    absent = [_ABSENT]
+    offer = slot.offer
+    if not isinstance(offer, Domain):
+        return absent + ["16:9"]
+    if offer.is_finite(64):
+        values = list(offer)
+    else:
+        values = [offer.least(), 7, 123, 10_001]
+    unit = slot.param.unit or ""
+    extra = [f"{v}{unit}" for v in values if type(v) is int][:2]
+    extra += [("yes" if v else "no") for v in values if type(v) is bool]
+    return absent + values + extra
+
+
+_ABSENT = object()
+
+
+def seed_requests(index) -> list[dict]:
+    requests = []
+    for tool in index.tools.values():
+        for name, model in tool.models.items():
+            for combo in itertools.product(*(_forms(s) for s in model.slots)):
+                request = {"tool": tool.name}
+                if name is not None:
+                    request["model"] = name
+                for slot, value in zip(model.slots, combo):
+                    if value is not _ABSENT:
+                        request[slot.param.name] = value
+                requests.append(request)
+    return requests
+
+
+def _same(index, request) -> None:
+    fast = make_quoter(index)
+    expected = reference(index, request)
+    assert fast(request) == expected
+    assert fast(request) == expected  # now from the memo
+
+
+def test_every_seed_combination_quotes_the_same(card):
+    index = card.index
+    requests = seed_requests(index)
+    assert len(requests) > 1000
+    fast = make_quoter(index)
+    first = [fast(r) for r in requests]
+    again = [fast(r) for r in requests]
+    expected = [reference(index, r) for r in requests]
+    assert first == expected
+    assert again == expected
+    assert any(r.ok for r in expected) and any(not r.ok for r in expected)
+
+
+@pytest.mark.parametrize("values", [
+    [True, 1, 1.0], [False, 0, 0.0, None], [1080, 1080.0, "1080", True], [5, 5.0, "5"], [12, 12.0, "12s"],
+])
+@pytest.mark.parametrize("key", ["tool", "model", "audio", "res", "dur", "aspect"])
+def test_values_equal_in_python_but_of_other_types_are_not_confused(card, key, values):
+    fast = make_quoter(card.index)
+    for value in values + values:  # the second round hits the memo
+        request = {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4, key: value}
+        assert fast(request) == reference(card.index, request), value
+
+
+def test_key_order_decides_which_unknown_key_is_reported(card):
+    fast = make_quoter(card.index)
+    a = {"tool": "voiceover", "chars": 10, "colour": 1, "size": 2}
+    b = {"tool": "voiceover", "chars": 10, "size": 2, "colour": 1}
+    assert fast(a).param == "colour" and fast(b).param == "size"
+    assert fast(a).param == "colour" and fast(b).param == "size"
+
+
+def test_a_full_memo_stops_growing_and_still_answers(card):
+    fast = make_quoter(card.index, limit=3)
+    requests = [{"tool": "voiceover", "chars": n} for n in range(10)]
+    for _ in range(2):
+        assert [fast(r) for r in requests] == [reference(card.index, r) for r in requests]
+
+
+def test_quote_many_matches_quote(card):
+    requests = seed_requests(card.index)[:500] + [None, [], {"tool": ["x"]}, {"tool": {}}]
+    assert card.quote_many(requests) == [reference(card.index, r) for r in requests]
+
+
+_TEXT = st.sampled_from(["tool", "model", "audio", "res", "dur", "aspect", "chars", "text", "images",
+                         "inputs", "plan", "voiceover", "text-to-video", "Veo 3", "Sora 2 Pro", "1080p",
+                         "12s", "yes", "no", "", " 720 ", "Kling 1.6", "image-to-video", "Free"]) | st.text(max_size=8)
+_SCALAR = st.none() | st.booleans() | st.integers(-3, 2000) | st.floats(allow_nan=True) | _TEXT
+_VALUE = _SCALAR | st.lists(_SCALAR, max_size=2) | st.dictionaries(_TEXT, _SCALAR, max_size=2)
+_REQUEST = st.dictionaries(_TEXT | st.integers(0, 3), _VALUE, max_size=6)
+_BASE = st.sampled_from([{"tool": "text-to-video", "model": "Sora 2 Pro"}, {"tool": "image-to-video"},
+                         {"tool": "voiceover"}, {"tool": "text-to-image", "model": "GPT Image 1.5 High"}, {}])
+
+
+@settings(max_examples=300, deadline=None)
+@given(base=_BASE, extra=_REQUEST)
+def test_garbage_quotes_the_same(card, base, extra):
+    _same(card.index, {**base, **extra})
+
+
+@settings(max_examples=50, deadline=None)
+@given(request=_VALUE)
+def test_non_requests_quote_the_same(card, request):
+    _same(card.index, request)
