@@ -25,6 +25,7 @@ Result = Quote | Rejection
 
 MEMO_LIMIT = 1 << 16
 _MAX_TEXT = 64
+_SCALAR_LIMIT = 256
 _PLAIN = frozenset({int, float, bool, type(None)})
 
 
@@ -32,10 +33,11 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> Callable[[object], Res
     """A function request -> result, equal to `interpreter.quote(index, request)` for every request."""
     memo: dict[tuple, tuple[tuple | None, Result]] = {}
     get = memo.get
+    scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
 
     def quote(request: object) -> Result:
         if type(request) is not dict:
-            return reference_quote(index, request)
+            return _not_a_dict(request)
         try:
             key = tuple(request.items())
             hit = get(key)
@@ -50,6 +52,18 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> Callable[[object], Res
             types = _rememberable(request)
             if types is not False:
                 memo[key] = (types, result)
+        return result
+
+    def _not_a_dict(request: object) -> Result:
+        kind = type(request)
+        if kind not in _PLAIN and (kind is not str or len(request) > _MAX_TEXT):
+            return reference_quote(index, request)
+        key = (kind, request)
+        result = scalars.get(key)
+        if result is None:
+            result = reference_quote(index, request)
+            if len(scalars) < _SCALAR_LIMIT:
+                scalars[key] = result
         return result
 
     return quote
