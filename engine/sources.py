@@ -25,6 +25,14 @@ def bundled_path() -> Path:
     return Path(__file__).resolve().parent.parent / "rules"
 
 
+def grammar_path() -> Path:
+    """The grammar ships inside the package (see pyproject); fall back to the repo layout."""
+    packaged = resources.files("engine").joinpath("grammar/ratecard.lark")
+    if packaged.is_file():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "grammar" / "ratecard.lark"
+
+
 def read(path: str | Path | None) -> tuple[list[Source], list[Diagnostic]]:
     root = bundled_path() if path is None else Path(path)
     shown = str(path) if path is not None else None
