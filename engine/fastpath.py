@@ -1,7 +1,8 @@
 """Quoting fast: a bounded memo from a request's exact items to its prebuilt result.
 
 The reference path (engine.interpreter) stays the one that decides; this
-module only remembers its answers. A result depends on the request's items in
+module remembers its answers, and on a first sight of a plainly valid request
+takes engine.direct's shorter road to the same answer. A result depends on the request's items in
 order (the first unknown key is the one reported) and on each value's type as
 well as its value (`True == 1 == 1.0` in Python, but `audio=1` is invalid and
 `tool=1.0` is shown as `1.0`), so a remembered answer is reused only when the
@@ -18,12 +19,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from engine.compile import Index
+from engine.direct import make_direct
 from engine.interpreter import quote as reference_quote
 from engine.results import Quote, Rejection
 
 Result = Quote | Rejection
 
-MEMO_LIMIT = 1 << 16
+MEMO_LIMIT = 1 << 13  # ample for every shape of a finite card; small enough that a stream of new requests pays little
 _MAX_TEXT = 64
 _SCALAR_LIMIT = 256
 _PLAIN = frozenset({int, float, bool, type(None)})
@@ -34,6 +36,7 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> Callable[[object], Res
     memo: dict[tuple, tuple[tuple | None, Result]] = {}
     get = memo.get
     scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
+    direct = make_direct(index)
 
     def quote(request: object) -> Result:
         if type(request) is not dict:
@@ -47,7 +50,9 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> Callable[[object], Res
             types, result = hit
             if types is None or types == tuple(map(type, request.values())):
                 return result
-        result = reference_quote(index, request)
+        result = direct(request)
+        if result is None:
+            result = reference_quote(index, request)
         if len(memo) < limit:
             types = _rememberable(request)
             if types is not False:

@@ -93,3 +93,14 @@ def test_garbage_quotes_the_same(card, base, extra):
 @given(request=_VALUE)
 def test_non_requests_quote_the_same(card, request):
     _same(card.index, request)
+
+
+def test_the_direct_road_answers_plain_requests_itself(card):
+    from engine.direct import make_direct
+
+    direct = make_direct(card.index)
+    requests = seed_requests(card.index)
+    answered = [r for r in requests if direct(r) is not None]
+    assert all(direct(r) == reference(card.index, r) for r in answered)
+    priced = [r for r in requests if reference(card.index, r).ok]
+    assert sum(direct(r) is not None for r in priced) == len(priced)
