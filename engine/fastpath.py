@@ -16,7 +16,7 @@ request never raises here either. The memo stops growing at `limit` entries.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from engine.compile import Index
 from engine.direct import make_direct
@@ -31,8 +31,9 @@ _SCALAR_LIMIT = 256
 _PLAIN = frozenset({int, float, bool, type(None)})
 
 
-def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> Callable[[object], Result]:
-    """A function request -> result, equal to `interpreter.quote(index, request)` for every request."""
+def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object], Result],
+                                                                 Callable[[Iterable[object]], list[Result]]]:
+    """(quote, quote_many): quote(request) equals `interpreter.quote(index, request)` for every request."""
     memo: dict[tuple, tuple[tuple | None, Result]] = {}
     get = memo.get
     scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
@@ -71,7 +72,23 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> Callable[[object], Res
                 scalars[key] = result
         return result
 
-    return quote
+    def quote_many(requests: Iterable[object]) -> list[Result]:
+        """[quote(r) for r in requests], with the memo lookup done in the loop."""
+        out: list[Result] = []
+        add = out.append
+        for request in requests:
+            if type(request) is dict:
+                try:
+                    hit = get(tuple(request.items()))
+                except TypeError:
+                    hit = None
+                if hit is not None and (hit[0] is None or hit[0] == tuple(map(type, request.values()))):
+                    add(hit[1])
+                    continue
+            add(quote(request))
+        return out
+
+    return quote, quote_many
 
 
 def _rememberable(request: dict) -> tuple | None | bool:

@@ -63,7 +63,7 @@ class RateCard:
     came from the cache; quoting needs only `index`.
     """
 
-    __slots__ = ("_card", "_quote", "_sources", "index", "warnings")
+    __slots__ = ("_card", "_quote", "_quote_many", "_sources", "index", "warnings")
 
     def __init__(self, card: Card | None, index: Index, warnings: Sequence[Diagnostic] = (),
                  sources: Sequence[Source] = ()):
@@ -71,7 +71,7 @@ class RateCard:
         self._sources = tuple(sources)
         self.index = index
         self.warnings = tuple(warnings)
-        self._quote = make_quoter(index)
+        self._quote, self._quote_many = make_quoter(index)
 
     @property
     def card(self) -> Card:
@@ -103,7 +103,7 @@ class RateCard:
         return self._quote(request)
 
     def quote_many(self, requests: Iterable[object]) -> list[Quote | Rejection]:
-        return list(map(self._quote, requests))
+        return self._quote_many(requests)
 
 
 def load(path: str | Path | None = None, *, use_cache: bool = True) -> RateCard:

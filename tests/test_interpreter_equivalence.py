@@ -23,7 +23,7 @@ def card():
 
 
 def _same(index, request) -> None:
-    fast = make_quoter(index)
+    fast, _ = make_quoter(index)
     expected = reference(index, request)
     assert fast(request) == expected
     assert fast(request) == expected  # now from the memo
@@ -33,7 +33,7 @@ def test_every_seed_combination_quotes_the_same(card):
     index = card.index
     requests = seed_requests(index)
     assert len(requests) > 1000
-    fast = make_quoter(index)
+    fast, _ = make_quoter(index)
     first = [fast(r) for r in requests]
     again = [fast(r) for r in requests]
     expected = [reference(index, r) for r in requests]
@@ -47,14 +47,14 @@ def test_every_seed_combination_quotes_the_same(card):
 ])
 @pytest.mark.parametrize("key", ["tool", "model", "audio", "res", "dur", "aspect"])
 def test_values_equal_in_python_but_of_other_types_are_not_confused(card, key, values):
-    fast = make_quoter(card.index)
+    fast, _ = make_quoter(card.index)
     for value in values + values:  # the second round hits the memo
         request = {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4, key: value}
         assert fast(request) == reference(card.index, request), value
 
 
 def test_key_order_decides_which_unknown_key_is_reported(card):
-    fast = make_quoter(card.index)
+    fast, _ = make_quoter(card.index)
     a = {"tool": "voiceover", "chars": 10, "colour": 1, "size": 2}
     b = {"tool": "voiceover", "chars": 10, "size": 2, "colour": 1}
     assert fast(a).param == "colour" and fast(b).param == "size"
@@ -62,15 +62,20 @@ def test_key_order_decides_which_unknown_key_is_reported(card):
 
 
 def test_a_full_memo_stops_growing_and_still_answers(card):
-    fast = make_quoter(card.index, limit=3)
+    fast, _ = make_quoter(card.index, limit=3)
     requests = [{"tool": "voiceover", "chars": n} for n in range(10)]
     for _ in range(2):
         assert [fast(r) for r in requests] == [reference(card.index, r) for r in requests]
 
 
 def test_quote_many_matches_quote(card):
-    requests = seed_requests(card.index)[:500] + [None, [], {"tool": ["x"]}, {"tool": {}}]
-    assert card.quote_many(requests) == [reference(card.index, r) for r in requests]
+    _, many = make_quoter(card.index)
+    requests = seed_requests(card.index)[:500] + [None, [], {"tool": ["x"]}, {"tool": {}}, "x"]
+    requests += [{**r, "audio": a} for r in requests[:50] if isinstance(r, dict) for a in (True, 1, 1.0)]
+    expected = [reference(card.index, r) for r in requests]
+    assert many(requests) == expected
+    assert many(requests) == expected  # from the memo
+    assert card.quote_many(iter(requests)) == expected
 
 
 _TEXT = st.sampled_from(["tool", "model", "audio", "res", "dur", "aspect", "chars", "text", "images",
