@@ -1,12 +1,20 @@
-"""Quoting fast: a bounded memo from a request's exact items to its prebuilt result.
+"""Quoting fast: a bounded memo from a request's exact items to its result.
 
 The reference path (engine.interpreter) stays the one that decides; this
-module remembers its answers, and on a first sight of a plainly valid request
-takes engine.direct's shorter road to the same answer. A result depends on the request's items in
-order (the first unknown key is the one reported) and on each value's type as
-well as its value (`True == 1 == 1.0` in Python, but `audio=1` is invalid and
-`tool=1.0` is shown as `1.0`), so a remembered answer is reused only when the
-items are equal and, unless every value is a plain text, their types match.
+module remembers its answers, and on the first sight of a plainly valid request
+takes engine.direct's shorter road to the same answer.
+
+A result depends on the request's items in order (the first unknown key is the
+one reported) and on each value's type as well as its value: `True == 1 == 1.0`
+in Python, but `audio=1` is invalid and `tool=1.0` is shown as `1.0`. So each
+remembered answer carries a guard, the keys whose values must also have the
+same type as before:
+
+- texts and nulls never need one (nothing else equals them);
+- for a rejection, every number and boolean, since its message may show the value;
+- for a price, only booleans, 0 and 1 (which a boolean could stand for) and floats.
+  A price means every number was read as a whole number of a numeric parameter,
+  and `dur=8.0` reads exactly as `dur=8`, so the other ints need no check.
 
 Only small plain requests are remembered: a dict whose keys are texts and whose
 values are short texts, ints, floats, bools or null. Anything else (unhashable
@@ -24,17 +32,19 @@ from engine.interpreter import quote as reference_quote
 from engine.results import Quote, Rejection
 
 Result = Quote | Rejection
+Guard = tuple[tuple[str, type], ...]
 
 MEMO_LIMIT = 1 << 13  # ample for every shape of a finite card; small enough that a stream of new requests pays little
 _MAX_TEXT = 64
 _SCALAR_LIMIT = 256
 _PLAIN = frozenset({int, float, bool, type(None)})
+_NUMERIC = frozenset({int, float, bool})
 
 
 def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object], Result],
                                                                  Callable[[Iterable[object]], list[Result]]]:
     """(quote, quote_many): quote(request) equals `interpreter.quote(index, request)` for every request."""
-    memo: dict[tuple, tuple[tuple | None, Result]] = {}
+    memo: dict[tuple, tuple[Guard, Result]] = {}
     get = memo.get
     scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
     direct = make_direct(index)
@@ -48,16 +58,19 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object
         except TypeError:  # an unhashable value: a list, a mapping
             return reference_quote(index, request)
         if hit is not None:
-            types, result = hit
-            if types is None or types == tuple(map(type, request.values())):
+            guard, result = hit
+            for name, kind in guard:
+                if type(request[name]) is not kind:
+                    break
+            else:
                 return result
         result = direct(request)
         if result is None:
             result = reference_quote(index, request)
         if len(memo) < limit:
-            types = _rememberable(request)
-            if types is not False:
-                memo[key] = (types, result)
+            guard = _guard(request, result)
+            if guard is not None:
+                memo[key] = (guard, result)
         return result
 
     def _not_a_dict(request: object) -> Result:
@@ -82,28 +95,34 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object
                     hit = get(tuple(request.items()))
                 except TypeError:
                     hit = None
-                if hit is not None and (hit[0] is None or hit[0] == tuple(map(type, request.values()))):
-                    add(hit[1])
-                    continue
+                if hit is not None:
+                    for name, kind in hit[0]:
+                        if type(request[name]) is not kind:
+                            break
+                    else:
+                        add(hit[1])
+                        continue
             add(quote(request))
         return out
 
     return quote, quote_many
 
 
-def _rememberable(request: dict) -> tuple | None | bool:
-    """None when every key and value is a short text (no type check needed on a hit), the
-    values' types when they are plain scalars, False when the request is not worth keeping."""
-    only_text = True
+def _guard(request: dict, result: Result) -> Guard | None:
+    """The keys whose value types a later equal request must share to get this result;
+    None when the request is not worth remembering."""
+    priced = type(result) is Quote
+    guard = []
     for key, value in request.items():
         if type(key) is not str:
-            return False
+            return None
         kind = type(value)
         if kind is str:
             if len(value) > _MAX_TEXT:
-                return False
-        elif kind in _PLAIN:
-            only_text = False
-        else:
-            return False
-    return None if only_text else tuple(map(type, request.values()))
+                return None
+        elif kind in _NUMERIC:
+            if not (priced and kind is int and value not in (0, 1)):
+                guard.append((key, kind))
+        elif kind is not type(None):
+            return None
+    return tuple(guard)

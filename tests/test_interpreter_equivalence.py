@@ -42,15 +42,23 @@ def test_every_seed_combination_quotes_the_same(card):
     assert any(r.ok for r in expected) and any(not r.ok for r in expected)
 
 
+_BASES = [{"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4},
+          {"tool": "text-to-image", "model": "Flux Pro Ultra", "images": 1},
+          {"tool": "image-to-image", "model": "Flux Pro Ultra", "inputs": 1},
+          {"tool": "voiceover", "chars": 1}]
+
+
 @pytest.mark.parametrize("values", [
     [True, 1, 1.0], [False, 0, 0.0, None], [1080, 1080.0, "1080", True], [5, 5.0, "5"], [12, 12.0, "12s"],
+    [4, 4.0, "4s"], [1, 1.0, True, "1"], [0, 0.0, False],
 ])
-@pytest.mark.parametrize("key", ["tool", "model", "audio", "res", "dur", "aspect"])
+@pytest.mark.parametrize("key", ["tool", "model", "audio", "res", "dur", "aspect", "images", "inputs", "chars"])
 def test_values_equal_in_python_but_of_other_types_are_not_confused(card, key, values):
     fast, _ = make_quoter(card.index)
-    for value in values + values:  # the second round hits the memo
-        request = {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4, key: value}
-        assert fast(request) == reference(card.index, request), value
+    for base in _BASES:
+        for value in values + values:  # the second round hits the memo
+            request = {**base, key: value}
+            assert fast(request) == reference(card.index, request), value
 
 
 def test_key_order_decides_which_unknown_key_is_reported(card):
