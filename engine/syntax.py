@@ -226,10 +226,10 @@ class _ToAst(Transformer):
 
 _WORDS = {
     "_ARROW": "`->`", "NAME": "a name", "INT": "a whole number", "STRING": 'a quoted text ("...")',
-    "BOOL": "`yes`/`no`", "_NL": "the end of the line", "_LBRACE": "`{`", "_RBRACE": "`}`",
+    "YES": "`yes`", "NO": "`no`", "_NL": "the end of the line", "_LBRACE": "`{`", "_RBRACE": "`}`",
     "CMP": "a comparison such as `>=`", "_BAR": "`|`", "_DOTDOT": "`..`", "_COMMA": "`,`",
     "_EQUALS": "`=`", "_LPAR": "`(`", "_RPAR": "`)`", "_PLUS": "`+`", "_MINUS": "`-`",
-    "_STAR": "`*`", "_SLASH": "`/`", "ROUNDING_MODE": "`up` or `down`", "ROUNDING_FN": "ceil or floor",
+    "_STAR": "`*`", "_SLASH": "`/`", "UP": "`up`", "DOWN": "`down`", "CEIL": "`ceil`", "FLOOR": "`floor`",
     "TOOL": "`tool`", "MODEL": "`model`", "GROUP": "`group`", "PLAN": "`plan`", "ROUND": "`round`",
     "REJECT": "`reject`", "AKA": "`aka`", "FOR": "`for`", "NONE": "`none`", "ALLOWS": "`allows`",
     "ALL": "`all`", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
@@ -346,7 +346,8 @@ def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
         hint = label
     block = _open_block(text, line, column)
     if block is not None and block[0] != line:
-        hint = (hint + "; " if hint else "") + f"the block opened at line {block[0]} (`{block[1]}`) is still open"
+        hint = ((hint + "; " if hint else "") + f"this is inside the block opened at line {block[0]} "
+                f"(`{block[1]}`): if that block should have ended, add `}}`")
     if line > len(lines):
         line, column = len(lines), len(lines[-1]) + 1
     span = Span(file, line, column, line, column + width)
@@ -375,9 +376,12 @@ def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diag
             return None, diagnostics
         try:
             return _ToAst(file).transform(tree), []
-        except VisitError as exc:  # a number too long for int(), and the like
-            return None, [error(Code.SYNTAX, f"cannot read this file: {exc.orig_exc}",
-                                Span(file, 1, 1, 1, 2))]
+        except VisitError as exc:  # int() refuses numbers of thousands of digits
+            return None, [error(Code.SYNTAX, "a number in this file is too long to read",
+                                Span(file, 1, 1, 1, 2), hint=f"({exc.orig_exc.__class__.__name__})")]
+        except RecursionError:
+            return None, [error(Code.SYNTAX, "a formula in this file is too long or too deeply nested to read",
+                                Span(file, 1, 1, 1, 2), hint="split it into simpler parts")]
     return None, diagnostics
 
 

@@ -2,6 +2,8 @@ import os
 
 import pytest
 
+import engine
+
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_card_cache(tmp_path_factory):
@@ -13,3 +15,8 @@ def _private_card_cache(tmp_path_factory):
         os.environ.pop("RATECARD_CACHE_DIR", None)
     else:
         os.environ["RATECARD_CACHE_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def card(_private_card_cache) -> engine.RateCard:
+    return engine.load()

@@ -13,14 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import engine
 from engine import batch
-from seed_requests import seed_requests
-
-
-@pytest.fixture(scope="module")
-def card():
-    return engine.load()
+from tests.seed_requests import seed_requests
 
 
 def _reference(card, lines) -> str:

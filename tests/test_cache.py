@@ -14,7 +14,7 @@ import pytest
 import engine
 from engine import cache, index_json
 from engine.sources import bundled_path
-from seed_requests import seed_requests
+from tests.seed_requests import seed_requests
 
 
 @pytest.fixture

@@ -11,15 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import engine
 from engine.fastpath import make_quoter
 from engine.interpreter import quote as reference
-from seed_requests import seed_requests
-
-
-@pytest.fixture(scope="module")
-def card():
-    return engine.load()
+from tests.seed_requests import seed_requests
 
 
 def _same(index, request) -> None:
