@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -87,6 +86,8 @@ def write(sources: Sequence[Source], index: Index) -> None:
         header = json.dumps({"format": FORMAT, "key": name, "sha256": hashlib.sha256(body).hexdigest()}).encode()
         folder = directory()
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # only when writing: it costs start-up time
+
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=folder)
         try:
             with os.fdopen(fd, "wb") as out:
