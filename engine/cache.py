@@ -4,8 +4,10 @@ One file per card, named by a hash of everything the compiled index depends
 on: the cache format, the engine's own source, the grammar, and every .rules
 file's name and text. Any change gives a new name, so a stale file is never
 read. The file is JSON (never pickle: reading it cannot run code), written
-atomically, and carries a SHA-256 of its body, checked before the body is
-decoded; decoding checks every type. A file that fails any check is ignored
+atomically and privately, and carries a SHA-256 of its body, checked before
+the body is decoded; decoding checks every type. A file another user owns, or
+one others may write to, is not read: the cache decides prices, so it is
+trusted only as far as the user's own files are. A file that fails any check is ignored
 and rebuilt. Nothing here raises: an unreadable or unwritable cache directory
 just means no cache.
 
@@ -65,7 +67,10 @@ def read(sources: Sequence[Source]) -> Index | None:
         return None
     try:
         name = key(sources)
-        raw = (directory() / f"{name}.json").read_bytes()
+        path = directory() / f"{name}.json"
+        if not _ours(path):
+            return None
+        raw = path.read_bytes()
         head, sep, body = raw.partition(b"\n")
         header = json.loads(head)
         if (not sep or type(header) is not dict or header.get("format") != FORMAT or header.get("key") != name
@@ -74,6 +79,14 @@ def read(sources: Sequence[Source]) -> Index | None:
         return index_json.decode(json.loads(body))
     except (OSError, ValueError, RecursionError, UnicodeError):  # Corrupt is a ValueError
         return None
+
+
+def _ours(path: Path) -> bool:
+    """Only a file this user wrote and nobody else can change is read: it decides prices."""
+    info = path.stat()
+    if info.st_mode & 0o022:
+        return False
+    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
 
 
 def write(sources: Sequence[Source], index: Index) -> None:

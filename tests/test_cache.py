@@ -88,6 +88,13 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(cache_dir, damage):
     assert engine.load()._card is None  # and the rebuilt file is good
 
 
+def test_a_cache_file_others_may_write_is_not_read(cache_dir):
+    engine.load()
+    path = _only_file(cache_dir)
+    path.chmod(0o666)
+    assert engine.load()._card is not None
+
+
 def test_decoding_refuses_data_of_the_wrong_shape():
     with pytest.raises(index_json.Corrupt):
         index_json.decode({"tools": [{"name": 1}], "plans": []})
