@@ -50,6 +50,7 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object
     direct = make_direct(index)
 
     def quote(request: object) -> Result:
+        """Price one request (a mapping, as PRODUCT.md describes); never raises."""
         if type(request) is not dict:
             return _not_a_dict(request)
         try:

@@ -7,7 +7,7 @@ quoting from it never loads Lark.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from engine import cache
@@ -16,7 +16,6 @@ from engine.compile import Index
 from engine.diagnostics import Diagnostic, has_errors, render_text, summary
 from engine.fastpath import make_quoter
 from engine.model import Card
-from engine.results import Quote, Rejection
 from engine.sources import Source
 
 
@@ -59,11 +58,12 @@ def analyse(sources: Sequence[Source]) -> tuple[Card | None, list[Diagnostic]]:
 class RateCard:
     """A loaded rate card. Immutable, so safe to share between threads.
 
-    `card` (the resolved semantic model) is built on first use when the card
-    came from the cache; quoting needs only `index`.
+    `quote(request)` prices one request and never raises; `quote_many(requests)`
+    prices many into a list. `card` (the resolved semantic model) is built on
+    first use when the card came from the cache; quoting needs only `index`.
     """
 
-    __slots__ = ("_card", "_quote", "_quote_many", "_sources", "index", "warnings")
+    __slots__ = ("_card", "_sources", "index", "quote", "quote_many", "warnings")
 
     def __init__(self, card: Card | None, index: Index, warnings: Sequence[Diagnostic] = (),
                  sources: Sequence[Source] = ()):
@@ -71,7 +71,9 @@ class RateCard:
         self._sources = tuple(sources)
         self.index = index
         self.warnings = tuple(warnings)
-        self._quote, self._quote_many = make_quoter(index)
+        # quote(request) -> Quote | Rejection, never raises; quote_many(requests) -> list.
+        # Plain attributes holding engine.fastpath's functions: a quote pays no method call.
+        self.quote, self.quote_many = make_quoter(index)
 
     @property
     def card(self) -> Card:
@@ -97,13 +99,6 @@ class RateCard:
         if clean and not diagnostics:  # warnings are not cached, so a card with any is always rebuilt
             cache.write(sources, built.index)
         return built
-
-    def quote(self, request: object) -> Quote | Rejection:
-        """Price one request; never raises."""
-        return self._quote(request)
-
-    def quote_many(self, requests: Iterable[object]) -> list[Quote | Rejection]:
-        return self._quote_many(requests)
 
 
 def load(path: str | Path | None = None, *, use_cache: bool = True) -> RateCard:
