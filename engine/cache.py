@@ -18,6 +18,7 @@ RATECARD_NO_CACHE=1 turns it off.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 from collections.abc import Sequence
@@ -27,7 +28,7 @@ from engine import index_json
 from engine.compile import Index
 from engine.sources import Source, grammar_path
 
-FORMAT = "ratecard-index-1"
+FORMAT = "ratecard-index-2"
 KEEP = 32  # cached cards kept in the directory
 
 
@@ -76,7 +77,7 @@ def read(sources: Sequence[Source]) -> Index | None:
         if (not sep or type(header) is not dict or header.get("format") != FORMAT or header.get("key") != name
                 or header.get("sha256") != hashlib.sha256(body).hexdigest()):
             return None
-        return index_json.decode(json.loads(body))
+        return index_json.decode_lines(io.BytesIO(body))
     except (OSError, ValueError, RecursionError, UnicodeError):  # Corrupt is a ValueError
         return None
 
@@ -95,7 +96,7 @@ def write(sources: Sequence[Source], index: Index) -> None:
         return
     try:
         name = key(sources)
-        body = json.dumps(index_json.encode(index), separators=(",", ":"), ensure_ascii=False).encode()
+        body = "\n".join(index_json.encode_lines(index)).encode()
         header = json.dumps({"format": FORMAT, "key": name, "sha256": hashlib.sha256(body).hexdigest()}).encode()
         folder = directory()
         folder.mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,7 @@ def test_a_cached_card_gives_the_same_answers(cache_dir):
     assert built._card is not None and _only_file(cache_dir)
     cached = engine.load()
     assert cached._card is None  # came from the cache: nothing was parsed
-    assert index_json.encode(cached.index) == index_json.encode(built.index)
+    assert list(index_json.encode_lines(cached.index)) == list(index_json.encode_lines(built.index))
     requests = seed_requests(built.index)
     assert cached.quote_many(requests) == engine.load(use_cache=False).quote_many(requests)
     assert cached.card.tools.keys() == built.card.tools.keys()  # the model is still there on demand
@@ -75,9 +75,10 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(cache_dir, damage):
         raw = b""
     else:  # a well-formed file with a good checksum whose data has the wrong types
         head, _, body = raw.partition(b"\n")
-        data = json.loads(body)
-        data["tools"][0]["models"][0]["keys"] = [1]
-        body = json.dumps(data).encode()
+        lines = body.split(b"\n")
+        model = json.loads(lines[-1])
+        model["keys"] = [1]
+        body = b"\n".join(lines[:-1] + [json.dumps(model).encode()])
         header = json.loads(head)
         header["sha256"] = hashlib.sha256(body).hexdigest()
         raw = json.dumps(header).encode() + b"\n" + body
@@ -95,11 +96,13 @@ def test_a_cache_file_others_may_write_is_not_read(cache_dir):
     assert engine.load()._card is not None
 
 
-def test_decoding_refuses_data_of_the_wrong_shape():
-    with pytest.raises(index_json.Corrupt):
-        index_json.decode({"tools": [{"name": 1}], "plans": []})
-    with pytest.raises(index_json.Corrupt):
-        index_json.decode([])
+def test_decoding_refuses_data_of_the_wrong_shape(card):
+    lines = list(index_json.encode_lines(card.index))
+    assert index_json.decode_lines(lines).tools.keys() == card.index.tools.keys()
+    for broken in (lines[:-1], lines + ["{}"], ['{"tools": [{"name": 1}], "plans": [], "models": 0}', '{"domains": []}'],
+                   [], ["[]"], [lines[0], '{"domains": [{"type": "COLOUR", "intervals": [], "values": []}]}']):
+        with pytest.raises(index_json.Corrupt):
+            index_json.decode_lines(broken)
 
 
 def test_an_unwritable_cache_directory_is_no_obstacle(tmp_path, monkeypatch):
