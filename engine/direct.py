@@ -31,22 +31,22 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
     """request (a dict whose values are all hashable) -> its result, or None for 'ask the reference'."""
     tools = {}
     for name, tool in index.tools.items():
-        plans = {}
+        models = {}
         for model_name, model in tool.models.items():
-            plans[model_name] = (model, tuple(_reader(s.param, s.offer, s.fill) for s in model.slots))
-        tools[name] = (tool.accepts, tool.has_models, plans)
+            models[model_name] = (model, tuple(_reader(s.param, s.offer, s.fill) for s in model.slots))
+        tools[name] = (tool.accepts, tool.has_models, models)
 
     def direct(request: dict) -> Quote | Rejection | None:
         found = tools.get(request.get("tool"))
         if found is None:
             return None
-        accepts, has_models, plans = found
+        accepts, has_models, models = found
         if "plan" in request or not accepts.issuperset(request):
             return None
-        plan = plans.get(request.get("model")) if has_models else plans.get(None)
-        if plan is None:
+        found = models.get(request.get("model")) if has_models else models.get(None)
+        if found is None:
             return None
-        model, readers = plan
+        model, readers = found
         values = {}
         for name, param, table, offer, fill, counted_from, not_taken, unpriced in readers:
             raw = request.get(name, _ABSENT)
