@@ -83,6 +83,8 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
 def _priced(model: ModelIndex, values: dict) -> Quote | Rejection | None:
     try:
         entries = model.table.get(tuple([values[k] for k in model.keys]))
+        if entries and not model.ranged:  # no ranges to check: the first entry is the one
+            return outcome(model, entries[0], values)
         if entries:
             for entry in entries:
                 if all(values[p] in d for p, d in zip(model.ranged, entry.ranges)):
