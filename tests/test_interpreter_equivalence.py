@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import engine
 from engine.fastpath import make_quoter
 from engine.interpreter import quote as reference
 from tests.seed_requests import seed_requests
@@ -116,3 +117,19 @@ def test_the_direct_road_answers_plain_requests_itself(card):
     assert all(direct(r) == reference(card.index, r) for r in answered)
     priced = [r for r in requests if reference(card.index, r).ok]
     assert sum(direct(r) is not None for r in priced) == len(priced)
+
+
+def test_threads_sharing_one_card_get_the_reference_answers(card):
+    import random
+    from concurrent.futures import ThreadPoolExecutor
+
+    fresh = engine.load()  # its own memo, filled by the threads at once
+    requests = seed_requests(card.index)[:800]
+    expected = [reference(card.index, r) for r in requests]
+    orders = [random.Random(seed).sample(range(len(requests)), len(requests)) for seed in range(4)]
+
+    def work(order):
+        return all(fresh.quote(requests[i]) == expected[i] for i in order)
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(work, orders))
