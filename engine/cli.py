@@ -216,21 +216,18 @@ def run_batch(args) -> int:
     except OSError as exc:
         print(f"ratecard: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
         return USAGE_ERROR
+    from engine import batch
+
     with stream:
-        write = sys.stdout.write
-        for line in stream:
-            write(json.dumps(batch_line(card, line), ensure_ascii=False))
-            write("\n")
+        batch.run(card.quote, stream, sys.stdout.write, batch.fast_loads())
     return 0
 
 
 def batch_line(card: RateCard, line: str) -> dict:
-    try:
-        request = json.loads(line)
-    except (ValueError, RecursionError) as exc:
-        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "too deeply nested"
-        return Rejection(Code.INVALID_REQUEST, f"this line is not JSON ({detail})").to_json()
-    return card.quote(request).to_json()
+    """One line of a batch -> its result object (the readable reference for engine.batch.run)."""
+    from engine import batch
+
+    return batch.line_result(card.quote, line).to_json()
 
 
 if __name__ == "__main__":

@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
-from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from engine import ast
 from engine.diagnostics import Code, Diagnostic, Span, error
+from engine.sources import grammar_path
 
 MAX_SYNTAX_ERRORS = 20
-
-
-def grammar_path() -> Path:
-    """The grammar ships inside the package (see pyproject); fall back to the repo layout."""
-    packaged = resources.files("engine").joinpath("grammar/ratecard.lark")
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "grammar" / "ratecard.lark"
 
 
 @functools.lru_cache(maxsize=1)
