@@ -109,5 +109,6 @@ def load(path: str | Path | None = None, *, use_cache: bool = True) -> RateCard:
     return RateCard.from_sources(sources, diagnostics, use_cache)
 
 
-def loads(text: str, name: str = "<string>", *, use_cache: bool = True) -> RateCard:
+def loads(text: str, name: str = "<string>", *, use_cache: bool = False) -> RateCard:
+    """Load a card from text. Not cached unless asked: texts are mostly one-offs (tests, tools)."""
     return RateCard.from_sources([Source(name=name, path=name, text=text)], (), use_cache)

@@ -129,11 +129,16 @@ def test_ratecard_no_cache_turns_it_off(cache_dir, monkeypatch):
 
 def test_cards_with_warnings_are_not_cached_so_their_warnings_are_always_reported(cache_dir):
     text = "tool voiceover { chars >= 0 }\nvoiceover -> 1\nvoiceover -> 1\n"
-    assert engine.loads(text).warnings
-    assert engine.loads(text).warnings
+    assert engine.loads(text, use_cache=True).warnings
+    assert engine.loads(text, use_cache=True).warnings
     assert not cache_dir.exists()
-    engine.loads("tool voiceover { chars >= 0 }\nvoiceover -> 1\n")
+    engine.loads("tool voiceover { chars >= 0 }\nvoiceover -> 1\n", use_cache=True)
     assert _only_file(cache_dir)
+
+
+def test_loads_is_not_cached_unless_asked(cache_dir):
+    engine.loads("tool voiceover { chars >= 0 }\nvoiceover -> 1\n")
+    assert not cache_dir.exists()
 
 
 def test_quoting_from_the_cache_does_not_load_the_parser(cache_dir):
