@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-import pytest
+import yaml
 
 from engine.cli import main
 
@@ -10,7 +10,6 @@ ROOT = Path(__file__).parent.parent
 
 
 def _hooks():
-    yaml = pytest.importorskip("yaml")
     return {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
 
 
