@@ -1,7 +1,12 @@
 """The `ratecard` command: a thin shell over the API.
 
 Exit codes: quote 0 priced, 1 rejected, 2 usage or rate-card error;
-check 0 clean (warnings allowed), 1 errors, 2 usage or I/O.
+check 0 clean (warnings allowed), 1 errors, 2 usage or I/O;
+table 0, 2 usage or rate-card error; diff 0 same prices, 1 different, 2 usage,
+I/O or rate-card error; fmt 0 done (or, with --check, nothing would change),
+1 something would change, 2 usage, I/O or syntax error.
+The review commands' modules are imported inside their functions, so the
+quote path starts no slower for them.
 """
 
 from __future__ import annotations
@@ -41,12 +46,30 @@ def build_parser() -> argparse.ArgumentParser:
                    help='for example: text-to-video "Sora 2 Pro" res=1080 dur=12')
     q.add_argument("--json", action="store_true", help="print the result as a JSON object")
     q.add_argument("--batch", metavar="FILE", help="one JSON request per line (- for stdin)")
+    q.add_argument("--explain", action="store_true",
+                   help="show the rule that matched and the arithmetic, or why no rule did")
     _rules_option(q)
 
     c = commands.add_parser("check", help="report every problem in a rate card")
     c.add_argument("path", nargs="?", help="a .rules file or a folder (default: --rules, or the bundled card)")
     c.add_argument("--format", choices=("text", "json", "github"), default="text")
     _rules_option(c)
+
+    t = commands.add_parser("table", help="the complete price sheet: every combination and its price")
+    t.add_argument("--tool", metavar="T", help="only this tool")
+    t.add_argument("--model", metavar="M", help="only this model (its name or an alias)")
+    t.add_argument("--format", choices=("text", "md", "csv", "json"), default="text")
+    _rules_option(t)
+
+    d = commands.add_parser("diff", help="what a change does to prices: added, removed, repriced, refused",
+                            description="ratecard diff OLD NEW; OLD may be REV:PATH, read from git")
+    d.add_argument("old", metavar="OLD", help="a .rules file or folder, or REV:PATH (main:rules)")
+    d.add_argument("new", metavar="NEW", help="a .rules file or folder, or REV:PATH")
+    d.add_argument("--format", choices=("text", "md", "json"), default="text")
+
+    f = commands.add_parser("fmt", help="lay out .rules files the one canonical way")
+    f.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: ./rules)")
+    f.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
     return parser
 
 
@@ -55,6 +78,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "check":
             return run_check(args)
+        if args.command == "table":
+            return run_table(args)
+        if args.command == "diff":
+            from engine.review.diff import run as run_diff
+            return run_diff(args.old, args.new, args.format)
+        if args.command == "fmt":
+            from engine.fmt import run as run_fmt
+            return run_fmt(args.paths, args.check)
         return run_quote(args)
     except BrokenPipeError:  # `ratecard quote --batch big.jsonl | head`
         sys.stderr.close()
@@ -102,6 +133,27 @@ def _at_path(diagnostic, paths):
     return attrs.evolve(diagnostic, span=move(diagnostic.span), related=related)
 
 
+# ---------------------------------------------------------------- table
+
+
+def run_table(args) -> int:
+    from engine.review.table import Format, render
+    from engine.sheet import models
+
+    card = _load(args)
+    if card is None:
+        return USAGE_ERROR
+    if args.tool is not None and args.tool not in card.card.tools:
+        print(f"ratecard: there is no tool {args.tool!r}", file=sys.stderr)
+        return USAGE_ERROR
+    if args.model is not None and not models(card, args.tool, args.model):
+        where = f" of {args.tool}" if args.tool else ""
+        print(f"ratecard: there is no model {args.model!r}{where}", file=sys.stderr)
+        return USAGE_ERROR
+    print(render(card, Format(args.format), args.tool, args.model))
+    return 0
+
+
 # ---------------------------------------------------------------- quote
 
 
@@ -141,6 +193,11 @@ def run_quote(args) -> int:
         return USAGE_ERROR
     request = request_from_words(args.words)
     result = request if isinstance(request, Rejection) else card.quote(request)
+    if args.explain and not isinstance(request, Rejection):
+        from engine.review.explain import explain
+
+        print(explain(card, request, result))
+        return 0 if result.ok else 1
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     elif result.ok:
@@ -159,21 +216,18 @@ def run_batch(args) -> int:
     except OSError as exc:
         print(f"ratecard: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
         return USAGE_ERROR
+    from engine import batch
+
     with stream:
-        write = sys.stdout.write
-        for line in stream:
-            write(json.dumps(batch_line(card, line), ensure_ascii=False))
-            write("\n")
+        batch.run(card.quote, stream, sys.stdout.write, batch.fast_loads())
     return 0
 
 
 def batch_line(card: RateCard, line: str) -> dict:
-    try:
-        request = json.loads(line)
-    except (ValueError, RecursionError) as exc:
-        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "too deeply nested"
-        return Rejection(Code.INVALID_REQUEST, f"this line is not JSON ({detail})").to_json()
-    return card.quote(request).to_json()
+    """One line of a batch -> its result object (the readable reference for engine.batch.run)."""
+    from engine import batch
+
+    return batch.line_result(card.quote, line).to_json()
 
 
 if __name__ == "__main__":

@@ -119,7 +119,7 @@ def _model_index(card: Card, model: Model, rules: list[PricedRule]) -> ModelInde
         if any(a is None or a.is_empty for a in axes):
             continue
         ranges = tuple(box.get(p) or offered(model, p) for p in ranged)
-        entry = _entry(rule, ranges)
+        entry = make_entry(rule, ranges)
         for key in itertools.product(*axes):
             table.setdefault(key, []).append(entry)
     frozen = {key: tuple(entries) for key, entries in table.items()}
@@ -127,7 +127,7 @@ def _model_index(card: Card, model: Model, rules: list[PricedRule]) -> ModelInde
                       table=MappingProxyType(frozen))
 
 
-def _entry(rule: PricedRule, ranges: tuple[Domain, ...]) -> Entry:
+def make_entry(rule: PricedRule, ranges: tuple[Domain, ...]) -> Entry:
     if isinstance(rule.outcome, ast.Reject):
         return Entry(ranges=ranges, rule=rule, quote=None, formula=None, expr=None, reason=rule.outcome.reason)
     expr = with_rounding(rule.outcome.expr, rule.rounding)

@@ -7,6 +7,7 @@ Domain per parameter. Integers here are whole numbers of 0 or more.
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Iterable, Iterator
 
 import attrs
@@ -26,7 +27,7 @@ def type_of(value: object) -> ValueType:
     return ValueType.TEXT
 
 
-@attrs.frozen(order=True)
+@attrs.frozen
 class Interval:
     """Whole numbers lo..hi, both included; hi None means no upper end."""
 
@@ -43,8 +44,8 @@ class Interval:
 
 def _merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     out: list[Interval] = []
-    kept = (i for i in intervals if i.hi is None or i.hi >= i.lo)
-    for iv in sorted(kept, key=lambda i: (i.lo, i.hi is None, i.hi or 0)):  # no end sorts last
+    live = (i for i in intervals if i.hi is None or i.hi >= i.lo)
+    for iv in sorted(live, key=lambda i: (i.lo, math.inf if i.hi is None else i.hi)):
         if out and (out[-1].hi is None or iv.lo <= out[-1].hi + 1):
             last = out[-1]
             hi = None if last.hi is None or iv.hi is None else max(last.hi, iv.hi)

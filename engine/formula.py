@@ -92,36 +92,29 @@ def _floor_div(a: int | Fraction, b: int) -> int:
 # ---------------------------------------------------------------- words
 
 
-def source(expr: ast.Expr, parent: int = 0) -> str:
-    """The formula in the card's syntax, with only the parentheses it needs."""
+def _render(expr: ast.Expr, param: Callable[[str], str], parent: int = 0) -> str:
+    """Infix text with only the parentheses precedence needs; `param` spells a parameter."""
     if isinstance(expr, ast.Number):
         return str(expr.value)
     if isinstance(expr, ast.ParamRef):
-        return expr.name
+        return param(expr.name)
     if isinstance(expr, ast.Rounded):
         fn = "ceil" if expr.mode is ast.Rounding.UP else "floor"
-        return f"{fn}({source(expr.expr)})"
+        return f"{fn}({_render(expr.expr, param)})"
     level = 1 if expr.op in (ast.Op.ADD, ast.Op.SUB) else 2
     right_level = level + 1 if expr.op in (ast.Op.SUB, ast.Op.DIV) else level
-    text = f"{source(expr.left, level)} {expr.op.value} {source(expr.right, right_level)}"
+    text = f"{_render(expr.left, param, level)} {expr.op.value} {_render(expr.right, param, right_level)}"
     return f"({text})" if level < parent else text
+
+
+def source(expr: ast.Expr) -> str:
+    """The formula in the card's syntax: `ceil(chars / 10)`."""
+    return _render(expr, lambda name: name)
 
 
 def explain(expr: ast.Expr, env: Env) -> str:
     """The arithmetic with values put in: `ceil(123 / 10) = 13`."""
-    def show(e: ast.Expr, parent: int = 0) -> str:
-        if isinstance(e, ast.Number):
-            return str(e.value)
-        if isinstance(e, ast.ParamRef):
-            return str(env[e.name])
-        if isinstance(e, ast.Rounded):
-            fn = "ceil" if e.mode is ast.Rounding.UP else "floor"
-            return f"{fn}({show(e.expr)})"
-        level = 1 if e.op in (ast.Op.ADD, ast.Op.SUB) else 2
-        right_level = level + 1 if e.op in (ast.Op.SUB, ast.Op.DIV) else level
-        text = f"{show(e.left, level)} {e.op.value} {show(e.right, right_level)}"
-        return f"({text})" if level < parent else text
-    return f"{show(expr)} = {evaluate(expr, env)}"
+    return f"{_render(expr, lambda name: str(env[name]))} = {evaluate(expr, env)}"
 
 
 def divisions(expr: ast.Expr, rounded: bool = False):

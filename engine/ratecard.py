@@ -1,22 +1,23 @@
-"""Loading a rate card (parse, resolve, check, compile) and quoting with it."""
+"""Loading a rate card (parse, resolve, check, compile) and quoting with it.
+
+The parser and the checks are imported only when a card has to be built:
+a card unchanged since it was last compiled comes from engine.cache, so
+quoting from it never loads Lark.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from engine import cache
 from engine import sources as source_files
-from engine.checks import run_checks
-from engine.compile import Index, compile_card
+from engine.compile import Index
 from engine.diagnostics import Diagnostic, has_errors, render_text, summary
+from engine.fastpath import make_quoter
 from engine.gcpause import paused_gc
-from engine.interpreter import quote as quote_request
-from engine.lower import lower
 from engine.model import Card
-from engine.resolve import Declarations
-from engine.results import Quote, Rejection
 from engine.sources import Source
-from engine.syntax import parse
 
 
 class RateCardError(ValueError):
@@ -36,6 +37,11 @@ def analyse(sources: Sequence[Source]) -> tuple[Card | None, list[Diagnostic]]:
 
 
 def _analyse(sources: Sequence[Source]) -> tuple[Card | None, list[Diagnostic]]:
+    from engine.checks import run_checks
+    from engine.lower import lower
+    from engine.resolve import Declarations
+    from engine.syntax import parse
+
     files, diagnostics = [], []
     for source in sources:
         tree, found = parse(source.text, source.name)
@@ -56,40 +62,60 @@ def _analyse(sources: Sequence[Source]) -> tuple[Card | None, list[Diagnostic]]:
 
 
 class RateCard:
-    """A loaded rate card. Immutable, so safe to share between threads."""
+    """A loaded rate card. Immutable, so safe to share between threads.
 
-    __slots__ = ("card", "index", "warnings")
+    `quote(request)` prices one request and never raises; `quote_many(requests)`
+    prices many into a list. `card` (the resolved semantic model) is built on
+    first use when the card came from the cache; quoting needs only `index`.
+    """
 
-    def __init__(self, card: Card, index: Index, warnings: Sequence[Diagnostic] = ()):
-        self.card = card
+    __slots__ = ("_card", "_sources", "index", "quote", "quote_many", "warnings")
+
+    def __init__(self, card: Card | None, index: Index, warnings: Sequence[Diagnostic] = (),
+                 sources: Sequence[Source] = ()):
+        self._card = card
+        self._sources = tuple(sources)
         self.index = index
         self.warnings = tuple(warnings)
+        # quote(request) -> Quote | Rejection, never raises; quote_many(requests) -> list.
+        # Plain attributes holding engine.fastpath's functions: a quote pays no method call.
+        self.quote, self.quote_many = make_quoter(index)
+
+    @property
+    def card(self) -> Card:
+        if self._card is None:
+            self._card, _ = analyse(self._sources)
+        return self._card
 
     @classmethod
-    def from_sources(cls, sources: Sequence[Source], read_errors: Sequence[Diagnostic] = ()) -> RateCard:
-        with paused_gc():
+    def from_sources(cls, sources: Sequence[Source], read_errors: Sequence[Diagnostic] = (),
+                     use_cache: bool = True) -> RateCard:
+        clean = use_cache and not read_errors
+        if clean:
+            index = cache.read(sources)
+            if index is not None:
+                return cls(None, index, (), sources)
+        from engine.compile import compile_card
+
+        with paused_gc():  # see engine.gcpause: building the index allocates as much again
             card, diagnostics = analyse(sources)
             diagnostics = list(read_errors) + diagnostics
             if card is None or has_errors(diagnostics):
                 raise RateCardError(diagnostics, {s.name: s.text for s in sources})
-            return cls(card, compile_card(card), diagnostics)
-
-    def quote(self, request: object) -> Quote | Rejection:
-        """Price one request; never raises."""
-        return quote_request(self.index, request)
-
-    def quote_many(self, requests: Iterable[object]) -> list[Quote | Rejection]:
-        index = self.index
-        return [quote_request(index, r) for r in requests]
+            built = cls(card, compile_card(card), diagnostics, sources)
+        if clean and not diagnostics:  # warnings are not cached, so a card with any is always rebuilt
+            cache.write(sources, built.index)
+        return built
 
 
-def load(path: str | Path | None = None) -> RateCard:
+def load(path: str | Path | None = None, *, use_cache: bool = True) -> RateCard:
     """Load a .rules file or a folder of them; the bundled card when path is None."""
     sources, diagnostics = source_files.read(path)
     if diagnostics and not sources:
         raise RateCardError(diagnostics, {})
-    return RateCard.from_sources(sources, diagnostics)
+    return RateCard.from_sources(sources, diagnostics, use_cache)
 
 
-def loads(text: str, name: str = "<string>") -> RateCard:
-    return RateCard.from_sources([Source(name=name, path=name, text=text)])
+def loads(text: str, name: str = "<string>", *, use_cache: bool = False) -> RateCard:
+    """Load a card from text. Not cached unless asked: texts are mostly one-offs (tests, tools)."""
+    return RateCard.from_sources([Source(name=name, path=name, text=text)], (), use_cache)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 import attrs
@@ -19,10 +18,20 @@ class Source:
 
 def bundled_path() -> Path:
     """The rate card shipped in the wheel; in a source checkout, the repo's rules/."""
-    packaged = resources.files("engine").joinpath("rules")
+    here = Path(__file__).resolve().parent  # the package folder (importlib.resources costs start-up time)
+    packaged = here / "rules"
     if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "rules"
+        return packaged
+    return here.parent / "rules"
+
+
+def grammar_path() -> Path:
+    """The grammar ships inside the package (see pyproject); fall back to the repo layout."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "grammar" / "ratecard.lark"
+    if packaged.is_file():
+        return packaged
+    return here.parent / "grammar" / "ratecard.lark"
 
 
 def read(path: str | Path | None) -> tuple[list[Source], list[Diagnostic]]:

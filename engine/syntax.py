@@ -3,24 +3,15 @@
 from __future__ import annotations
 
 import functools
-from importlib import resources
-from pathlib import Path
 
 from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
 from engine import ast
 from engine.diagnostics import Code, Diagnostic, Span, error
+from engine.sources import grammar_path
 
 MAX_SYNTAX_ERRORS = 20
-
-
-def grammar_path() -> Path:
-    """The grammar ships inside the package (see pyproject); fall back to the repo layout."""
-    packaged = resources.files("engine").joinpath("grammar/ratecard.lark")
-    if packaged.is_file():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parent.parent / "grammar" / "ratecard.lark"
 
 
 @functools.lru_cache(maxsize=1)
@@ -385,9 +376,12 @@ def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diag
             return None, diagnostics
         try:
             return _ToAst(file).transform(tree), []
-        except VisitError as exc:  # a number too long for int(), and the like
-            return None, [error(Code.SYNTAX, f"cannot read this file: {exc.orig_exc}",
-                                Span(file, 1, 1, 1, 2))]
+        except VisitError as exc:  # int() refuses numbers of thousands of digits
+            return None, [error(Code.SYNTAX, "a number in this file is too long to read",
+                                Span(file, 1, 1, 1, 2), hint=f"({exc.orig_exc.__class__.__name__})")]
+        except RecursionError:
+            return None, [error(Code.SYNTAX, "a formula in this file is too long or too deeply nested to read",
+                                Span(file, 1, 1, 1, 2), hint="split it into simpler parts")]
     return None, diagnostics
 
 

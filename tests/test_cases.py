@@ -7,7 +7,7 @@ import pytest
 
 import engine
 from engine.diagnostics import render_text
-from engine.sheet import price_sheet
+from engine.review.table import text as table_text
 
 CASES = Path(__file__).parent / "cases"
 VALID = sorted((CASES / "valid").glob("*.rules"))
@@ -15,13 +15,8 @@ INVALID = sorted((CASES / "invalid").glob("*.rules"))
 
 
 def sheet_text(card) -> str:
-    lines = []
-    for row in price_sheet(card):
-        where = row.tool if row.model is None else f'{row.tool} "{row.model}"'
-        params = " ".join(f"{k}={v}" for k, v in row.params)
-        outcome = row.credits if row.credits is not None else row.reason
-        lines.append(f"{where} {params} -> {outcome}".replace("  ", " "))
-    return "\n".join(lines)
+    """The price sheet as `ratecard table` prints it."""
+    return table_text(card)
 
 
 @pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)

@@ -105,3 +105,20 @@ def test_the_issue_example_on_the_command_line():
     out = subprocess.run([sys.executable, "-m", "engine.cli", "quote", "text-to-video", "Sora 2 Pro",
                           "res=1080", "dur=12"], capture_output=True, text=True)
     assert (out.returncode, out.stdout) == (0, "11400\n")
+
+
+def test_every_combination_the_seed_does_not_list_is_refused_with_reasons(card):
+    durations = sorted({d for (_, _, _, _, d) in VIDEO} | {1, 7, 20})
+    models = {(t, m) for (t, m, _, _, _) in VIDEO}
+    assert sum(t == "text-to-video" for t, _ in models) == 11
+    assert sum(t == "image-to-video" for t, _ in models) == 14
+    for tool, model in sorted(models):
+        for audio in (True, False):
+            for res in (720, 1080):
+                for dur in durations:
+                    if (tool, model, audio, res, dur) in VIDEO:
+                        continue
+                    result = card.quote({"tool": tool, "model": model, "audio": audio, "res": res, "dur": dur})
+                    assert result.code == "unsupported", result
+                    assert result.message.startswith(f"{model} offers {result.param} ")
+                    assert "; got " in result.message

@@ -7,9 +7,11 @@ only partly outside the model's offer is not dead: the part outside is
 refused before any rule is looked at, so it does no harm, and a rule written
 for a group may rightly cover more than one tool's version of a model offers.
 
-Warnings: a dead rule changes no price. A rule shadowed by rules that agree
-with it gets this warning instead of `redundant` ones; a rule shadowed by a
-rule that disagrees gets the overlap error only (fix that first).
+Warnings: a dead rule changes no price. One report per line: a rule that one
+earlier rule covers entirely, at the same price, gets that pair's `redundant`
+warning (a duplicate); a rule that takes several agreeing rules to cover gets
+this warning, naming them all, instead of a `redundant` one per pair; a rule
+covered by a rule that disagrees gets the overlap error only (fix that first).
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ def dead_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Dia
             lowered[id(rule.outcome)] = lowered.get(id(rule.outcome), 0) + 1
         disputed = {id(o.second) for o in f.overlaps if o.differ}
         for rule in f.dead:
-            if id(rule) not in disputed:  # else the overlap error on its line comes first
+            if id(rule) not in disputed and not f.duplicated(rule):  # else an overlap on its line says it
                 joined.setdefault(rule.span, []).append((f, rule))
     for span, dead in joined.items():
         reasons: dict[str, list[str]] = {}

@@ -47,6 +47,18 @@ class ModelFindings:
         """The earlier rules that meet `rule`."""
         return [o.first for o in self.overlaps if o.second is rule]
 
+    def duplicated(self, rule: PricedRule) -> bool:
+        """Is `rule` dead because one earlier rule that agrees with it covers all of it?
+
+        Then the `redundant` warning for that pair says everything; a rule that
+        takes several earlier rules to cover gets one `dead-rule` warning instead.
+        """
+        pos = self.rules.index(rule)
+        if pos not in self.analysis.dead or pos not in self.analysis.boxes:
+            return False
+        box = self.analysis.boxes[pos]
+        return any(o.second is rule and not o.differ and o.common == box for o in self.overlaps)
+
 
 def find(card: Card) -> list[ModelFindings]:
     by_model = rules_by_model(card)

@@ -23,8 +23,8 @@ def overlap_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[
     for f in found:
         dead = {id(r) for r in f.dead}
         for o in f.overlaps:
-            if not o.differ and id(o.second) in dead:
-                continue  # the dead-rule warning on that line names this rule, and says more
+            if not o.differ and id(o.second) in dead and not f.duplicated(o.second):
+                continue  # the dead-rule warning on that line names every rule that covers it
             joined.setdefault((o.first.span, o.second.span), []).append((f, o))
     for pairs in joined.values():
         yield _diagnostic(card, pairs)
@@ -37,6 +37,9 @@ def _diagnostic(card: Card, pairs: list[tuple[ModelFindings, Overlap]]) -> Diagn
     text = f"this rule and the one at {o.first.label} both price {titled(models)} for {combos}"
     related = [Related(o.first.span, "the other rule")]
     if not o.differ:
+        if f.duplicated(o.second):
+            return warning(Code.REDUNDANT, text + ", with the same outcome: this rule never applies",
+                           o.second.span, related=related, hint="remove this rule")
         return warning(Code.REDUNDANT, text + ", with the same outcome", o.second.span, related=related,
                        hint="narrow one of the two so they do not meet")
     here, there = _outcome(o.second, o.witness), _outcome(o.first, o.witness)

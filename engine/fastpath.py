@@ -1,0 +1,129 @@
+"""Quoting fast: a bounded memo from a request's exact items to its result.
+
+The reference path (engine.interpreter) stays the one that decides; this
+module remembers its answers, and on the first sight of a plainly valid request
+takes engine.direct's shorter road to the same answer.
+
+A result depends on the request's items in order (the first unknown key is the
+one reported) and on each value's type as well as its value: `True == 1 == 1.0`
+in Python, but `audio=1` is invalid and `tool=1.0` is shown as `1.0`. So each
+remembered answer carries a guard, the keys whose values must also have the
+same type as before:
+
+- texts and nulls never need one (nothing else equals them);
+- for a rejection, every number and boolean, since its message may show the value;
+- for a price, only booleans, 0 and 1 (which a boolean could stand for) and floats.
+  A price means every number was read as a whole number of a numeric parameter,
+  and `dur=8.0` reads exactly as `dur=8`, so the other ints need no check.
+
+Only small plain requests are remembered: a dict whose keys are texts and whose
+values are short texts, ints, floats, bools or null. Anything else (unhashable
+values, other mappings, long texts) goes straight to the reference path, so a
+request never raises here either. The memo stops growing at `limit` entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from engine.compile import Index
+from engine.direct import make_direct
+from engine.interpreter import quote as reference_quote
+from engine.results import Quote, Rejection
+
+Result = Quote | Rejection
+Guard = tuple[tuple[str, type], ...]
+
+MEMO_LIMIT = 1 << 13  # ample for every shape of a finite card; small enough that a stream of new requests pays little
+_MAX_TEXT = 64
+_SCALAR_LIMIT = 256
+_PLAIN = frozenset({int, float, bool, type(None)})
+_NUMERIC = frozenset({int, float, bool})
+
+
+def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object], Result],
+                                                                 Callable[[Iterable[object]], list[Result]]]:
+    """(quote, quote_many): quote(request) equals `interpreter.quote(index, request)` for every request."""
+    memo: dict[tuple, tuple[Guard, Result]] = {}
+    get = memo.get
+    scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
+    direct = make_direct(index)
+
+    def quote(request: object) -> Result:
+        """Price one request (a mapping, as PRODUCT.md describes); never raises."""
+        if type(request) is not dict:
+            return _not_a_dict(request)
+        try:
+            key = tuple(request.items())
+            hit = get(key)
+        except TypeError:  # an unhashable value: a list, a mapping
+            return reference_quote(index, request)
+        if hit is not None:
+            guard, result = hit
+            for name, kind in guard:
+                if type(request[name]) is not kind:
+                    break
+            else:
+                return result
+        result = direct(request)
+        if result is None:
+            result = reference_quote(index, request)
+        if len(memo) < limit:
+            guard = _guard(request, result)
+            if guard is not None:
+                memo[key] = (guard, result)
+        return result
+
+    def _not_a_dict(request: object) -> Result:
+        kind = type(request)
+        if kind not in _PLAIN and (kind is not str or len(request) > _MAX_TEXT):
+            return reference_quote(index, request)
+        key = (kind, request)
+        result = scalars.get(key)
+        if result is None:
+            result = reference_quote(index, request)
+            if len(scalars) < _SCALAR_LIMIT:
+                scalars[key] = result
+        return result
+
+    def quote_many(requests: Iterable[object]) -> list[Result]:
+        """[quote(r) for r in requests], with the memo lookup done in the loop."""
+        out: list[Result] = []
+        add = out.append
+        for request in requests:
+            if type(request) is dict:
+                try:
+                    hit = get(tuple(request.items()))
+                except TypeError:
+                    hit = None
+                if hit is not None:
+                    for name, kind in hit[0]:
+                        if type(request[name]) is not kind:
+                            break
+                    else:
+                        add(hit[1])
+                        continue
+            add(quote(request))
+        return out
+
+    return quote, quote_many
+
+
+def _guard(request: dict, result: Result) -> Guard | None:
+    """The keys whose value types a later equal request must share to get this result;
+    None when the request is not worth remembering."""
+    priced = type(result) is Quote
+    guard = []
+    for key, value in request.items():
+        if type(key) is not str:
+            return None
+        kind = type(value)
+        if kind is str:
+            if len(value) > _MAX_TEXT:
+                return None
+        elif kind in _NUMERIC:
+            if not (priced and kind is int and value not in (0, 1)):
+                guard.append((key, kind))
+        elif kind is not type(None):
+            return None
+    return tuple(guard)

@@ -1,0 +1,81 @@
+"""`ratecard fmt`: one canonical layout for .rules files (see engine.fmt.layout for the rules).
+
+Formatting is checked, not trusted: a file is formatted only when it parses,
+and the result must parse to the same syntax tree (positions aside), or the
+file is left alone and the failure reported. So formatting can never change
+a price.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from engine.diagnostics import render_text
+from engine.fmt.layout import layout
+from engine.syntax import parse
+
+USAGE_ERROR = 2
+
+
+class FormatError(Exception):
+    """A file that cannot be formatted; the text is for a person."""
+
+
+def format_text(text: str, name: str = "<string>") -> str:
+    """The canonical layout of one file's text; FormatError when it does not parse."""
+    before, diagnostics = parse(text, name)
+    if before is None:
+        raise FormatError(f"cannot format {name}: it does not parse\n\n" + render_text(diagnostics, {name: text}))
+    out = layout(text)
+    after, _ = parse(out, name)
+    if after != before:
+        raise FormatError(f"cannot format {name}: the layout would change its meaning (a bug in ratecard fmt; "
+                          "the file is left as it is)")
+    return out
+
+
+def _files(paths: Sequence[str]) -> list[Path]:
+    out = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            out += sorted(p for p in path.rglob("*.rules") if p.is_file())
+        elif path.is_file():
+            out.append(path)
+        else:
+            raise FormatError(f"cannot find {given}")
+    return out
+
+
+def run(paths: Sequence[str], check: bool) -> int:
+    """Exit 0 when done (or, with check, when nothing would change), 1 when a file would change,
+    2 when a path cannot be read or a file does not parse."""
+    try:
+        files = _files(paths or ["rules"])
+    except FormatError as exc:
+        print(f"ratecard: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    status = 0
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+            new = format_text(text, str(path))
+        except (OSError, UnicodeDecodeError) as exc:
+            print(f"ratecard: cannot read {path}: {exc}", file=sys.stderr)
+            status = USAGE_ERROR
+            continue
+        except FormatError as exc:
+            print(f"ratecard: {exc}", file=sys.stderr)
+            status = USAGE_ERROR
+            continue
+        if new == text:
+            continue
+        if check:
+            print(f"would reformat {path}")
+            status = max(status, 1)
+        else:
+            path.write_text(new, encoding="utf-8")
+            print(f"reformatted {path}")
+    return status

@@ -1,0 +1,320 @@
+"""A compiled Index as lines of plain JSON data and back, so a cached card loads without the parser.
+
+Only data goes out: names, domains, spans, formulas as trees of numbers, names
+and operators. The lines are: the tools and plans; the table of distinct
+domains (rules share a few, so they are written once and referred to by
+number); then one line per model, so reading a large card never holds more
+than one model's raw JSON at a time. Reading checks every type it meets and
+raises `Corrupt` on the first surprise, so a damaged or hand-edited file is
+refused rather than half-trusted. Formulas are compiled again from their trees
+on the way in, exactly as engine.compile does, so cached entries are the same values.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from types import MappingProxyType
+
+from engine import ast
+from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex, make_entry
+from engine.diagnostics import NOWHERE, Span
+from engine.domain import Domain, Interval, ValueType
+from engine.model import NotTaken, Param, PricedRule
+
+
+class Corrupt(ValueError):
+    """The data is not an index this version wrote."""
+
+
+# ---------------------------------------------------------------- out
+
+
+def encode_lines(index: Index) -> Iterator[str]:
+    """The index as JSON lines (no newlines inside)."""
+    models: list[ModelIndex] = []
+    number: dict[int, int] = {}
+    tools = []
+    for tool in index.tools.values():
+        names = []
+        for name, model in tool.models.items():
+            if id(model) not in number:
+                number[id(model)] = len(models)
+                models.append(model)
+            names.append([name, number[id(model)]])
+        tools.append({"name": tool.name, "accepts": sorted(tool.accepts), "has_models": tool.has_models,
+                      "canonical": list(tool.canonical), "names": names})
+    domains: dict[Domain, int] = {}
+    lines = [_dump(_model(m, domains)) for m in models]
+    yield _dump({"tools": tools, "plans": [[name, sorted(ts)] for name, ts in index.plans.items()],
+                 "models": len(models)})
+    table = [None] * len(domains)
+    for domain, at in domains.items():
+        table[at] = _domain(domain)
+    yield _dump({"domains": table})
+    yield from lines
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def _ref(domain: Domain, domains: dict[Domain, int]) -> int:
+    return domains.setdefault(domain, len(domains))
+
+
+def _model(model: ModelIndex, domains: dict) -> dict:
+    entries: list[Entry] = []
+    position: dict[int, int] = {}
+    table = []
+    for key, found in model.table.items():
+        refs = []
+        for entry in found:
+            if id(entry) not in position:
+                position[id(entry)] = len(entries)
+                entries.append(entry)
+            refs.append(position[id(entry)])
+        table.append([list(key), refs])
+    return {"tool": model.tool, "name": model.name, "slots": [_slot(s, domains) for s in model.slots],
+            "keys": list(model.keys), "ranged": list(model.ranged), "table": table,
+            "entries": [[[_ref(d, domains) for d in e.ranges], _rule(e.rule, domains)] for e in entries]}
+
+
+def _slot(slot: Slot, domains: dict) -> dict:
+    offer = slot.offer
+    p = slot.param
+    return {"param": {"name": p.name, "domain": _ref(p.domain, domains), "unit": p.unit, "default": p.default,
+                      "unpriced": p.unpriced, "counted_from": p.counted_from, "span": _span(p.span)},
+            "offer": {"not_taken": offer.reason} if isinstance(offer, NotTaken) else _ref(offer, domains),
+            "fill": slot.fill}
+
+
+def _domain(domain: Domain) -> dict:
+    return {"type": domain.type.name, "intervals": [[iv.lo, iv.hi] for iv in domain.intervals],
+            "values": list(domain.values)}
+
+
+def _rule(rule: PricedRule, domains: dict) -> list:
+    outcome = rule.outcome
+    if isinstance(outcome, ast.Reject):
+        out = ["reject", outcome.reason, _span(outcome.span)]
+    else:
+        out = ["price", _expr(outcome.expr), _span(outcome.span)]
+    return [rule.tool, rule.model, [[p, _ref(d, domains)] for p, d in rule.box.items()], out,
+            rule.rounding.name if rule.rounding else None, _span(rule.span), rule.index]
+
+
+def _expr(expr: ast.Expr) -> list:
+    if isinstance(expr, ast.Number):
+        return ["n", expr.value]
+    if isinstance(expr, ast.ParamRef):
+        return ["p", expr.name]
+    if isinstance(expr, ast.Binary):
+        return ["op", expr.op.name, _expr(expr.left), _expr(expr.right)]
+    return ["round", expr.mode.name, _expr(expr.expr)]
+
+
+def _span(span: Span) -> list:
+    return [span.file, span.line, span.column, span.end_line, span.end_column]
+
+
+# ---------------------------------------------------------------- in
+
+
+def decode_lines(lines: Iterable[bytes | str]) -> Index:
+    """The index from the lines encode_lines wrote; Corrupt (a ValueError) if they are not such lines."""
+    lines = iter(lines)
+    try:
+        head = _obj(json.loads(next(lines)), "tools", "plans", "models")
+        domains = [_decode_domain(d) for d in _list(_obj(json.loads(next(lines)), "domains")["domains"])]
+        count = _int(head["models"])
+        reader = _Reader(domains)
+        models = [reader.model(json.loads(next(lines))) for _ in range(count)]
+    except StopIteration:
+        raise Corrupt("the file ends early") from None
+    if next(lines, None) is not None:
+        raise Corrupt("lines after the last model")
+    tools = {}
+    for t in _list(head["tools"]):
+        tool = _decode_tool(t, models)
+        tools[tool.name] = tool
+    plans = {}
+    for pair in _list(head["plans"]):
+        name, members = _pair(pair)
+        plans[_str(name)] = frozenset(_str(m) for m in _list(members))
+    return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans))
+
+
+def _decode_tool(data: object, models: list[ModelIndex]) -> ToolIndex:
+    data = _obj(data, "name", "accepts", "has_models", "canonical", "names")
+    by_name = {}
+    for pair in _list(data["names"]):
+        name, at = _pair(pair)
+        by_name[_opt(name, _str)] = _at(models, at)
+    return ToolIndex(name=_str(data["name"]), accepts=frozenset(_str(k) for k in _list(data["accepts"])),
+                     has_models=_bool(data["has_models"]), models=MappingProxyType(by_name),
+                     canonical=tuple(_str(c) for c in _list(data["canonical"])))
+
+
+class _Reader:
+    """Decodes model lines against the shared domain table; repeated texts (file names) share one object."""
+
+    def __init__(self, domains: list[Domain]):
+        self.domains = domains
+        self.texts: dict[str, str] = {}
+
+    def domain(self, at: object) -> Domain:
+        return _at(self.domains, at)
+
+    def model(self, data: object) -> ModelIndex:
+        data = _obj(data, "tool", "name", "slots", "keys", "ranged", "table", "entries")
+        entries = []
+        for e in _list(data["entries"]):
+            ranges, rule = _pair(e)
+            entries.append(make_entry(self.rule(rule), tuple(self.domain(d) for d in _list(ranges))))
+        keys = tuple(_str(k) for k in _list(data["keys"]))
+        table = {}
+        for row in _list(data["table"]):
+            key, refs = _pair(row)
+            key = tuple(_scalar(v) for v in _list(key))
+            if len(key) != len(keys):
+                raise Corrupt("a table key of the wrong length")
+            table[key] = tuple(_at(entries, at) for at in _list(refs))
+        return ModelIndex(tool=_str(data["tool"]), name=_opt(data["name"], _str),
+                          slots=tuple(self.slot(s) for s in _list(data["slots"])), keys=keys,
+                          ranged=tuple(_str(k) for k in _list(data["ranged"])), table=MappingProxyType(table))
+
+    def slot(self, data: object) -> Slot:
+        data = _obj(data, "param", "offer", "fill")
+        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span")
+        param = Param(name=_str(p["name"]), domain=self.domain(p["domain"]), unit=_opt(p["unit"], _str),
+                      default=_opt(p["default"], _scalar), unpriced=_bool(p["unpriced"]),
+                      counted_from=_opt(p["counted_from"], _str), span=self.span(p["span"]))
+        offer = data["offer"]
+        if type(offer) is dict:
+            offer = NotTaken(reason=_opt(_obj(offer, "not_taken")["not_taken"], _str))
+        else:
+            offer = self.domain(offer)
+        return Slot(param=param, offer=offer, fill=_opt(data["fill"], _scalar))
+
+    def rule(self, data: object) -> PricedRule:
+        data = _list(data)
+        if len(data) != 7:
+            raise Corrupt("not a rule")
+        tool, model, box_data, out, rounding, span, index = data
+        out = _list(out)
+        if len(out) != 3 or out[0] not in ("reject", "price"):
+            raise Corrupt("an outcome that is neither a price nor a reject")
+        if out[0] == "reject":
+            outcome = ast.Reject(reason=_str(out[1]), span=self.span(out[2]))
+        else:
+            outcome = ast.Price(expr=_decode_expr(out[1]), span=self.span(out[2]))
+        box = {}
+        for pair in _list(box_data):
+            param, domain = _pair(pair)
+            box[_str(param)] = self.domain(domain)
+        return PricedRule(tool=self.text(tool), model=_opt(model, self.text), box=box, outcome=outcome,
+                          rounding=_opt(rounding, lambda r: _enum(ast.Rounding, r)),
+                          span=self.span(span), index=_int(index))
+
+    def span(self, data: object) -> Span:
+        data = _list(data)
+        if len(data) != 5:
+            raise Corrupt("not a span")
+        return Span(self.text(data[0]), *(_int(v) for v in data[1:]))
+
+    def text(self, data: object) -> str:
+        data = _str(data)
+        return self.texts.setdefault(data, data)
+
+
+def _decode_domain(data: object) -> Domain:
+    data = _obj(data, "type", "intervals", "values")
+    kind = _enum(ValueType, data["type"])
+    intervals = []
+    for pair in _list(data["intervals"]):
+        lo, hi = _pair(pair)
+        intervals.append(Interval(_int(lo), _opt(hi, _int)))
+    values = tuple(_scalar(v) for v in _list(data["values"]))
+    return Domain(kind, intervals=tuple(intervals), values=values)
+
+
+def _decode_expr(data: object, depth: int = 0) -> ast.Expr:
+    if depth > 200:
+        raise Corrupt("a formula nested too deeply")
+    data = _list(data)
+    tag = data[0] if data else None
+    if tag == "n" and len(data) == 2:
+        return ast.Number(value=_int(data[1]), span=NOWHERE)
+    if tag == "p" and len(data) == 2:
+        return ast.ParamRef(name=_str(data[1]), span=NOWHERE)
+    if tag == "op" and len(data) == 4:
+        return ast.Binary(op=_enum(ast.Op, data[1]), left=_decode_expr(data[2], depth + 1),
+                          right=_decode_expr(data[3], depth + 1), span=NOWHERE)
+    if tag == "round" and len(data) == 3:
+        return ast.Rounded(mode=_enum(ast.Rounding, data[1]), expr=_decode_expr(data[2], depth + 1), span=NOWHERE)
+    raise Corrupt("not a formula")
+
+
+# ---------------------------------------------------------------- checked reading
+
+
+def _obj(data: object, *keys: str) -> dict:
+    if type(data) is not dict or any(k not in data for k in keys):
+        raise Corrupt(f"expected an object with {', '.join(keys)}")
+    return data
+
+
+def _list(data: object) -> list:
+    if type(data) is not list:
+        raise Corrupt("expected a list")
+    return data
+
+
+def _pair(data: object) -> list:
+    data = _list(data)
+    if len(data) != 2:
+        raise Corrupt("expected a pair")
+    return data
+
+
+def _at(items: list, at: object):
+    at = _int(at)
+    if not 0 <= at < len(items):
+        raise Corrupt("a reference that points nowhere")
+    return items[at]
+
+
+def _str(data: object) -> str:
+    if type(data) is not str:
+        raise Corrupt("expected a text")
+    return data
+
+
+def _int(data: object) -> int:
+    if type(data) is not int:
+        raise Corrupt("expected a whole number")
+    return data
+
+
+def _bool(data: object) -> bool:
+    if type(data) is not bool:
+        raise Corrupt("expected true or false")
+    return data
+
+
+def _scalar(data: object) -> int | bool | str:
+    if type(data) not in (int, bool, str):
+        raise Corrupt("expected a value")
+    return data
+
+
+def _opt(data: object, read):
+    return None if data is None else read(data)
+
+
+def _enum(kind, name: object):
+    try:
+        return kind[_str(name)]
+    except KeyError:
+        raise Corrupt(f"not a {kind.__name__}") from None

@@ -1,0 +1,198 @@
+"""`ratecard diff OLD NEW`: what a change to the rules does to prices, combination by combination.
+
+Both cards' price sheets are keyed by (tool, model, parameters) and compared.
+Unbounded parameters (voiceover's chars) are sampled at the union of both
+cards' boundary points, so a new `chars > 5000 -> reject` in NEW is seen at
+5000 and 5001 in OLD too. Rewriting a grid as an equal formula changes no
+row; moving a price changes exactly the rows it prices. Two refusals with
+different reasons are not a price change and are not reported.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import sys
+from collections.abc import Iterable
+from fractions import Fraction
+
+import attrs
+
+from engine.domain import show_value
+from engine.ratecard import RateCard
+from engine.review.revision import DiffInputError, read_side
+from engine.sheet import Row, boundaries, price_sheet
+
+USAGE_ERROR = 2
+
+
+class Kind(enum.Enum):
+    ADDED = "added"
+    REMOVED = "removed"
+    REPRICED = "repriced"
+    REFUSED = "refused"      # priced before, refused now
+    PRICED = "priced"        # refused before, priced now
+
+
+@attrs.frozen
+class Change:
+    kind: Kind
+    tool: str
+    model: str | None
+    params: tuple[tuple[str, object], ...]
+    old: Row | None
+    new: Row | None
+
+
+@attrs.frozen
+class Diff:
+    changes: tuple[Change, ...]
+    compared: int
+
+    @property
+    def same(self) -> bool:
+        return not self.changes
+
+
+def compare(old: RateCard, new: RateCard) -> Diff:
+    samples: dict = {}
+    for side in (old, new):
+        for key, points in boundaries(side).items():
+            samples.setdefault(key, set()).update(points)
+    before = {_key(r): r for r in price_sheet(old, extra=samples)}
+    after = {_key(r): r for r in price_sheet(new, extra=samples)}
+    keys = list(after) + [k for k in before if k not in after]
+    changes = [c for k in keys if (c := _change(before.get(k), after.get(k))) is not None]
+    order = {tm: i for i, tm in enumerate(dict.fromkeys((c.tool, c.model) for c in changes))}
+    changes.sort(key=lambda c: order[(c.tool, c.model)])  # stable: sheet order within a model
+    return Diff(changes=tuple(changes), compared=len(keys))
+
+
+def _key(row: Row) -> tuple:
+    return (row.tool, row.model, row.params)
+
+
+def _change(old: Row | None, new: Row | None) -> Change | None:
+    row = new or old
+    if old is None:
+        kind = Kind.ADDED
+    elif new is None:
+        kind = Kind.REMOVED
+    elif old.credits == new.credits:
+        return None
+    elif new.credits is None:
+        kind = Kind.REFUSED
+    elif old.credits is None:
+        kind = Kind.PRICED
+    else:
+        kind = Kind.REPRICED
+    return Change(kind=kind, tool=row.tool, model=row.model, params=row.params, old=old, new=new)
+
+
+# ---------------------------------------------------------------- words
+
+
+def percent(old: int, new: int) -> str:
+    """`+5.3%`, exact to the tenth (the ratio of two whole numbers, rounded half to even)."""
+    if old == 0:
+        return "n/a"
+    tenths = round(Fraction(1000 * (new - old), old))
+    sign = "+" if tenths > 0 else "-" if tenths < 0 else "±"
+    return f"{sign}{abs(tenths) // 10}.{abs(tenths) % 10}%"
+
+
+def _credits(row: Row | None) -> str:
+    if row is None:
+        return "-"
+    return str(row.credits) if row.credits is not None else "refused"
+
+
+def note(change: Change) -> str:
+    """What happened, after the old and new prices: `+600 (+5.3%)`, `added`, the refusal's reason."""
+    old, new = change.old, change.new
+    if change.kind is Kind.REPRICED:
+        return f"{new.credits - old.credits:+d} ({percent(old.credits, new.credits)})"
+    if change.kind is Kind.ADDED:
+        return "added" + (f": {new.reason}" if new.credits is None else "")
+    if change.kind is Kind.REMOVED:
+        return "removed"
+    if change.kind is Kind.REFUSED:
+        return new.reason
+    return f"was {old.reason}"
+
+
+def summary(diff: Diff) -> str:
+    if diff.same:
+        return f"no price changes ({diff.compared} combinations compared)"
+    counts = {k: sum(c.kind is k for c in diff.changes) for k in Kind}
+    words = {Kind.REPRICED: "repriced", Kind.ADDED: "added", Kind.REMOVED: "removed",
+             Kind.REFUSED: "now refused", Kind.PRICED: "now priced"}
+    parts = [f"{counts[k]} {words[k]}" for k in (Kind.REPRICED, Kind.ADDED, Kind.REMOVED, Kind.REFUSED, Kind.PRICED)
+             if counts[k]]
+    n = len(diff.changes)
+    return (f"{n} combination{'s' if n != 1 else ''} changed: {', '.join(parts)} "
+            f"({diff.compared} compared)")
+
+
+def _groups(diff: Diff) -> dict[tuple[str, str | None], list[Change]]:
+    out: dict[tuple[str, str | None], list[Change]] = {}
+    for c in diff.changes:
+        out.setdefault((c.tool, c.model), []).append(c)
+    return out
+
+
+def _title(tool: str, model: str | None) -> str:
+    return tool if model is None else f'{tool} "{model}"'
+
+
+def _params(params: Iterable[tuple[str, object]], sep: str = "  ") -> str:
+    return sep.join(f"{k} {show_value(v)}" for k, v in params) or "(no parameters)"
+
+
+def render_text(diff: Diff) -> str:
+    blocks = []
+    for (tool, model), changes in _groups(diff).items():
+        rows = [(_params(c.params), _credits(c.old), _credits(c.new), note(c)) for c in changes]
+        w = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = [_title(tool, model)] + [f"  {label.ljust(w[0])}   {old.rjust(w[1])} -> {new.rjust(w[2])}   {what}"
+                                          for label, old, new, what in rows]
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks + [summary(diff)])
+
+
+def render_md(diff: Diff) -> str:
+    out = [f"**Price changes**: {summary(diff)}"]
+    for (tool, model), changes in _groups(diff).items():
+        out += ["", f"#### {_title(tool, model)}", "", "| combination | old | new | change |", "|---|--:|--:|---|"]
+        for c in changes:
+            cells = [_params(c.params, ", "), _credits(c.old), _credits(c.new), note(c)]
+            out.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
+    return "\n".join(out)
+
+
+def to_json(diff: Diff) -> list[dict]:
+    def credits(row: Row | None):
+        return None if row is None else row.credits
+
+    return [{"kind": c.kind.value, "tool": c.tool, "model": c.model, "params": dict(c.params),
+             "old": credits(c.old), "new": credits(c.new)} for c in diff.changes]
+
+
+# ---------------------------------------------------------------- the command
+
+
+def run(old_spec: str, new_spec: str, fmt: str) -> int:
+    """Exit 0 when the prices are the same, 1 when they differ, 2 on a usage, I/O or card error."""
+    try:
+        old, new = read_side(old_spec), read_side(new_spec)
+    except DiffInputError as exc:
+        print(f"ratecard: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    diff = compare(old, new)
+    if fmt == "json":
+        print(json.dumps(to_json(diff), indent=2, ensure_ascii=False))
+    elif fmt == "md":
+        print(render_md(diff))
+    else:
+        print(render_text(diff))
+    return 0 if diff.same else 1

@@ -1,0 +1,165 @@
+"""`ratecard table`: the price sheet laid out for people (text, Markdown) and programs (CSV, JSON).
+
+The rows come from engine.sheet, the same function the price-sheet snapshots
+use. A text or Markdown table is a set of grids, one per tool and shape: the
+model's last priced parameter runs across (durations, images, characters),
+the others run down (audio, resolution), and the models of one tool that
+share a shape share a grid, as the seed's own tables do.
+"""
+
+from __future__ import annotations
+
+import csv
+import enum
+import io
+import json
+
+import attrs
+
+from engine.domain import show_value
+from engine.ratecard import RateCard
+from engine.sheet import Row, axes, model_rows, models
+
+
+class Format(enum.Enum):
+    TEXT = "text"
+    MD = "md"
+    CSV = "csv"
+    JSON = "json"
+
+
+@attrs.frozen
+class Line:
+    """One row of a grid: a model, its values of the row parameters, and a sheet row per column."""
+
+    model: str | None
+    labels: tuple[object, ...]
+    cells: tuple[Row, ...]
+
+
+@attrs.frozen
+class Grid:
+    tool: str
+    has_models: bool
+    down: tuple[str, ...]            # the row parameters
+    across: str | None               # the column parameter; None when the tool takes none
+    columns: tuple[object, ...]
+    lines: tuple[Line, ...]
+
+
+def grids(card: RateCard, tool: str | None = None, model: str | None = None) -> list[Grid]:
+    """The sheet as grids, in the order tools and then shapes first appear in the card."""
+    shapes: dict[tuple, list[Line]] = {}
+    for m in models(card, tool, model):
+        named = axes(card, m)
+        names = tuple(n for n, _ in named)
+        down, across = (names[:-1], names[-1]) if names else ((), None)
+        columns = tuple(named[-1][1]) if named else ()
+        width = max(1, len(columns))
+        rows = list(model_rows(card, m))
+        lines = shapes.setdefault((m.tool, m.name is not None, down, across, columns), [])
+        for start in range(0, len(rows), width):
+            chunk = tuple(rows[start:start + width])
+            labels = tuple(v for _, v in chunk[0].params[:len(down)])
+            lines.append(Line(model=m.name, labels=labels, cells=chunk))
+    return [Grid(tool=t, has_models=has, down=down, across=across, columns=columns, lines=tuple(lines))
+            for (t, has, down, across, columns), lines in shapes.items()]
+
+
+def render(card: RateCard, fmt: Format, tool: str | None = None, model: str | None = None) -> str:
+    if fmt is Format.JSON:
+        return json.dumps([row_object(r) for g in grids(card, tool, model) for line in g.lines
+                           for r in line.cells], indent=2, ensure_ascii=False)
+    if fmt is Format.CSV:
+        return _csv(grids(card, tool, model))
+    markdown = fmt is Format.MD
+    return "\n\n".join(_grid(g, markdown) for g in grids(card, tool, model))
+
+
+def text(card: RateCard, tool: str | None = None, model: str | None = None) -> str:
+    return render(card, Format.TEXT, tool, model)
+
+
+def row_object(row: Row) -> dict:
+    """One combination as JSON: tool, model, each parameter, then credits or reason."""
+    out: dict = {"tool": row.tool, "model": row.model, **dict(row.params)}
+    if row.credits is not None:
+        out["credits"] = row.credits
+    else:
+        out["reason"] = row.reason
+    return out
+
+
+# ---------------------------------------------------------------- text and Markdown
+
+
+def _grid(grid: Grid, markdown: bool) -> str:
+    notes: dict[str, int] = {}
+
+    def cell(row: Row) -> str:
+        if row.credits is not None:
+            return str(row.credits)
+        number = notes.setdefault(row.reason, len(notes) + 1)
+        return f"[{number}]"
+
+    head = (["model"] if grid.has_models else []) + list(grid.down)
+    head += [f"{grid.across} {show_value(v)}" for v in grid.columns] if grid.across else ["credits"]
+    body = []
+    for line in grid.lines:
+        labels = ([line.model] if grid.has_models else []) + [show_value(v) for v in line.labels]
+        body.append(labels + [cell(r) for r in line.cells])
+    numeric = len(head) - max(1, len(grid.columns))
+    footer = [f"[{n}] {reason}" for reason, n in notes.items()]
+    if markdown:
+        return _markdown(grid.tool, head, body, numeric, footer)
+    return _text(grid.tool, head, body, numeric, footer)
+
+
+def _text(title: str, head: list[str], body: list[list[str]], numeric: int, footer: list[str]) -> str:
+    widths = [max(len(r[i]) for r in [head] + body) for i in range(len(head))]
+
+    def line(cells: list[str]) -> str:
+        parts = [c.ljust(w) if i < numeric else c.rjust(w) for i, (c, w) in enumerate(zip(cells, widths))]
+        return ("  " + "  ".join(parts)).rstrip()
+
+    return "\n".join([title, line(head)] + [line(r) for r in body] + ["  " + f for f in footer])
+
+
+def _markdown(title: str, head: list[str], body: list[list[str]], numeric: int, footer: list[str]) -> str:
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    rule = "|" + "|".join("---" if i < numeric else "--:" for i in range(len(head))) + "|"
+    out = [f"### {title}", "", line(head), rule] + [line(r) for r in body]
+    if footer:
+        out += [""] + [f"{f}  " if i < len(footer) - 1 else f for i, f in enumerate(footer)]
+    return "\n".join(out)
+
+
+# ---------------------------------------------------------------- CSV
+
+
+def _csv(found: list[Grid]) -> str:
+    params: dict[str, None] = {}
+    for g in found:
+        params.update(dict.fromkeys(g.down))
+        if g.across:
+            params[g.across] = None
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["tool", "model", *params, "credits", "reason"])
+    for g in found:
+        for line in g.lines:
+            for row in line.cells:
+                values = dict(row.params)
+                writer.writerow([row.tool, row.model or "", *(_csv_value(values.get(p)) for p in params),
+                                 "" if row.credits is None else row.credits, row.reason or ""])
+    return out.getvalue().rstrip("\n")
+
+
+def _csv_value(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
