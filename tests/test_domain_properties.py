@@ -27,7 +27,7 @@ def numbers(d: Domain) -> set[int]:
     return {v for v in SEEN if v in d}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(domains, domains)
 def test_algebra_matches_sets(a, b):
     for result, expected in ((a.intersect(b), numbers(a) & numbers(b)),
@@ -37,7 +37,7 @@ def test_algebra_matches_sets(a, b):
         assert result == Domain.ints(result.intervals), "not in canonical form"
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(domains, st.lists(domains, max_size=5))
 def test_partition_cuts_where_the_rules_change(offer, rules):
     pieces = partition(offer, rules)
