@@ -63,22 +63,23 @@ class _Lowering:
         if tools is None:
             return
         read: dict[tuple, dict | None] = {}  # tools declared together share their parameters
+        rules = self.rules
         for tool in tools:
             model = self._model(stmt, tool)
             if model is False:
                 continue
-            params = tuple(map(id, self.decls.tools[tool].params))
+            params = tuple(map(id, self.decls.tools[tool].params)) if len(tools) > 1 else ()
             for n, (extra, outcome, span) in enumerate(cells):
                 if (params, n) in read:
                     box = read[(params, n)]
                 else:
                     box = read[(params, n)] = self._box(tool, conditions + extra)
-                    if box is not None:
+                    if box is not None and type(outcome) is ast.Price and type(outcome.expr) is not ast.Number:
                         self._formula(tool, outcome)
                 if box is None:
                     continue
-                self.rules.append(PricedRule(tool=tool, model=model, box=box, outcome=outcome,
-                                             rounding=rounding, span=span, index=len(self.rules)))
+                rules.append(PricedRule(tool=tool, model=model, box=box, outcome=outcome,
+                                        rounding=rounding, span=span, index=len(rules)))
 
     def _model(self, stmt, tool: str):
         """The canonical model name (None for model-less tools); False after a diagnostic."""
@@ -150,7 +151,12 @@ class _Lowering:
         The same condition written on many lines (`audio yes`) is read once and
         shares one Domain, which also lets the analysis recognise it by identity.
         """
-        key = (tool_name, param.name, _domain_key(cond.domain.items))
+        items = cond.domain.items
+        if len(items) == 1 and type(items[0]) is ast.Literal:  # the usual `audio yes`, `dur 12`
+            value = items[0].value
+            key = (tool_name, param.name, type(value), value)
+        else:
+            key = (tool_name, param.name, _domain_key(items))
         known = self.domains.get(key)
         if known is not None:
             return known
