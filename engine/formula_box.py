@@ -151,6 +151,9 @@ def least(rule: PricedRule, ranges: Mapping[str, Domain]) -> tuple[Low, Point | 
         value = credits(expr, point)
         if value is not None and value <= 0:
             return Low.SHOWN, point, value
+    size = _size(box)
+    if size is not None and size <= ENUMERATE_LIMIT:
+        return Low.NEVER, None, None  # every point was tried
     exact = len(used) == len(set(used))
     return (Low.CERTAIN if exact else Low.POSSIBLE), None, None
 
