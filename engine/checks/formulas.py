@@ -7,8 +7,9 @@ model offers; a parameter the rule does not condition ranges over the whole
 offer). When each parameter appears once in the formula, that least value is
 reached at a corner of the box (see engine.formula_box._bounds), and a corner
 or a far point past an open end is shown as the example. When a parameter
-appears twice the interval is only an outer bound: the box is searched for an
-example, and without one the finding is a warning, not an error.
+appears twice the interval is only an outer bound: a box of at most 4096
+points is then tried point by point (exact); a larger or open one without an
+example found gives a warning, not an error.
 """
 
 from __future__ import annotations
