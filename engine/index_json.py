@@ -265,12 +265,6 @@ def _obj(data: object, *keys: str) -> dict:
     return data
 
 
-def _list(data: object) -> list:
-    if type(data) is not list:
-        raise Corrupt("expected a list")
-    return data
-
-
 def _pair(data: object) -> list:
     data = _list(data)
     if len(data) != 2:
@@ -285,22 +279,19 @@ def _at(items: list, at: object):
     return items[at]
 
 
-def _str(data: object) -> str:
-    if type(data) is not str:
-        raise Corrupt("expected a text")
-    return data
+def _exactly(kind: type, what: str):
+    """A reader that passes values of exactly `kind` (so True is no int here) and refuses the rest."""
+    def read(data: object):
+        if type(data) is not kind:
+            raise Corrupt(f"expected {what}")
+        return data
+    return read
 
 
-def _int(data: object) -> int:
-    if type(data) is not int:
-        raise Corrupt("expected a whole number")
-    return data
-
-
-def _bool(data: object) -> bool:
-    if type(data) is not bool:
-        raise Corrupt("expected true or false")
-    return data
+_list = _exactly(list, "a list")
+_str = _exactly(str, "a text")
+_int = _exactly(int, "a whole number")
+_bool = _exactly(bool, "true or false")
 
 
 def _scalar(data: object) -> int | bool | str:
