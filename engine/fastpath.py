@@ -17,7 +17,9 @@ same type as before:
   and `dur=8.0` reads exactly as `dur=8`, so the other ints need no check.
 
 Only small plain requests are remembered: a dict whose keys are texts and whose
-values are short texts, ints, floats, bools or null. Anything else (unhashable
+values are short texts, ints, floats, bools or null. A float zero is not:
+`-0.0 == 0.0`, so a remembered answer could show the other zero. (Any other
+two equal floats print alike, and NaN never equals anything, so never hits.) Anything else (unhashable
 values, other mappings, long texts) goes straight to the reference path, so a
 request never raises here either. The memo stops growing at `limit` entries.
 """
@@ -76,7 +78,7 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object
 
     def _not_a_dict(request: object) -> Result:
         kind = type(request)
-        if kind not in _PLAIN and (kind is not str or len(request) > _MAX_TEXT):
+        if (kind is float and not request) or (kind not in _PLAIN and (kind is not str or len(request) > _MAX_TEXT)):
             return reference_quote(index, request)
         key = (kind, request)
         result = scalars.get(key)
@@ -118,6 +120,8 @@ def _guard(request: dict, result: Result) -> Guard | None:
         if type(key) is not str:
             return None
         kind = type(value)
+        if kind is float and not value:  # -0.0 == 0.0, yet a message shows each as written
+            return None
         if kind is str:
             if len(value) > _MAX_TEXT:
                 return None

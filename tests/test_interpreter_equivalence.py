@@ -133,3 +133,12 @@ def test_threads_sharing_one_card_get_the_reference_answers(card):
 
     with ThreadPoolExecutor(4) as pool:
         assert all(pool.map(work, orders))
+
+
+def test_signed_zeros_are_not_confused():
+    # -0.0 == 0.0 in Python, but a rejection shows the value as given
+    card = engine.load()
+    for first, second in ((0.0, -0.0), (-0.0, 0.0)):
+        for make in (lambda v: v, lambda v: {"tool": v}, lambda v: {"tool": "voiceover", "chars": 5, "x": v}):
+            card.quote(make(first))
+            assert card.quote(make(second)) == reference(card.index, make(second))
