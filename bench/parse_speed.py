@@ -1,0 +1,91 @@
+"""Parse speed: this checkout's engine.syntax.parse against the one of a baseline commit.
+
+    python bench/parse_speed.py                      # 1k, 10k, 30k rules against d069d09
+    python bench/parse_speed.py --base HEAD~1 1000 100000
+
+The baseline module is read with `git show BASE:engine/syntax.py` and imported
+under another name, so both run in this process on the same texts (the cards
+of bench/check_scale.py) with the garbage collector paused as `engine.load`
+does. Each figure is the best of --repeat runs. Both results are also compared
+node by node, spans included, so a faster parse that builds another AST is
+reported instead of timed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from check_scale import card_text  # noqa: E402
+
+from engine import syntax  # noqa: E402
+from engine.gcpause import paused_gc  # noqa: E402
+
+
+def baseline(ref: str):
+    source = subprocess.run(["git", "show", f"{ref}:engine/syntax.py"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout
+    spec = importlib.util.spec_from_loader("baseline_syntax", loader=None)
+    module = importlib.util.module_from_spec(spec)
+    exec(compile(source, f"{ref}:engine/syntax.py", "exec"), module.__dict__)
+    return module
+
+
+def spans(node, out: list) -> list:
+    """Every span in the tree, in order: AST equality ignores them, this does not."""
+    if isinstance(node, (tuple, list)):
+        for item in node:
+            spans(item, out)
+    elif hasattr(node, "__attrs_attrs__"):
+        for field in node.__attrs_attrs__:
+            value = getattr(node, field.name)
+            if field.name.endswith("span"):
+                out.append((type(node).__name__, field.name, value))
+            else:
+                spans(value, out)
+    return out
+
+
+def best(fn, text: str, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        with paused_gc():
+            start = time.perf_counter()
+            fn(text, "card.rules")
+            times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000, 30000])
+    ap.add_argument("--base", default="d069d09")
+    ap.add_argument("--repeat", type=int, default=3)
+    args = ap.parse_args()
+    old = baseline(args.base)
+    for module in (old, syntax):  # build the parsers (and any cache) before timing
+        module.parse("t -> 1\n")
+    print(f"baseline {args.base}; best of {args.repeat}")
+    print(f"{'rules':>8} {'base s':>8} {'new s':>8} {'new/base':>9}")
+    for n in args.sizes:
+        text, count = card_text(n)
+        a, _ = old.parse(text, "card.rules")
+        b, _ = syntax.parse(text, "card.rules")
+        if a != b or spans(a, []) != spans(b, []):
+            print(f"{count:>8} ASTs or spans differ: not timed")
+            continue
+        t_old = best(old.parse, text, args.repeat)
+        t_new = best(syntax.parse, text, args.repeat)
+        print(f"{count:>8} {t_old:8.2f} {t_new:8.2f} {t_new / t_old:9.2f}")
+
+
+if __name__ == "__main__":
+    main()
