@@ -3,8 +3,8 @@
     python bench/parse_speed.py                      # 1k, 10k, 30k rules against d069d09
     python bench/parse_speed.py --base HEAD~1 1000 100000
 
-The baseline module is read with `git show BASE:engine/syntax.py` and imported
-under another name, so both run in this process on the same texts (the cards
+The baseline module is read with `git show BASE:engine/syntax.py` (and made
+to read BASE's grammar) and imported under another name, so both run in this process on the same texts (the cards
 of bench/check_scale.py) with the garbage collector paused as `engine.load`
 does. Each figure is the best of --repeat runs. Both results are also compared
 node by node, spans included, so a faster parse that builds another AST is
@@ -17,6 +17,7 @@ import argparse
 import importlib.util
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -30,12 +31,19 @@ from engine import syntax  # noqa: E402
 from engine.gcpause import paused_gc  # noqa: E402
 
 
+def _show(ref: str, path: str) -> str:
+    return subprocess.run(["git", "show", f"{ref}:{path}"], cwd=ROOT, check=True,
+                          capture_output=True, text=True).stdout
+
+
 def baseline(ref: str):
-    source = subprocess.run(["git", "show", f"{ref}:engine/syntax.py"], cwd=ROOT, check=True,
-                            capture_output=True, text=True).stdout
+    """engine/syntax.py as of ref, reading the grammar as of ref."""
+    grammar = Path(tempfile.mkdtemp(prefix="ratecard-bench-")) / "ratecard.lark"
+    grammar.write_text(_show(ref, "grammar/ratecard.lark"))
     spec = importlib.util.spec_from_loader("baseline_syntax", loader=None)
     module = importlib.util.module_from_spec(spec)
-    exec(compile(source, f"{ref}:engine/syntax.py", "exec"), module.__dict__)
+    exec(compile(_show(ref, "engine/syntax.py"), f"{ref}:engine/syntax.py", "exec"), module.__dict__)
+    module.grammar_path = lambda: grammar
     return module
 
 
