@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import engine  # noqa: E402
 from engine.domain import Domain  # noqa: E402
-from workload import priced  # noqa: E402
+from workload import per_item, priced  # noqa: E402
 
 VIDEO = ("text-to-video", "image-to-video")
 INPUTS = ("tool", "model", "audio", "res", "dur")
@@ -113,13 +111,6 @@ def requests(card) -> list[dict]:
     return good + bad * share
 
 
-def per_item(loop, items, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        loop(items)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) / len(items) * 1e6
 
 
 def main() -> None:

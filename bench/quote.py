@@ -13,9 +13,7 @@ reference interpreter alone, for comparison.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,17 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import engine  # noqa: E402
 from engine.interpreter import quote as reference  # noqa: E402
-from workload import mixed  # noqa: E402
+from workload import mixed, per_item  # noqa: E402
 
 
-def per_item(loop, items, repeats: int) -> float:
-    """Median microseconds per item of `loop(items)` over `repeats` runs."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        loop(items)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) / len(items) * 1e6
 
 
 def floor_key(request):

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import itertools
 import random
+import statistics
+import time
 
 from engine.domain import Domain
 from engine.results import Code
@@ -95,3 +97,13 @@ def _reject_rule_requests(card) -> list[dict]:
                   "plan": "AI Voiceover"})
     found.append({"tool": "text-to-image", "model": "Flux Pro Ultra", "plan": "AI Voiceover"})
     return [r for r in found if not card.quote(r).ok][:4]
+
+
+def per_item(loop, items, repeats: int) -> float:
+    """Median microseconds per item of `loop(items)` over `repeats` runs."""
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        loop(items)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) / len(items) * 1e6

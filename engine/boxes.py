@@ -44,47 +44,7 @@ def dimensions(rules: Sequence[PricedRule], model: Model) -> tuple[tuple[str, ..
     return tuple(finite), tuple(ranged)
 
 
-def full_domain(model: Model, param: str) -> Domain | None:
-    return offered(model, param)
-
-
 Box = dict[str, Domain]
-
-
-def intersect(a: Box, b: Box) -> Box | None:
-    """The common part of two boxes over the same parameters; None when they do not meet."""
-    out = {}
-    for param, domain in a.items():
-        common = domain.intersect(b[param]) if param in b else domain
-        if common.is_empty:
-            return None
-        out[param] = common
-    for param, domain in b.items():
-        if param not in a:
-            out[param] = domain
-    return out
-
-
-def subtract(region: Box, cut: Box) -> list[Box]:
-    """region minus cut, as disjoint boxes (at most one per parameter)."""
-    if intersect(region, cut) is None:
-        return [region]
-    pieces = []
-    rest = dict(region)
-    for param, domain in region.items():
-        if param not in cut:
-            continue
-        outside = domain.subtract(cut[param])
-        if not outside.is_empty:
-            pieces.append({**rest, param: outside})
-        rest[param] = domain.intersect(cut[param])
-    return pieces
-
-
-def describe(box: Box, units: dict[str, str | None] | None = None) -> str:
-    """`audio yes, res 720, dur 4 or 6` (parameters in the box's order)."""
-    units = units or {}
-    return ", ".join(f"{p} {d.describe(units.get(p))}" for p, d in box.items())
 
 
 def source(box: Box) -> str:

@@ -5,8 +5,6 @@ Adding a check is adding a function to CHECKS.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from engine.checks.coverage import check_coverage
 from engine.checks.formulas import check_formulas
 from engine.diagnostics import Diagnostic
