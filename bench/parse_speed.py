@@ -1,14 +1,16 @@
 """Parse speed: this checkout's engine.syntax.parse against the one of a baseline commit.
 
-    python bench/parse_speed.py                      # 1k, 10k, 30k rules against d069d09
+    python bench/parse_speed.py                      # 1k, 10k, 30k rules against d069d09,
+                                                     # the last commit that parsed to a Tree
     python bench/parse_speed.py --base HEAD~1 1000 100000
+    python bench/parse_speed.py --memory 10000       # and the peak memory of each
 
 The baseline module is read with `git show BASE:engine/syntax.py` (and made
-to read BASE's grammar) and imported under another name, so both run in this process on the same texts (the cards
-of bench/check_scale.py) with the garbage collector paused as `engine.load`
-does. Each figure is the best of --repeat runs. Both results are also compared
-node by node, spans included, so a faster parse that builds another AST is
-reported instead of timed.
+to read BASE's grammar) and imported under another name, so both run in this
+process on the same texts (the cards of bench/check_scale.py) with the garbage
+collector paused as `engine.load` does. Each figure is the best of --repeat
+runs. Both results are also compared node by node, spans included, so a
+faster parse that builds another AST is reported instead of timed.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -72,17 +75,29 @@ def best(fn, text: str, repeat: int) -> float:
     return min(times)
 
 
+def peak(fn, text: str) -> float:
+    """Peak MB allocated while parsing (tracemalloc, in a run of its own: tracing slows it)."""
+    with paused_gc():
+        tracemalloc.start()
+        fn(text, "card.rules")
+        _, top = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    return top / 1e6
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000, 30000])
     ap.add_argument("--base", default="d069d09")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--memory", action="store_true", help="also the peak memory of each parse")
     args = ap.parse_args()
     old = baseline(args.base)
     for module in (old, syntax):  # build the parsers (and any cache) before timing
         module.parse("t -> 1\n")
     print(f"baseline {args.base}; best of {args.repeat}")
-    print(f"{'rules':>8} {'base s':>8} {'new s':>8} {'new/base':>9}")
+    print(f"{'rules':>8} {'base s':>8} {'new s':>8} {'new/base':>9}"
+          + (f" {'base MB':>8} {'new MB':>8}" if args.memory else ""))
     for n in args.sizes:
         text, count = card_text(n)
         a, _ = old.parse(text, "card.rules")
@@ -92,7 +107,10 @@ def main() -> None:
             continue
         t_old = best(old.parse, text, args.repeat)
         t_new = best(syntax.parse, text, args.repeat)
-        print(f"{count:>8} {t_old:8.2f} {t_new:8.2f} {t_new / t_old:9.2f}")
+        row = f"{count:>8} {t_old:8.2f} {t_new:8.2f} {t_new / t_old:9.2f}"
+        if args.memory:
+            row += f" {peak(old.parse, text):8.0f} {peak(syntax.parse, text):8.0f}"
+        print(row)
 
 
 if __name__ == "__main__":
