@@ -4,6 +4,7 @@
                                                      # the last commit that parsed to a Tree
     python bench/parse_speed.py --base HEAD~1 1000 100000
     python bench/parse_speed.py --memory 10000       # and the peak memory of each
+    python bench/parse_speed.py --construction       # start-up: building the parser
 
 The baseline module is read with `git show BASE:engine/syntax.py` (and made
 to read BASE's grammar) and imported under another name, so both run in this
@@ -85,13 +86,40 @@ def peak(fn, text: str) -> float:
     return top / 1e6
 
 
+def construction(repeat: int) -> None:
+    """Building the parser (start-up, once per process): as engine.syntax does, and from
+    lark's cache=... file of the analysed tables, which engine.syntax does not use."""
+    from lark import Lark
+
+    from engine.sources import grammar_path
+
+    cache = str(Path(tempfile.mkdtemp(prefix="ratecard-bench-")) / "lark.cache")
+
+    def build(**options) -> float:
+        start = time.perf_counter()
+        Lark.open(str(grammar_path()), parser="lalr", maybe_placeholders=False,
+                  transformer=syntax._ToAst(), **options)
+        return time.perf_counter() - start
+
+    build(cache=cache)  # writes the cache file
+    plain = min(build() for _ in range(repeat))
+    cached = min(build(cache=cache) for _ in range(repeat))
+    print(f"parser construction: {plain * 1000:.1f} ms; from lark's cache file "
+          f"{cached * 1000:.1f} ms ({cached / plain:.2f}x)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("sizes", nargs="*", type=int, default=[1000, 10000, 30000])
     ap.add_argument("--base", default="d069d09")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--memory", action="store_true", help="also the peak memory of each parse")
+    ap.add_argument("--construction", action="store_true",
+                    help="only time building the parser, with and without lark's cache file")
     args = ap.parse_args()
+    if args.construction:
+        construction(max(args.repeat, 5))
+        return
     old = baseline(args.base)
     for module in (old, syntax):  # build the parsers (and any cache) before timing
         module.parse("t -> 1\n")
