@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
+from contextvars import ContextVar
 
-from lark import Lark, Token, Transformer, v_args
-from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+import attrs
+from lark import Lark, Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from engine import ast
 from engine.diagnostics import Code, Diagnostic, Span, error
@@ -16,15 +18,78 @@ MAX_SYNTAX_ERRORS = 20
 
 @functools.lru_cache(maxsize=1)
 def parser() -> Lark:
-    return Lark.open(str(grammar_path()), parser="lalr", propagate_positions=True,
-                     maybe_placeholders=False)
+    """The parser that reports syntax errors: it builds a lark Tree, which nothing reads."""
+    return Lark.open(str(grammar_path()), parser="lalr", maybe_placeholders=False)
 
 
-# ---------------------------------------------------------------- tree -> AST
+@functools.lru_cache(maxsize=1)
+def _builder() -> Lark:
+    """The parser that builds the AST as it reduces: no Tree, no second pass."""
+    return Lark.open(str(grammar_path()), parser="lalr", maybe_placeholders=False,
+                     transformer=_ToAst())
 
 
-def _token_span(file: str, tok: Token) -> Span:
-    return Span(file, tok.line, tok.column, tok.end_line, tok.end_column)
+# ---------------------------------------------------------------- AST while parsing
+#
+# lark calls the method named for each rule (or alias) with the rule's children:
+# tokens, and what the methods returned for the rules below it. A node's span
+# runs from the start of its first child to the end of its last, as lark's
+# propagate_positions would have it: the rules marked `!` in the grammar keep
+# the punctuation that can start or end one, and a parenthesized formula comes
+# back as a _Parens, whose span includes the parentheses, so that the node
+# around it starts or ends at one. The methods belong to the one cached parser,
+# so what they need to know of the file being parsed (its name, how deep its
+# formulas nest) is in a _Parse that parse() sets in a context variable: each
+# thread or task parsing sees its own.
+
+MAX_FORMULA_DEPTH = 400  # later passes walk formulas recursively; the Tree transformer this
+# replaced gave up between 400 and 500 levels (by the depth of Python's stack)
+
+
+@attrs.define(slots=True)
+class _Parse:
+    file: str
+    depth: dict[int, int] = attrs.Factory(dict)  # id(operation) -> how deep it nests; leaves are 0
+
+
+_CURRENT: ContextVar[_Parse] = ContextVar("ratecard_parse")
+
+
+@attrs.define(slots=True)
+class _Parens:
+    expr: ast.Expr
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+def _start(x) -> tuple[int, int]:
+    if isinstance(x, (Token, _Parens)):
+        return x.line, x.column
+    if isinstance(x, tuple):  # a name_list
+        x = x[0]
+    return x.span.line, x.span.column
+
+
+def _end(x) -> tuple[int, int]:
+    if isinstance(x, (Token, _Parens)):
+        return x.end_line, x.end_column
+    if isinstance(x, tuple):
+        x = x[-1]
+    return x.span.end_line, x.span.end_column
+
+
+def _between(first, last) -> Span:
+    return Span(_CURRENT.get().file, *_start(first), *_end(last))
+
+
+def _tok(tok: Token) -> Span:
+    return Span(_CURRENT.get().file, tok.line, tok.column, tok.end_line, tok.end_column)
+
+
+def _expr(x):
+    return x.expr if x.__class__ is _Parens else x
 
 
 def _unquote(tok: Token) -> str:
@@ -38,94 +103,99 @@ def _int(tok: Token) -> int:
 _CMP = {c.value: c for c in ast.Cmp}
 
 
-@v_args(meta=True)
-class _ToAst(Transformer):
-    def __init__(self, file: str):
-        super().__init__()
-        self.file = file
+class _TooDeep(Exception):
+    pass
 
-    def _span(self, meta) -> Span:
-        if getattr(meta, "empty", True):
-            return Span(self.file, 1, 1, 1, 1)
-        return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
+
+class _ToAst:
+    """One method per rule; see the grammar for the children each one gets."""
 
     def _name(self, tok: Token) -> ast.Name:
-        return ast.Name(text=str(tok), span=_token_span(self.file, tok))
+        return ast.Name(text=str(tok), span=_tok(tok))
 
     @staticmethod
     def _kind(children, *types):
         return [c for c in children if isinstance(c, Token) and c.type in types]
 
     # -- file
-    def start(self, meta, children):
-        return ast.File(path=self.file, statements=tuple(children), span=self._span(meta))
+    def start(self, children):
+        statements = tuple(c for c in children if not isinstance(c, Token))
+        file = _CURRENT.get().file
+        span = _between(children[0], children[-1]) if children else Span(file, 1, 1, 1, 1)
+        return ast.File(path=file, statements=statements, span=span)
 
-    def rounding(self, meta, children):
-        return ast.RoundingDecl(mode=ast.Rounding(str(children[1])), span=self._span(meta))
+    def rounding(self, children):
+        return ast.RoundingDecl(mode=ast.Rounding(str(children[1])), span=_between(children[0], children[1]))
 
     # -- tools
-    def name_list(self, meta, children):
+    def name_list(self, children):
         return tuple(self._name(t) for t in children)
 
-    def tool_decl(self, meta, children):
+    def tool_decl(self, children):
         params = tuple(c for c in children if isinstance(c, ast.ParamDecl))
-        return ast.ToolDecl(tools=children[1], params=params, span=self._span(meta))
+        return ast.ToolDecl(tools=children[1], params=params, span=_between(children[0], children[-1]))
 
-    def param_decl(self, meta, children):
+    def param_decl(self, children):
         name, domain, *options = children
         fields = {}
-        for key, value in options:
+        last = domain
+        for key, value, end in options:
             fields[key] = value
-        return ast.ParamDecl(name=self._name(name), domain=domain, span=self._span(meta), **fields)
+            last = end
+        return ast.ParamDecl(name=self._name(name), domain=domain, span=_between(name, last), **fields)
 
-    def unit_option(self, meta, children):
-        return ("unit", _unquote(children[1]))
+    def unit_option(self, children):
+        return ("unit", _unquote(children[1]), children[1])
 
-    def default_option(self, meta, children):
-        return ("default", children[1])
+    def default_option(self, children):
+        return ("default", children[1], children[1])
 
-    def unpriced_option(self, meta, children):
-        return ("unpriced", True)
+    def unpriced_option(self, children):
+        return ("unpriced", True, children[0])
 
-    def from_option(self, meta, children):
-        return ("counted_from", self._name(children[1]))
+    def from_option(self, children):
+        return ("counted_from", self._name(children[1]), children[1])
 
-    def group_decl(self, meta, children):
-        return ast.GroupDecl(name=self._name(children[1]), tools=children[2], span=self._span(meta))
+    def group_decl(self, children):
+        return ast.GroupDecl(name=self._name(children[1]), tools=children[2],
+                             span=_between(children[0], children[2]))
 
     # -- models
-    def model_decl(self, meta, children):
+    def model_decl(self, children):
         subject, name = children[1], children[2]
         aliases = next((c for c in children if isinstance(c, list)), [])
         offers = tuple(c for c in children if isinstance(c, ast.Offer))
-        return ast.ModelDecl(subject=self._name(subject), name=_unquote(name), aliases=tuple(aliases),
-                             offers=offers, name_span=_token_span(self.file, name),
-                             span=self._span(meta))
+        last = children[-1]
+        return ast.ModelDecl(subject=self._name(subject), name=_unquote(name),
+                             aliases=tuple(_unquote(t) for t in aliases), offers=offers,
+                             name_span=_tok(name),
+                             span=_between(children[0], last[-1] if isinstance(last, list) else last))
 
-    def aliases(self, meta, children):
-        return [_unquote(t) for t in self._kind(children, "STRING")]
+    def aliases(self, children):
+        return self._kind(children, "STRING")
 
-    def offer(self, meta, children):
+    def offer(self, children):
         tools = children[2] if len(children) > 2 else ()
         return ast.Offer(param=self._name(children[0]), domain=children[1], tools=tools,
-                         span=self._span(meta))
+                         span=_between(children[0], children[-1]))
 
-    def offer_none(self, meta, children):
+    def offer_none(self, children):
         strings = self._kind(children, "STRING")
         tools = next((c for c in children if isinstance(c, tuple)), ())
         return ast.Offer(param=self._name(children[0]), domain=None,
                          reason=_unquote(strings[0]) if strings else None, tools=tools,
-                         span=self._span(meta))
+                         span=_between(children[0], children[-1]))
 
-    def for_tools(self, meta, children):
+    def for_tools(self, children):
         return children[1]
 
     # -- plans
-    def plan_decl(self, meta, children):
-        return ast.PlanDecl(name=_unquote(children[1]), tools=children[3], span=self._span(meta))
+    def plan_decl(self, children):
+        return ast.PlanDecl(name=_unquote(children[1]), tools=children[3],
+                            span=_between(children[0], children[3]))
 
-    def plan_all(self, meta, children):
-        return ast.PlanDecl(name=_unquote(children[1]), tools=None, span=self._span(meta))
+    def plan_all(self, children):
+        return ast.PlanDecl(name=_unquote(children[1]), tools=None, span=_between(children[0], children[3]))
 
     # -- prices
     def _head(self, children):
@@ -133,82 +203,110 @@ class _ToAst(Transformer):
         rest = children[1:]
         model = model_span = None
         if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
-            model, model_span = _unquote(rest[0]), _token_span(self.file, rest[0])
+            model, model_span = _unquote(rest[0]), _tok(rest[0])
             rest = rest[1:]
         return subject, model, model_span, rest
 
-    def rule(self, meta, children):
+    def rule(self, children):
         subject, model, model_span, rest = self._head(children)
         conditions = tuple(c for c in rest if isinstance(c, ast.Condition))
-        return ast.Rule(subject=subject, model=model, conditions=conditions, outcome=rest[-1],
-                        model_span=model_span, span=self._span(meta))
+        outcome = rest[-1]
+        return ast.Rule(subject=subject, model=model, conditions=conditions, outcome=outcome,
+                        model_span=model_span, span=_between(children[0], outcome))
 
-    def bare_rule(self, meta, children):
+    def bare_rule(self, children):
         subject, model, model_span, rest = self._head(children)
-        expr = rest[-1]
+        expr = _expr(rest[-1])
         return ast.Rule(subject=subject, model=model, conditions=(),
                         outcome=ast.Price(expr=expr, span=expr.span), model_span=model_span,
-                        span=self._span(meta))
+                        span=_between(children[0], rest[-1]))
 
-    def price(self, meta, children):
-        return ast.Price(expr=children[0], span=self._span(meta))
+    def price(self, children):
+        return ast.Price(expr=_expr(children[0]), span=_between(children[0], children[0]))
 
-    def reject(self, meta, children):
-        return ast.Reject(reason=_unquote(children[1]), span=self._span(meta))
+    def reject(self, children):
+        return ast.Reject(reason=_unquote(children[1]), span=_between(children[0], children[1]))
 
-    def reject_cell(self, meta, children):
-        return ast.Reject(reason="", span=_token_span(self.file, children[0]))
+    def reject_cell(self, children):
+        return ast.Reject(reason="", span=_tok(children[0]))
 
-    def condition(self, meta, children):
-        return ast.Condition(param=self._name(children[0]), domain=children[1], span=self._span(meta))
+    def condition(self, children):
+        domain = children[1]
+        return ast.Condition(param=self._name(children[0]), domain=domain,
+                             span=_between(children[0], domain))
 
-    def grid(self, meta, children):
+    def grid(self, children):
         subject, model, model_span, rest = self._head(children)
         conditions = tuple(c for c in rest if isinstance(c, ast.Condition))
         column, columns = next(c for c in rest if isinstance(c, tuple) and len(c) == 2
                                and isinstance(c[0], ast.Name))
         rows = tuple(c for c in rest if isinstance(c, ast.GridRow))
         return ast.Grid(subject=subject, model=model, conditions=conditions, column=column,
-                        columns=columns, rows=rows, model_span=model_span, span=self._span(meta))
+                        columns=columns, rows=rows, model_span=model_span,
+                        span=_between(children[0], children[-1]))
 
-    def grid_header(self, meta, children):
+    def grid_header(self, children):
         return (self._name(children[0]), tuple(children[1:]))
 
-    def grid_row(self, meta, children):
-        conditions = tuple(c for c in children if isinstance(c, ast.Condition))
-        cells = tuple(c if isinstance(c, ast.Reject) else ast.Price(expr=c, span=c.span)
-                      for c in children if not isinstance(c, ast.Condition))
-        return ast.GridRow(conditions=conditions, cells=cells, span=self._span(meta))
+    def grid_row(self, children):
+        arrow = next(i for i, c in enumerate(children) if isinstance(c, Token))
+        cells = []
+        for c in children[arrow + 1:]:
+            if isinstance(c, ast.Reject):
+                cells.append(c)
+            else:
+                expr = _expr(c)
+                cells.append(ast.Price(expr=expr, span=expr.span))
+        return ast.GridRow(conditions=tuple(children[:arrow]), cells=tuple(cells),
+                           span=_between(children[0], children[-1]))
 
     # -- domains and values
-    def domain(self, meta, children):
-        return ast.Domain(items=tuple(children), span=self._span(meta))
+    def domain(self, children):
+        return ast.Domain(items=tuple(children), span=_between(children[0], children[-1]))
 
-    def int_value(self, meta, children):
-        return ast.Literal(value=_int(children[0]), span=self._span(meta))
+    def int_value(self, children):
+        return ast.Literal(value=_int(children[0]), span=_tok(children[0]))
 
-    def text_value(self, meta, children):
-        return ast.Literal(value=_unquote(children[0]), span=self._span(meta))
+    def text_value(self, children):
+        return ast.Literal(value=_unquote(children[0]), span=_tok(children[0]))
 
-    def bool_value(self, meta, children):
-        return ast.Literal(value=str(children[0]) == "yes", span=self._span(meta))
+    def bool_value(self, children):
+        return ast.Literal(value=str(children[0]) == "yes", span=_tok(children[0]))
 
-    def range(self, meta, children):
-        return ast.Range(lo=_int(children[0]), hi=_int(children[1]), span=self._span(meta))
+    def range(self, children):
+        return ast.Range(lo=_int(children[0]), hi=_int(children[1]), span=_between(children[0], children[1]))
 
-    def bound(self, meta, children):
-        return ast.Bound(cmp=_CMP[str(children[0])], limit=_int(children[1]), span=self._span(meta))
+    def bound(self, children):
+        return ast.Bound(cmp=_CMP[str(children[0])], limit=_int(children[1]),
+                         span=_between(children[0], children[1]))
 
     # -- formulas
-    def number(self, meta, children):
-        return ast.Number(value=_int(children[0]), span=self._span(meta))
+    def number(self, children):
+        return ast.Number(value=_int(children[0]), span=_tok(children[0]))
 
-    def param(self, meta, children):
-        return ast.ParamRef(name=str(children[0]), span=self._span(meta))
+    def param(self, children):
+        return ast.ParamRef(name=str(children[0]), span=_tok(children[0]))
+
+    def _nested(self, node, *parts):
+        """Count how deep formulas nest: later passes walk them recursively."""
+        known = _CURRENT.get().depth
+        depth = 1 + max(known.get(id(p), 0) for p in parts)
+        if depth > MAX_FORMULA_DEPTH:
+            raise _TooDeep
+        known[id(node)] = depth
+        return node
+
+    def atom(self, children):  # `( sum )`
+        lpar, inner, rpar = children
+        return _Parens(_expr(inner), lpar.line, lpar.column, rpar.end_line, rpar.end_column)
+
+    cell = atom
 
     def _binary(op):
-        def build(self, meta, children):
-            return ast.Binary(op=op, left=children[0], right=children[1], span=self._span(meta))
+        def build(self, children):
+            left, right = children
+            a, b = _expr(left), _expr(right)
+            return self._nested(ast.Binary(op=op, left=a, right=b, span=_between(left, right)), a, b)
         return build
 
     add = _binary(ast.Op.ADD)
@@ -216,9 +314,10 @@ class _ToAst(Transformer):
     mul = _binary(ast.Op.MUL)
     div = _binary(ast.Op.DIV)
 
-    def rounded(self, meta, children):
+    def rounded(self, children):
         mode = ast.Rounding.UP if str(children[0]) == "ceil" else ast.Rounding.DOWN
-        return ast.Rounded(mode=mode, expr=children[1], span=self._span(meta))
+        inner = _expr(children[2])
+        return self._nested(ast.Rounded(mode=mode, expr=inner, span=_between(children[0], children[3])), inner)
 
 
 # ---------------------------------------------------------------- errors
@@ -356,12 +455,31 @@ def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
 
 def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diagnostic]]:
     """Parse one file. Reports up to MAX_SYNTAX_ERRORS errors, blanking each bad line and re-parsing."""
-    diagnostics: list[Diagnostic] = []
     work = text if text.endswith("\n") else text + "\n"
+    unreadable = None
+    context = _CURRENT.set(_Parse(file))
+    try:
+        return _builder().parse(work), []
+    except UnexpectedInput:
+        pass
+    except (_TooDeep, RecursionError):
+        unreadable = error(Code.SYNTAX, "a formula in this file is too long or too deeply nested to read",
+                           Span(file, 1, 1, 1, 2), hint="split it into simpler parts")
+    except ValueError as exc:  # int() refuses numbers of thousands of digits
+        unreadable = error(Code.SYNTAX, "a number in this file is too long to read",
+                           Span(file, 1, 1, 1, 2), hint=f"({exc.__class__.__name__})")
+    finally:
+        _CURRENT.reset(context)
+    diagnostics = _syntax_errors(work, file)  # a syntax error is told before an unreadable formula
+    return None, diagnostics or [unreadable]
+
+
+def _syntax_errors(work: str, file: str) -> list[Diagnostic]:
+    diagnostics: list[Diagnostic] = []
     seen_lines: set[int] = set()
     for _ in range(MAX_SYNTAX_ERRORS):
         try:
-            tree = parser().parse(work)
+            parser().parse(work)
         except UnexpectedInput as exc:
             diagnostic = _describe(exc, work, file)
             if diagnostic.span.line in seen_lines:
@@ -372,17 +490,8 @@ def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diag
                 break
             work = _blank_line(work, diagnostic.span.line)
             continue
-        if diagnostics:
-            return None, diagnostics
-        try:
-            return _ToAst(file).transform(tree), []
-        except VisitError as exc:  # int() refuses numbers of thousands of digits
-            return None, [error(Code.SYNTAX, "a number in this file is too long to read",
-                                Span(file, 1, 1, 1, 2), hint=f"({exc.orig_exc.__class__.__name__})")]
-        except RecursionError:
-            return None, [error(Code.SYNTAX, "a formula in this file is too long or too deeply nested to read",
-                                Span(file, 1, 1, 1, 2), hint="split it into simpler parts")]
-    return None, diagnostics
+        break
+    return diagnostics
 
 
 def _blank_line(text: str, line: int) -> str:

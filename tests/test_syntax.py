@@ -6,7 +6,7 @@ import pytest
 
 from engine import ast
 from engine.diagnostics import Code
-from engine.syntax import parse
+from engine.syntax import MAX_FORMULA_DEPTH, parse
 
 
 def one(text: str):
@@ -139,3 +139,114 @@ def test_several_syntax_errors_in_one_run():
 def test_monstrous_files_get_a_diagnostic_not_a_traceback(text, words):
     tree, diagnostics = parse(text)
     assert tree is None and words in diagnostics[0].message
+
+
+# ---------------------------------------------------------------- spans
+# AST equality ignores spans, so these pin them: what text each node's span
+# covers, for the nodes whose span is more than one token. A span runs from
+# the node's first token to its last, punctuation included: a grid or block
+# ends at its `}`, a row with no conditions starts at `->`, a price after `->`
+# keeps the parentheses around its formula (a grid cell's price does not).
+
+LEAVES = {"Name", "Literal", "ParamRef", "Number"}
+
+
+def covered(text, span):
+    lines = text.split("\n")
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.column - 1:span.end_column - 1]
+    return "\n".join([lines[span.line - 1][span.column - 1:], *lines[span.line:span.end_line - 1],
+                      lines[span.end_line - 1][:span.end_column - 1]])
+
+
+def node_spans(node, text, out):
+    if isinstance(node, tuple):
+        for item in node:
+            node_spans(item, text, out)
+    elif hasattr(node, "__attrs_attrs__"):
+        for field in node.__attrs_attrs__:
+            value = getattr(node, field.name)
+            if field.name == "span":
+                if type(node).__name__ not in LEAVES:
+                    out.append((type(node).__name__, covered(text, value)))
+            elif not field.name.endswith("span"):
+                node_spans(value, text, out)
+    return out
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('v "S" dur 1 {\n  res 720 1080\n  -> (a + b) ceil(c / 2)\n  aud yes -> 1 (2)\n}\n', [
+        ('Domain', '1'),
+        ('Condition', 'dur 1'),
+        ('Binary', 'a + b'),
+        ('Price', 'a + b'),
+        ('Binary', 'c / 2'),
+        ('Rounded', 'ceil(c / 2)'),
+        ('Price', 'ceil(c / 2)'),
+        ('GridRow', '-> (a + b) ceil(c / 2)'),
+        ('Domain', 'yes'),
+        ('Condition', 'aud yes'),
+        ('Price', '1'),
+        ('Price', '2'),
+        ('GridRow', 'aud yes -> 1 (2)'),
+        ('Grid', 'v "S" dur 1 {\n  res 720 1080\n  -> (a + b) ceil(c / 2)\n  aud yes -> 1 (2)\n}'),
+        ('File', 'v "S" dur 1 {\n  res 720 1080\n  -> (a + b) ceil(c / 2)\n  aud yes -> 1 (2)\n}\n'),
+    ]),
+    ('v "S" x 1 -> (a + b)\nv (a + b) * (c)\nv floor((a) / 2)\n', [
+        ('Domain', '1'),
+        ('Condition', 'x 1'),
+        ('Binary', 'a + b'),
+        ('Price', '(a + b)'),
+        ('Rule', 'v "S" x 1 -> (a + b)'),
+        ('Binary', 'a + b'),
+        ('Binary', '(a + b) * (c)'),
+        ('Price', '(a + b) * (c)'),
+        ('Rule', 'v (a + b) * (c)'),
+        ('Binary', '(a) / 2'),
+        ('Rounded', 'floor((a) / 2)'),
+        ('Price', 'floor((a) / 2)'),
+        ('Rule', 'v floor((a) / 2)'),
+        ('File', 'v "S" x 1 -> (a + b)\nv (a + b) * (c)\nv floor((a) / 2)\n'),
+    ]),
+    ('tool t, u { a 1 | 2 unit "p" default 1 from b\n  c >= 1 unpriced\n}\n', [
+        ('Domain', '1 | 2'),
+        ('ParamDecl', 'a 1 | 2 unit "p" default 1 from b'),
+        ('Bound', '>= 1'),
+        ('Domain', '>= 1'),
+        ('ParamDecl', 'c >= 1 unpriced'),
+        ('ToolDecl', 'tool t, u { a 1 | 2 unit "p" default 1 from b\n  c >= 1 unpriced\n}'),
+        ('File', 'tool t, u { a 1 | 2 unit "p" default 1 from b\n  c >= 1 unpriced\n}\n'),
+    ]),
+    ('model v "T" aka "a" {\n  a none "x" for t, u\n  b 1..3\n}\n', [
+        ('Offer', 'a none "x" for t, u'),
+        ('Range', '1..3'),
+        ('Domain', '1..3'),
+        ('Offer', 'b 1..3'),
+        ('ModelDecl', 'model v "T" aka "a" {\n  a none "x" for t, u\n  b 1..3\n}'),
+        ('File', 'model v "T" aka "a" {\n  a none "x" for t, u\n  b 1..3\n}\n'),
+    ]),
+
+])
+def test_spans_run_from_first_to_last_token(text, expected):
+    tree, diagnostics = parse(text, "x.rules")
+    assert diagnostics == [] and node_spans(tree, text, []) == expected
+
+
+def test_a_deep_formula_reads_up_to_the_limit():
+    at_limit = "t -> 1" + " + 1" * MAX_FORMULA_DEPTH
+    tree, diagnostics = parse(at_limit)
+    assert diagnostics == [] and tree is not None
+    tree, diagnostics = parse(at_limit + " + 1")
+    assert tree is None and "too deeply nested" in diagnostics[0].message
+
+
+def test_a_syntax_error_is_told_before_an_unreadable_number():
+    tree, diagnostics = parse("t -> " + "9" * 5000 + "\nt = 1\n")
+    assert tree is None and [(d.span.line, "`=`" in d.message) for d in diagnostics] == [(2, True)]
+
+
+def test_each_file_keeps_its_name_in_its_spans():
+    first, _ = parse("t -> 1\n", "a.rules")
+    second, _ = parse("t -> (1)\n", "b.rules")
+    assert {s.span.file for s in first.statements} == {"a.rules"}
+    assert second.statements[0].outcome.span.file == "b.rules" and second.path == "b.rules"
