@@ -5,17 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from engine.domain import Domain
-from engine.model import Card, Model, NotTaken, PricedRule
+from engine.model import Model, NotTaken, PricedRule
 
 FINITE_LIMIT = 4096
-
-
-def rules_by_model(card: Card) -> dict[tuple[str, str | None], list[PricedRule]]:
-    """Every model's rules in declaration order, gathered in one pass over the card."""
-    out: dict[tuple[str, str | None], list[PricedRule]] = {}
-    for rule in card.rules:
-        out.setdefault((rule.tool, rule.model), []).append(rule)
-    return out
 
 
 def offered(model: Model, param: str) -> Domain | None:

@@ -8,12 +8,13 @@ the tuple of the values its rules depend on to the entries that price it.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from types import MappingProxyType
 
 import attrs
 
 from engine import ast
-from engine.boxes import dimensions, effective_box, offered, rules_by_model
+from engine.boxes import dimensions, effective_box, offered
 from engine.domain import Domain
 from engine.formula import Evaluator, compile_expr, with_rounding
 from engine.model import Card, Model, NotTaken, Param, PricedRule
@@ -76,13 +77,12 @@ class Index:
 
 def compile_card(card: Card) -> Index:
     tools = {}
-    by_model = rules_by_model(card)
     for tool in card.tools.values():
         models = {}
         canonical = []
         has_models = (tool.name, None) not in card.models
         for model in card.models_of(tool.name):
-            index = _model_index(card, model, by_model.get((model.tool, model.name), []))
+            index = _model_index(card, model, card.rules_of(model.tool, model.name))
             models[model.name] = index
             for alias in model.aliases:
                 models[alias] = index
@@ -107,7 +107,7 @@ def _fill(param: Param, offer: Domain | NotTaken):
     return offer.single()
 
 
-def _model_index(card: Card, model: Model, rules: list[PricedRule]) -> ModelIndex:
+def _model_index(card: Card, model: Model, rules: Sequence[PricedRule]) -> ModelIndex:
     tool = card.tools[model.tool]
     slots = tuple(Slot(param=p, offer=model.offers[p.name], fill=_fill(p, model.offers[p.name]))
                   for p in tool.params)

@@ -88,8 +88,21 @@ class Card:
     plans: dict[str, Plan] = attrs.field(eq=False)
     sources: dict[str, str] = attrs.field(eq=False, repr=False)
 
+    # Every model's rules in declaration order, gathered once: compile, the checks,
+    # the price sheet and explain all ask for one model's rules at a time.
+    _by_model: dict[tuple[str, str | None], tuple[PricedRule, ...]] = attrs.field(
+        init=False, eq=False, repr=False,
+        default=attrs.Factory(lambda self: _group(self.rules), takes_self=True))
+
     def models_of(self, tool: str) -> list[Model]:
         return [m for (t, _), m in self.models.items() if t == tool]
 
-    def rules_of(self, tool: str, model: str | None) -> list[PricedRule]:
-        return [r for r in self.rules if r.tool == tool and r.model == model]
+    def rules_of(self, tool: str, model: str | None) -> tuple[PricedRule, ...]:
+        return self._by_model.get((tool, model), ())
+
+
+def _group(rules: tuple[PricedRule, ...]) -> dict[tuple[str, str | None], tuple[PricedRule, ...]]:
+    out: dict[tuple[str, str | None], list[PricedRule]] = {}
+    for rule in rules:
+        out.setdefault((rule.tool, rule.model), []).append(rule)
+    return {key: tuple(group) for key, group in out.items()}

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from engine.boxes import offered, rules_by_model
+from engine.boxes import offered
 from engine.domain import Domain, ValueType
 from engine.formula_box import Point, differ
 from engine.model import Card, Model, PricedRule
@@ -61,8 +61,7 @@ class ModelFindings:
 
 
 def find(card: Card) -> list[ModelFindings]:
-    by_model = rules_by_model(card)
-    return [model_findings(card, model, by_model.get((model.tool, model.name), ()))
+    return [model_findings(card, model, card.rules_of(model.tool, model.name))
             for model in card.models.values()]
 
 
