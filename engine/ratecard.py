@@ -97,8 +97,8 @@ class RateCard:
                 return cls(None, index, (), sources)
         from engine.compile import compile_card
 
-        with paused_gc():  # see engine.gcpause: building the index allocates as much again
-            card, diagnostics = analyse(sources)
+        with paused_gc():  # analyse's pause, widened: building the index allocates as much again
+            card, diagnostics = _analyse(sources)
             diagnostics = list(read_errors) + diagnostics
             if card is None or has_errors(diagnostics):
                 raise RateCardError(diagnostics, {s.name: s.text for s in sources})
