@@ -4,6 +4,7 @@
     python bench/check_scale.py 1000 20000      # other sizes
     python bench/check_scale.py --profile 100000
     python bench/check_scale.py --keep-gc       # without pausing the garbage collector
+    python bench/check_scale.py --base main 30000 100000   # against another commit, same process
 
 Each card is written as .rules text (so parsing is measured), with many models,
 rules per model ranging from a few to a few hundred, wide ranges (`dur >= 60`),
@@ -16,6 +17,16 @@ the number of diagnostics, and peak memory of parse + check (tracemalloc, in a
 second run so the timings are not slowed by tracing). Growth is reported as
 the ratio of times between sizes next to n log n's ratio. Speed is never
 asserted by the test suite.
+
+With --base REV, the engine and grammar of commit REV are taken from `git archive`
+into a temporary folder and imported beside this checkout's (each under the name
+`engine`, swapped in and out of sys.modules), and check is timed for both in this
+process, alternately, --repeat times on each card, with the garbage collector
+paused; medians are reported with the ratio new/base. Each side parses the card
+with its own parser. The two results are compared before anything is reported:
+the priced rules (tool, model, conditions in the card's syntax, span, order) and
+the diagnostics (count, and the text and JSON renderings), so a faster check that
+finds something else is reported as a difference.
 """
 
 from __future__ import annotations
@@ -23,15 +34,23 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import importlib
+import io
 import math
 import pstats
 import random
+import statistics
+import subprocess
 import sys
+import tarfile
+import tempfile
 import time
 import tracemalloc
 from pathlib import Path
+from types import SimpleNamespace
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
 from engine.checks import run_checks  # noqa: E402
 from engine.gcpause import paused_gc  # noqa: E402
@@ -137,13 +156,143 @@ def _measure(text: str, lines: int) -> dict:
             "diagnostics": len(diagnostics), "peak_mb": peak / 2**20}
 
 
+# ---------------------------------------------------------------- against another commit
+
+ENGINE_MODULES = ("syntax", "resolve", "lower", "model", "checks", "diagnostics", "gcpause")
+
+
+def _own_modules() -> dict:
+    return {k: m for k, m in sys.modules.items() if k == "engine" or k.startswith("engine.")}
+
+
+def engine_at(rev: str) -> SimpleNamespace:
+    """The engine of commit `rev` (its engine/ and grammar/), imported beside this checkout's."""
+    folder = Path(tempfile.mkdtemp(prefix="ratecard-base-"))
+    archive = subprocess.run(["git", "archive", rev, "engine", "grammar"], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(folder, filter="data")
+    mine = _own_modules()
+    for name in mine:
+        del sys.modules[name]
+    sys.path.insert(0, str(folder))
+    try:
+        modules = {name: importlib.import_module(f"engine.{name}") for name in ENGINE_MODULES}
+    finally:
+        sys.path.remove(str(folder))
+        for name in _own_modules():
+            del sys.modules[name]
+        sys.modules.update(mine)
+    assert Path(modules["lower"].__file__).is_relative_to(folder)
+    return _engine(rev, modules)
+
+
+def this_engine() -> SimpleNamespace:
+    return _engine("this checkout", {name: importlib.import_module(f"engine.{name}")
+                                     for name in ENGINE_MODULES})
+
+
+def _engine(label: str, m: dict) -> SimpleNamespace:
+    def resolve(tree):
+        decls = m["resolve"].Declarations()
+        decls.collect([tree])
+        rules, found = m["lower"].lower([tree], decls)
+        card = m["model"].Card(tools=decls.tools, groups=decls.groups, models=decls.models,
+                               rules=tuple(rules), plans=decls.plans, sources={})
+        return card, decls.diagnostics + found
+
+    def parse(text):
+        tree, errors = m["syntax"].parse(text, "bench.rules")
+        assert tree is not None and not errors, errors[:3]
+        return tree
+
+    return SimpleNamespace(label=label, parse=parse, resolve=resolve, run_checks=m["checks"].run_checks,
+                           paused_gc=m["gcpause"].paused_gc, render_text=m["diagnostics"].render_text,
+                           render_json=m["diagnostics"].render_json)
+
+
+def _timed(side: SimpleNamespace, tree) -> tuple[float, float, object, list]:
+    gc.collect()
+    with side.paused_gc():
+        t0 = time.perf_counter()
+        card, found = side.resolve(tree)
+        t1 = time.perf_counter()
+        found += side.run_checks(card)
+        t2 = time.perf_counter()
+    return t1 - t0, t2 - t1, card, found
+
+
+def _rules(card) -> list[tuple]:
+    """The priced rules as plain values, whatever classes hold them (outcomes by their repr:
+    the two sides' AST classes are different classes, with the same names and fields)."""
+    return [(r.tool, r.model, tuple((p, d.source()) for p, d in r.box.items()), repr(r.outcome),
+             r.rounding and r.rounding.value, (r.span.file, r.span.line, r.span.column, r.span.end_line, r.span.end_column),
+             r.index) for r in card.rules]
+
+
+def _same(base: SimpleNamespace, new: SimpleNamespace, text: str, a, b) -> str | None:
+    """None when both sides found the same; else what differs."""
+    (card_a, found_a), (card_b, found_b) = a, b
+    if _rules(card_a) != _rules(card_b):
+        return "the priced rules differ"
+    if len(found_a) != len(found_b):
+        return f"{len(found_a)} diagnostics against {len(found_b)}"
+    sources = {"bench.rules": text}
+    if base.render_text(found_a, sources) != new.render_text(found_b, sources):
+        return "the diagnostics' text differs"
+    if base.render_json(found_a) != new.render_json(found_b):
+        return "the diagnostics' JSON differs"
+    return None
+
+
+def compare(rev: str, sizes: list[int], repeat: int) -> None:
+    base, new = engine_at(rev), this_engine()
+    print(f"check (resolve + checks) of {rev} (base) and this checkout (new): median of {repeat} "
+          f"alternate runs, seconds")
+    print(f"{'rules':>8} {'base res':>8} {'base chk':>8} {'base':>7} {'new res':>8} {'new chk':>8} "
+          f"{'new':>7} {'new/base':>8}  diags")
+    for size in sizes:
+        text, lines = card_text(size)
+        trees = {}
+        for side in (base, new):
+            with side.paused_gc():
+                trees[side.label] = side.parse(text)
+        times: dict[str, list[tuple[float, float]]] = {base.label: [], new.label: []}
+        last = {}
+        for r in range(repeat):
+            for side in ((base, new) if r % 2 == 0 else (new, base)):
+                res, chk, card, found = _timed(side, trees[side.label])
+                times[side.label].append((res, chk))
+                last[side.label] = (card, found)
+                del card, found
+        differs = _same(base, new, text, last[base.label], last[new.label])
+        n_found = len(last[new.label][1])
+        last.clear()
+        trees.clear()
+        if differs:
+            print(f"{lines:>8} NOT THE SAME: {differs}")
+            continue
+
+        def med(label, part):
+            return statistics.median(t[part] if part < 2 else t[0] + t[1] for t in times[label])
+
+        b, n = [med(base.label, p) for p in range(3)], [med(new.label, p) for p in range(3)]
+        print(f"{lines:>8} {b[0]:>8.3f} {b[1]:>8.3f} {b[2]:>7.3f} {n[0]:>8.3f} {n[1]:>8.3f} "
+              f"{n[2]:>7.3f} {n[2] / b[2]:>8.2f}  {n_found} same")
+
+
 def main() -> None:
     args = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     args.add_argument("sizes", nargs="*", type=int, default=[1_000, 10_000, 100_000])
     args.add_argument("--profile", action="store_true", help="profile the check of the largest size")
     args.add_argument("--keep-gc", action="store_true",
                       help="leave the cyclic garbage collector running, to see what pausing it saves")
+    args.add_argument("--base", metavar="REV", help="time check against commit REV in this process")
+    args.add_argument("--repeat", type=int, default=5, help="runs of each side with --base (default 5)")
     opts = args.parse_args()
+    if opts.base:
+        compare(opts.base, opts.sizes, opts.repeat)
+        return
     parse("tool x\n", "warmup.rules")  # build the cached parser outside the timings
     if opts.profile:
         text, _ = card_text(max(opts.sizes))
