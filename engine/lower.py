@@ -24,8 +24,11 @@ class _Lowering:
         self.decls = decls
         self.rules: list[PricedRule] = []
         self.diagnostics: list[Diagnostic] = []
-        self.domains: dict[tuple, Domain] = {}  # conditions already read, see _condition
+        # per tool, each condition already read without a diagnostic: its key (see _key)
+        # -> (parameter name, Domain); see _box
+        self.known: dict[str, dict[tuple, tuple[str, Domain]]] = {}
         self.params: dict[str, dict[str, Param]] = {}  # each tool's parameters by name
+        self.subjects: dict[str, tuple[str, ...]] = {}  # subjects already resolved
 
     def file(self, file: ast.File) -> None:
         roundings = [s for s in file.statements if isinstance(s, ast.RoundingDecl)]
@@ -33,13 +36,15 @@ class _Lowering:
             self.diagnostics.append(error(Code.DUPLICATE, "this file declares its rounding twice", extra.span,
                                           related=[Related(roundings[0].span, "first declared here")]))
         rounding = roundings[0].mode if roundings else None
+        rule, grid = ast.Rule, ast.Grid
         for s in file.statements:
-            if isinstance(s, ast.Rule):
+            kind = type(s)
+            if kind is rule:
                 # the statement's span runs on over the line break and any comment after it
-                line = Span(s.span.file, s.span.line, s.span.column, s.outcome.span.end_line,
-                            s.outcome.span.end_column)
-                self._cells(s, s.conditions, [((), s.outcome, line)], rounding)
-            elif isinstance(s, ast.Grid):
+                start, end = s.span, s.outcome.span
+                line = Span(start.file, start.line, start.column, end.end_line, end.end_column)
+                self._rule(s, line, rounding)
+            elif kind is grid:
                 self._cells(s, s.conditions, self._grid_cells(s), rounding)
 
     def _grid_cells(self, grid: ast.Grid):
@@ -58,10 +63,43 @@ class _Lowering:
                 cells.append((row.conditions + (header,), outcome, outcome.span))
         return cells
 
-    def _cells(self, stmt: ast.Rule | ast.Grid, conditions, cells, rounding) -> None:
-        tools = self.decls.subject(stmt.subject, self.diagnostics)
+    def _subject(self, name: ast.Name) -> tuple[str, ...] | None:
+        tools = self.subjects.get(name.text)
+        if tools is None:
+            tools = self.decls.subject(name, self.diagnostics)
+            if tools is not None:
+                self.subjects[name.text] = tools
+        return tools
+
+    def _rule(self, stmt: ast.Rule, span: Span, rounding) -> None:
+        """One line `subject "model" conditions -> outcome`: _cells with one cell, the usual case."""
+        tools = self._subject(stmt.subject)
         if tools is None:
             return
+        if len(tools) != 1:
+            self._cells(stmt, stmt.conditions, [((), stmt.outcome, span)], rounding, tools)
+            return
+        tool = tools[0]
+        model = stmt.model
+        if model is None or (tool, model) not in self.decls.models:
+            model = self._model(stmt, tool)
+            if model is False:
+                return
+        box = self._box(tool, stmt.conditions)
+        if box is None:
+            return
+        outcome = stmt.outcome
+        if type(outcome) is ast.Price and type(outcome.expr) is not ast.Number:
+            self._formula(tool, outcome)
+        rules = self.rules
+        rules.append(PricedRule(tool=tool, model=model, box=box, outcome=outcome, rounding=rounding,
+                                span=span, index=len(rules)))
+
+    def _cells(self, stmt: ast.Rule | ast.Grid, conditions, cells, rounding, tools=None) -> None:
+        if tools is None:
+            tools = self._subject(stmt.subject)
+            if tools is None:
+                return
         read: dict[tuple, dict | None] = {}  # tools declared together share their parameters
         rules = self.rules
         for tool in tools:
@@ -112,61 +150,61 @@ class _Lowering:
         return False
 
     def _box(self, tool_name: str, conditions) -> dict[str, Domain] | None:
-        tool = self.decls.tools[tool_name]
-        params = self.params.get(tool_name)
-        if params is None:
-            params = self.params[tool_name] = {p.name: p for p in tool.params}
+        known = self.known.get(tool_name)
+        if known is None:
+            known = self.known[tool_name] = {}
         box: dict[str, Domain] = {}
         ok = True
         for cond in conditions:
-            param = params.get(cond.param.text)
-            if param is None:
-                self.diagnostics.append(error(
-                    Code.UNKNOWN_NAME, f"{tool_name} has no parameter `{cond.param.text}`"
-                    + did_you_mean(cond.param.text, [p.name for p in tool.params], "`"), cond.param.span,
-                    hint=f"{tool_name} takes {listing([p.name for p in tool.params], '`') or 'no parameters'}"))
-                ok = False
+            key = _key(cond)
+            hit = known.get(key)
+            if hit is not None and hit[0] not in box:  # read before, without a diagnostic
+                box[hit[0]] = hit[1]
                 continue
-            if param.unpriced:
-                self.diagnostics.append(error(Code.BAD_DECLARATION, f"`{param.name}` does not change the price, "
-                                              "so a rule cannot depend on it", cond.param.span,
-                                              hint="remove the condition, or drop `unpriced` from the tool"))
-                ok = False
-                continue
-            if param.name in box:
-                self.diagnostics.append(error(Code.DUPLICATE, f"`{param.name}` is given twice in this rule",
-                                              cond.span))
-                ok = False
-                continue
-            domain = self._condition(tool_name, param, cond)
+            domain = self._condition(tool_name, cond, box, key)
             if domain is None:
                 ok = False
-                continue
-            box[param.name] = domain
         return box if ok else None
 
-    def _condition(self, tool_name: str, param, cond: ast.Condition) -> Domain | None:
-        """The condition's Domain, checked against the parameter; None after a diagnostic.
+    def _condition(self, tool_name: str, cond: ast.Condition, box: dict[str, Domain], key: tuple):
+        """Add the condition to `box`; None after a diagnostic.
 
         The same condition written on many lines (`audio yes`) is read once and
         shares one Domain, which also lets the analysis recognise it by identity.
         """
-        items = cond.domain.items
-        if len(items) == 1 and type(items[0]) is ast.Literal:  # the usual `audio yes`, `dur 12`
-            value = items[0].value
-            key = (tool_name, param.name, type(value), value)
-        else:
-            key = (tool_name, param.name, _domain_key(items))
-        known = self.domains.get(key)
-        if known is not None:
-            return known
+        tool = self.decls.tools[tool_name]
+        params = self.params.get(tool_name)
+        if params is None:
+            params = self.params[tool_name] = {p.name: p for p in tool.params}
+        param = params.get(cond.param.text)
+        if param is None:
+            self.diagnostics.append(error(
+                Code.UNKNOWN_NAME, f"{tool_name} has no parameter `{cond.param.text}`"
+                + did_you_mean(cond.param.text, [p.name for p in tool.params], "`"), cond.param.span,
+                hint=f"{tool_name} takes {listing([p.name for p in tool.params], '`') or 'no parameters'}"))
+            return None
+        if param.unpriced:
+            self.diagnostics.append(error(Code.BAD_DECLARATION, f"`{param.name}` does not change the price, "
+                                          "so a rule cannot depend on it", cond.param.span,
+                                          hint="remove the condition, or drop `unpriced` from the tool"))
+            return None
+        if param.name in box:
+            self.diagnostics.append(error(Code.DUPLICATE, f"`{param.name}` is given twice in this rule",
+                                          cond.span))
+            return None
+        known = self.known[tool_name]
+        hit = known.get(key)
+        if hit is not None:
+            box[param.name] = hit[1]
+            return hit[1]
         before = len(self.diagnostics)
         domain = domain_of(cond.domain, self.diagnostics)
         if domain is None or not check_within(domain, param.domain, f"`{param.name}`", cond.domain,
                                               param.unit, self.diagnostics):
             return None
         if len(self.diagnostics) == before:
-            self.domains[key] = domain
+            known[key] = (param.name, domain)
+        box[param.name] = domain
         return domain
 
     def _formula(self, tool_name: str, outcome) -> None:
@@ -192,6 +230,19 @@ def param_refs(expr: ast.Expr):
         yield from param_refs(expr.right)
     elif isinstance(expr, ast.Rounded):
         yield from param_refs(expr.expr)
+
+
+def _key(cond: ast.Condition) -> tuple:
+    """What a written condition says, as a plain tuple: equal for `audio yes` on any line."""
+    items = cond.domain.items
+    if len(items) == 1:
+        item = items[0]
+        kind = type(item)
+        if kind is ast.Literal:  # the usual `audio yes`, `dur 12`; the type keeps yes apart from 1
+            return (cond.param.text, type(item.value), item.value)
+        if kind is ast.Range:
+            return (cond.param.text, "..", item.lo, item.hi)
+    return (cond.param.text, _domain_key(items))
 
 
 def _domain_key(items) -> tuple:
