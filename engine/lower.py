@@ -92,8 +92,7 @@ class _Lowering:
         if type(outcome) is ast.Price and type(outcome.expr) is not ast.Number:
             self._formula(tool, outcome)
         rules = self.rules
-        rules.append(PricedRule(tool=tool, model=model, box=box, outcome=outcome, rounding=rounding,
-                                span=span, index=len(rules)))
+        rules.append(PricedRule(tool, model, box, outcome, rounding, span, len(rules)))
 
     def _cells(self, stmt: ast.Rule | ast.Grid, conditions, cells, rounding, tools=None) -> None:
         if tools is None:
@@ -116,8 +115,7 @@ class _Lowering:
                         self._formula(tool, outcome)
                 if box is None:
                     continue
-                rules.append(PricedRule(tool=tool, model=model, box=box, outcome=outcome,
-                                        rounding=rounding, span=span, index=len(rules)))
+                rules.append(PricedRule(tool, model, box, outcome, rounding, span, len(rules)))
 
     def _model(self, stmt, tool: str):
         """The canonical model name (None for model-less tools); False after a diagnostic."""

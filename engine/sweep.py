@@ -40,7 +40,7 @@ class Analysis:
 
     @property
     def dead(self) -> tuple[int, ...]:
-        return tuple(i for i in range(len(self.boxes) + len(self.outside)) if i not in self.alive)
+        return tuple(sorted(set(range(len(self.boxes) + len(self.outside))).difference(self.alive)))
 
 
 def analyse(model: Model, rules: Sequence[PricedRule]) -> Analysis:

@@ -16,6 +16,9 @@ covered by a rule that disagrees gets the overlap error only (fix that first).
 
 from __future__ import annotations
 
+import itertools
+import operator
+from collections import Counter
 from collections.abc import Iterator, Sequence
 
 from engine.boxes import offered
@@ -27,14 +30,15 @@ from engine.names import listing
 
 def dead_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Diagnostic]:
     joined: dict[object, list[tuple[ModelFindings, PricedRule]]] = {}
-    lowered: dict[int, int] = {}  # a rule of a group is lowered once per tool, sharing its outcome
     for f in found:
-        for rule in f.rules:
-            lowered[id(rule.outcome)] = lowered.get(id(rule.outcome), 0) + 1
         disputed = {id(o.second) for o in f.overlaps if o.differ}
         for rule in f.dead:
             if id(rule) not in disputed and not f.duplicated(rule):  # else an overlap on its line says it
                 joined.setdefault(rule.span, []).append((f, rule))
+    if not joined:
+        return
+    # a rule of a group is lowered once per tool, sharing its outcome
+    lowered = Counter(map(id, map(_outcome, itertools.chain.from_iterable(f.rules for f in found))))
     for span, dead in joined.items():
         reasons: dict[str, list[str]] = {}
         related: dict[Related, None] = {}
@@ -48,6 +52,9 @@ def dead_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Dia
             text = "; ".join(f"for {' and '.join(tools)}, {reason}" for reason, tools in reasons.items())
         yield warning(Code.DEAD_RULE, f"this rule never applies: {text}", span, related=list(related),
                       hint="remove it, or change its conditions")
+
+
+_outcome = operator.attrgetter("outcome")
 
 
 def _why(card: Card, f: ModelFindings, rule: PricedRule) -> tuple[str, list[Related]]:

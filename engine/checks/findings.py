@@ -8,6 +8,7 @@ those into one report.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Iterable, Sequence
 
 import attrs
@@ -66,7 +67,7 @@ def find(card: Card) -> list[ModelFindings]:
 
 
 def model_findings(card: Card, model: Model, rules: Sequence[PricedRule]) -> ModelFindings:
-    rules = tuple(sorted(rules, key=lambda r: r.index))
+    rules = tuple(sorted(rules, key=_index))
     analysis = analyse(model, rules)
     whole = _numeric_offers(card, model)
     overlaps = []
@@ -77,6 +78,9 @@ def model_findings(card: Card, model: Model, rules: Sequence[PricedRule]) -> Mod
         overlaps.append(Overlap(first=rules[a], second=rules[b], common=common, differ=disagree,
                                 witness=witness))
     return ModelFindings(model=model, rules=rules, analysis=analysis, overlaps=tuple(overlaps))
+
+
+_index = operator.attrgetter("index")
 
 
 def _numeric_offers(card: Card, model: Model) -> dict[str, Domain]:

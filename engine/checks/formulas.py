@@ -31,17 +31,19 @@ _HINT = "a generation costs at least 1 credit; use `reject \"...\"` to refuse it
 def check_formulas(card: Card) -> Iterator[Diagnostic]:
     seen: set = set()  # a rule of a group is lowered once per tool (one outcome); report it once
     for rule in card.rules:
-        if not isinstance(rule.outcome, ast.Price):
+        outcome = rule.outcome
+        if not isinstance(outcome, ast.Price):
             continue
-        where = id(rule.outcome)
-        first = where not in seen
-        seen.add(where)
-        expr = rule.outcome.expr
+        expr = outcome.expr
+        where = id(outcome)
         if type(expr) is ast.Number:  # the usual price: nothing to divide, one value
-            if first and expr.value < 1:
-                yield error(Code.NON_POSITIVE, f"this price is {expr.value} credits", rule.outcome.span,
+            if expr.value < 1 and where not in seen:
+                seen.add(where)
+                yield error(Code.NON_POSITIVE, f"this price is {expr.value} credits", outcome.span,
                             hint=_HINT)
             continue
+        first = where not in seen
+        seen.add(where)
         if first:
             yield from _divisions(rule)
         if any(not rounded and rule.rounding is None for _, rounded in divisions(rule.outcome.expr)):
