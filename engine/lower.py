@@ -153,8 +153,19 @@ class _Lowering:
             known = self.known[tool_name] = {}
         box: dict[str, Domain] = {}
         ok = True
+        literal, range_ = ast.Literal, ast.Range
         for cond in conditions:
-            key = _key(cond)
+            # _key, written out: this loop runs for every condition of every line
+            items = cond.domain.items
+            item = items[0] if len(items) == 1 else None
+            kind = type(item)
+            if kind is literal:
+                value = item.value
+                key = (cond.param.text, type(value), value)
+            elif kind is range_:
+                key = (cond.param.text, "..", item.lo, item.hi)
+            else:
+                key = (cond.param.text, _domain_key(items))
             hit = known.get(key)
             if hit is not None and hit[0] not in box:  # read before, without a diagnostic
                 box[hit[0]] = hit[1]
@@ -233,13 +244,12 @@ def param_refs(expr: ast.Expr):
 def _key(cond: ast.Condition) -> tuple:
     """What a written condition says, as a plain tuple: equal for `audio yes` on any line."""
     items = cond.domain.items
-    if len(items) == 1:
-        item = items[0]
-        kind = type(item)
-        if kind is ast.Literal:  # the usual `audio yes`, `dur 12`; the type keeps yes apart from 1
-            return (cond.param.text, type(item.value), item.value)
-        if kind is ast.Range:
-            return (cond.param.text, "..", item.lo, item.hi)
+    item = items[0] if len(items) == 1 else None
+    kind = type(item)
+    if kind is ast.Literal:  # the usual `audio yes`, `dur 12`; the type keeps yes apart from 1
+        return (cond.param.text, type(item.value), item.value)
+    if kind is ast.Range:  # `dur 1..4`
+        return (cond.param.text, "..", item.lo, item.hi)
     return (cond.param.text, _domain_key(items))
 
 
