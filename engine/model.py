@@ -5,6 +5,9 @@ Built by engine.resolve from the AST; read by checks, compile and the review too
 
 from __future__ import annotations
 
+import itertools
+import operator
+
 import attrs
 
 from engine import ast
@@ -107,6 +110,7 @@ class Card:
 
 def _group(rules: tuple[PricedRule, ...]) -> dict[tuple[str, str | None], tuple[PricedRule, ...]]:
     out: dict[tuple[str, str | None], list[PricedRule]] = {}
-    for rule in rules:
-        out.setdefault((rule.tool, rule.model), []).append(rule)
+    # a model's rules mostly come in runs: one step per run, not per rule
+    for key, run in itertools.groupby(rules, key=operator.attrgetter("tool", "model")):
+        out.setdefault(key, []).extend(run)
     return {key: tuple(group) for key, group in out.items()}

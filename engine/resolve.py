@@ -76,20 +76,21 @@ class Declarations:
 
     # ------------------------------------------------------------ entry
     def collect(self, files: Iterable[ast.File]) -> None:
-        files = list(files)
-        statements = [s for f in files for s in f.statements]
-        for s in statements:
-            if isinstance(s, ast.ToolDecl):
-                self._tool(s)
-        for s in statements:
-            if isinstance(s, ast.GroupDecl):
-                self._group(s)
-        for s in statements:
-            if isinstance(s, ast.ModelDecl):
-                self._model(s)
-        for s in statements:
-            if isinstance(s, ast.PlanDecl):
-                self._plan(s)
+        # one pass sorts the statements by kind (a large card is mostly rules, skipped here)
+        kinds: dict[type, list] = {ast.ToolDecl: [], ast.GroupDecl: [], ast.ModelDecl: [], ast.PlanDecl: []}
+        for f in files:
+            for s in f.statements:
+                found = kinds.get(type(s))
+                if found is not None:
+                    found.append(s)
+        for s in kinds[ast.ToolDecl]:
+            self._tool(s)
+        for s in kinds[ast.GroupDecl]:
+            self._group(s)
+        for s in kinds[ast.ModelDecl]:
+            self._model(s)
+        for s in kinds[ast.PlanDecl]:
+            self._plan(s)
         for tool in self.tools:
             if not any(t == tool for t, _ in self.models):
                 t = self.tools[tool]
