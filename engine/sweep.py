@@ -15,6 +15,7 @@ however far it goes: unbounded ranges are handled exactly, not by sampling.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 
 import attrs
@@ -121,20 +122,67 @@ class _Sweep:
                 self.gaps.append(prefix + piece)
             return
         offer = self.offer[depth]
-        groups = _groups(offer, [box[depth] for _, box in items])
-        if depth + 1 < len(self.offer):
-            for active, piece in groups.items():
-                self.split(depth + 1, prefix + (_domain(offer, piece),), [items[k] for k in active])
+        last = depth + 1 == len(self.offer)
+        if offer.type is not ValueType.INT:
+            pieces = _value_pieces(offer, items, depth)
+        else:
+            domains = [box[depth] for _, box in items]
+            fast = _side_by_side(offer, domains) if last else None
+            if fast is not None:  # each rule alone in its own piece: all alive, no overlaps
+                self.alive.update([pos for pos, _ in items])
+                if fast[1]:
+                    self.gaps.append(prefix + (_domain(offer, fast[1]),))
+                return
+            pieces = [(_domain(offer, piece), [items[k] for k in active])
+                      for active, piece in _swept(offer, domains).items()]
+        if not last:
+            for domain, in_play in pieces:
+                self.split(depth + 1, prefix + (domain,), in_play)
             return
-        for active, piece in groups.items():  # the last dimension: cells, without recursing
-            if not active:
-                self.gaps.append(prefix + (_domain(offer, piece),))
+        for domain, in_play in pieces:  # the last dimension: cells, without recursing
+            if not in_play:
+                self.gaps.append(prefix + (domain,))
                 continue
-            first = items[active[0]][0]
-            self.alive.add(first)
-            for i, a in enumerate(active):
-                for b in active[i + 1:]:
-                    self.pairs.add((items[a][0], items[b][0]))
+            self.alive.add(in_play[0][0])
+            for i, (a, _) in enumerate(in_play):
+                for b, _ in in_play[i + 1:]:
+                    self.pairs.add((a, b))
+
+
+def _value_pieces(offer: Domain, items: list[tuple[int, Cell]], depth: int) -> list[tuple[Domain, list]]:
+    """_groups for a dimension of values, each piece with the items in play there.
+
+    Rules that write the same condition share its Domain (see engine.lower), so the
+    items are first gathered by that Domain, and its values looked at once.
+    """
+    shared: dict[int, tuple[Domain, list]] = {}
+    for item in items:
+        domain = item[1][depth]
+        entry = shared.get(id(domain))
+        if entry is None:
+            shared[id(domain)] = (domain, [item])
+        else:
+            entry[1].append(item)
+    gathered = list(shared.values())
+    holders: dict[object, list[int]] = {v: [] for v in offer.values}
+    for n, (domain, _) in enumerate(gathered):
+        for value in domain.values:
+            if value in holders:
+                holders[value].append(n)
+    groups: dict[tuple[int, ...], list] = {}  # the same holders -> one piece, as in _groups
+    for value in offer.values:
+        groups.setdefault(tuple(holders[value]), []).append(value)
+    pieces = []
+    for held, values in groups.items():
+        if len(held) == 1:
+            in_play = gathered[held[0]][1]
+        else:  # back in declaration order
+            in_play = sorted((item for n in held for item in gathered[n][1]), key=_position)
+        pieces.append((Domain(offer.type, values=tuple(values)), in_play))
+    return pieces
+
+
+_position = operator.itemgetter(0)
 
 
 def partition(offer: Domain, domains: Sequence[Domain]) -> list[tuple[Domain, tuple[int, ...]]]:
@@ -156,20 +204,34 @@ def _domain(offer: Domain, piece: list) -> Domain:
 
 def _groups(offer: Domain, domains: Sequence[Domain]) -> dict[tuple[int, ...], list]:
     """positions of the domains holding a piece -> the piece (values, or Intervals in order)."""
-    if offer.type is ValueType.INT:
-        fast = _side_by_side(offer, domains)
-        if fast is not None:
-            return fast
-    groups: dict[tuple[int, ...], list] = {}
     if offer.type is not ValueType.INT:
-        holders: dict[object, list[int]] = {v: [] for v in offer.values}
-        for k, domain in enumerate(domains):
-            for value in domain.values:
-                if value in holders:
-                    holders[value].append(k)
-        for value in offer.values:
-            groups.setdefault(tuple(holders[value]), []).append(value)
-        return groups
+        return _valued(offer, domains)
+    fast = _side_by_side(offer, domains)
+    if fast is None:
+        return _swept(offer, domains)
+    order, gaps = fast
+    groups = {(k,): [domains[k].intervals[0]] for k in order}
+    if gaps:
+        groups[()] = gaps
+    return groups
+
+
+def _valued(offer: Domain, domains: Sequence[Domain]) -> dict[tuple[int, ...], list]:
+    """_groups for texts or yes/no: the values each domain holds, joined by holders."""
+    holders: dict[object, list[int]] = {v: [] for v in offer.values}
+    for k, domain in enumerate(domains):
+        for value in domain.values:
+            if value in holders:
+                holders[value].append(k)
+    groups: dict[tuple[int, ...], list] = {}
+    for value in offer.values:
+        groups.setdefault(tuple(holders[value]), []).append(value)
+    return groups
+
+
+def _swept(offer: Domain, domains: Sequence[Domain]) -> dict[tuple[int, ...], list]:
+    """_groups for whole numbers: a sweep over the domains' bounds, sorted once."""
+    groups: dict[tuple[int, ...], list] = {}
     events: list[tuple[int, int, int]] = []  # (point, +1 start / -1 end, position; -1 for the offer)
     for k, domain in [(-1, offer), *enumerate(domains)]:
         for iv in domain.intervals:
@@ -198,37 +260,36 @@ def _groups(offer: Domain, domains: Sequence[Domain]) -> dict[tuple[int, ...], l
     return groups
 
 
-def _side_by_side(offer: Domain, domains: Sequence[Domain]) -> dict[tuple[int, ...], list] | None:
-    """_groups for the usual last dimension: one interval each, none overlapping (`dur 1..4`,
-    `dur 5..9`, `dur >= 10`); None when that is not the case. A sort and one pass."""
+def _side_by_side(offer: Domain, domains: Sequence[Domain]) -> tuple[list[int], list[Interval]] | None:
+    """For the usual last dimension: one interval each, none overlapping (`dur 1..4`, `dur 5..9`,
+    `dur >= 10`), the positions in the order of their intervals and the pieces of the offer none
+    holds; None when that is not the case. A sort and one pass."""
     if len(offer.intervals) != 1:
         return None
     whole = offer.intervals[0]
-    starts = []
-    for k, domain in enumerate(domains):
+    lows = []
+    for domain in domains:
         if len(domain.intervals) != 1:
             return None
         iv = domain.intervals[0]
         if iv.lo < whole.lo or (whole.hi is not None and (iv.hi is None or iv.hi > whole.hi)):
             return None  # reaches past the offer
-        starts.append((iv.lo, k, iv))
-    starts.sort()
-    groups: dict[tuple[int, ...], list] = {}
+        lows.append(iv.lo)
+    order = sorted(range(len(lows)), key=lows.__getitem__)
     gaps = []
     end = whole.hi
     cursor: int | None = whole.lo  # the least value not yet reached; None past an open end
-    for lo, k, iv in starts:
+    for k in order:
+        lo = lows[k]
         if cursor is None or lo < cursor:
             return None  # two of them meet
         if lo > cursor:
             gaps.append(Interval(cursor, lo - 1))
-        groups[(k,)] = [iv]
-        cursor = None if iv.hi is None else iv.hi + 1
+        hi = domains[k].intervals[0].hi
+        cursor = None if hi is None else hi + 1
     if cursor is not None and (end is None or cursor <= end):
         gaps.append(Interval(cursor, end))
-    if gaps:
-        groups[()] = gaps
-    return groups
+    return order, gaps
 
 
 def subtract(region: Cell, cut: Cell) -> list[Cell]:
