@@ -36,14 +36,26 @@ class _Lowering:
             self.diagnostics.append(error(Code.DUPLICATE, "this file declares its rounding twice", extra.span,
                                           related=[Related(roundings[0].span, "first declared here")]))
         rounding = roundings[0].mode if roundings else None
-        rule, grid = ast.Rule, ast.Grid
+        rule, grid, price, number = ast.Rule, ast.Grid, ast.Price, ast.Number
+        rules, models, subjects = self.rules, self.decls.models, self.subjects
         for s in file.statements:
             kind = type(s)
             if kind is rule:
                 # the statement's span runs on over the line break and any comment after it
                 start, end = s.span, s.outcome.span
                 line = Span(start.file, start.line, start.column, end.end_line, end.end_column)
-                self._rule(s, line, rounding)
+                tools = subjects.get(s.subject.text)
+                model = s.model
+                if tools is None or len(tools) != 1 or model is None or (tools[0], model) not in models:
+                    self._rule(s, line, rounding)
+                    continue
+                # _rule, written out for the usual line: one tool, known already, and a model of it
+                box = self._box(tools[0], s.conditions)
+                if box is not None:
+                    outcome = s.outcome
+                    if type(outcome) is price and type(outcome.expr) is not number:
+                        self._formula(tools[0], outcome)
+                    rules.append(PricedRule(tools[0], model, box, outcome, rounding, line, len(rules)))
             elif kind is grid:
                 self._cells(s, s.conditions, self._grid_cells(s), rounding)
 
