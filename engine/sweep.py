@@ -123,18 +123,14 @@ class _Sweep:
             return
         offer = self.offer[depth]
         last = depth + 1 == len(self.offer)
-        if offer.type is not ValueType.INT:
-            pieces = _value_pieces(offer, items, depth)
-        else:
-            domains = [box[depth] for _, box in items]
-            fast = _side_by_side(offer, domains) if last else None
+        if last and offer.type is ValueType.INT:
+            fast = _side_by_side(offer, [box[depth] for _, box in items])
             if fast is not None:  # each rule alone in its own piece: all alive, no overlaps
                 self.alive.update([pos for pos, _ in items])
                 if fast[1]:
                     self.gaps.append(prefix + (_domain(offer, fast[1]),))
                 return
-            pieces = [(_domain(offer, piece), [items[k] for k in active])
-                      for active, piece in _swept(offer, domains).items()]
+        pieces = _pieces(offer, items, depth)
         if not last:
             for domain, in_play in pieces:
                 self.split(depth + 1, prefix + (domain,), in_play)
@@ -149,11 +145,13 @@ class _Sweep:
                     self.pairs.add((a, b))
 
 
-def _value_pieces(offer: Domain, items: list[tuple[int, Cell]], depth: int) -> list[tuple[Domain, list]]:
-    """_groups for a dimension of values, each piece with the items in play there.
+def _pieces(offer: Domain, items: list[tuple[int, Cell]], depth: int) -> list[tuple[Domain, list]]:
+    """The pieces of _groups over the items' domains at `depth`, each with the items in play there.
 
     Rules that write the same condition share its Domain (see engine.lower), so the
-    items are first gathered by that Domain, and its values looked at once.
+    items are first gathered by that Domain and _groups looks at each Domain once.
+    The pieces and their order are those of _groups over every item: the points
+    where the items in play change are where the Domains holding change.
     """
     shared: dict[int, tuple[Domain, list]] = {}
     for item in items:
@@ -164,21 +162,18 @@ def _value_pieces(offer: Domain, items: list[tuple[int, Cell]], depth: int) -> l
         else:
             entry[1].append(item)
     gathered = list(shared.values())
-    holders: dict[object, list[int]] = {v: [] for v in offer.values}
-    for n, (domain, _) in enumerate(gathered):
-        for value in domain.values:
-            if value in holders:
-                holders[value].append(n)
-    groups: dict[tuple[int, ...], list] = {}  # the same holders -> one piece, as in _groups
-    for value in offer.values:
-        groups.setdefault(tuple(holders[value]), []).append(value)
+    domains = [domain for domain, _ in gathered]
+    if len(gathered) == len(items):
+        groups = _groups(offer, domains)
+    else:  # two items share a Domain, so they meet: _groups would not find them side by side
+        groups = _valued(offer, domains) if offer.type is not ValueType.INT else _swept(offer, domains)
     pieces = []
-    for held, values in groups.items():
+    for held, piece in groups.items():
         if len(held) == 1:
             in_play = gathered[held[0]][1]
         else:  # back in declaration order
             in_play = sorted((item for n in held for item in gathered[n][1]), key=_position)
-        pieces.append((Domain(offer.type, values=tuple(values)), in_play))
+        pieces.append((_domain(offer, piece), in_play))
     return pieces
 
 
