@@ -135,10 +135,17 @@ class Domain:
             if len(other.values) == 1:
                 return other if other.values[0] in self.values else Domain(self.type)
             keep = set(other.values)
+            if all(v in keep for v in self.values):  # a condition within what is offered
+                return self
             return Domain(self.type, values=tuple(v for v in self.values if v in keep))
+        mine, theirs = self.intervals, other.intervals
+        if len(theirs) == 1 and mine:  # within one interval (a condition within the offer)?
+            whole = theirs[0]
+            if mine[0].lo >= whole.lo and (whole.hi is None or (mine[-1].hi is not None
+                                                               and mine[-1].hi <= whole.hi)):
+                return self
         # both lists are sorted, disjoint and not touching, so the common pieces are too
         out = []
-        mine, theirs = self.intervals, other.intervals
         i = j = 0
         while i < len(mine) and j < len(theirs):
             a, b = mine[i], theirs[j]
