@@ -46,7 +46,7 @@ class Lexicon:
     keywords: frozenset[str]
 
 
-_PUNCTUATION = {"_ARROW": "ARROW", "_DOTDOT": "DOTDOT", "_BAR": "BAR",
+_PUNCTUATION = {"_ARROW": "ARROW", "_DOTDOT": "DOTDOT", "_BAR": "BAR", "_LBRACE": "LBRACE", "_RBRACE": "RBRACE",
                 "_PLUS": "OP", "_MINUS": "OP", "_STAR": "OP", "_SLASH": "OP"}
 
 
@@ -88,6 +88,7 @@ def _noncapturing(pattern: str) -> str:
 
 _OPS = {op.value: op for op in ast.Op}
 _CMPS = {cmp.value: cmp for cmp in ast.Cmp}
+_BLANK = re.compile(r"[\t ]*(#[^\n]*)?\r?")  # what the grammar's newline token takes in after a newline
 _BRACES = re.compile(r'"[^"\n]*"|#[^\n]*|[{}]')
 
 
@@ -113,33 +114,43 @@ class _Decline(Exception):
     """This line is not one this module reads; the parser will."""
 
 
-def take_rules(text: str, file: str, lex: Lexicon) -> tuple[str, list[ast.Rule]]:
-    """The rules on the lines read here, and the text with those lines blanked.
+def take_rules(text: str, file: str, lex: Lexicon) -> tuple[str, list[ast.Rule | ast.Grid]]:
+    """The rules and grids on the lines read here, and the text with those lines blanked.
 
     Line numbers are kept, so what the parser reports about the rest is where it was.
     """
     lines = text.split("\n")
-    rules: list[ast.Rule] = []
+    taken: list[ast.Rule | ast.Grid] = []
     depth = 0
     continued = False
     reader = _LineReader(file, lex)
-    for index, line in enumerate(lines):
-        if depth == 0 and not continued and line and "{" not in line and "}" not in line:
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        braces = "{" in line or "}" in line
+        if depth == 0 and not continued and line:
             try:
-                rules.append(reader.read(line, index + 1))
+                if braces:
+                    grid, after = reader.read_grid(lines, index)
+                    taken.append(grid)
+                    lines[index:after] = [""] * (after - index)
+                    index = after
+                else:
+                    taken.append(reader.read(line, index + 1))
+                    lines[index] = ""
+                    index += 1
+                continue
             except _Decline:
                 pass
-            else:
-                lines[index] = ""
-                continue
-        if "{" in line or "}" in line:
+        if braces:
             for found in _BRACES.findall(line):
                 if found == "{":
                     depth += 1
                 elif found == "}":
                     depth = max(0, depth - 1)
         continued = line.endswith(("\\", "\\\r"))
-    return "\n".join(lines), rules
+        index += 1
+    return "\n".join(lines), taken
 
 
 class _LineReader:
@@ -181,23 +192,45 @@ class _LineReader:
     def read(self, line: str, number: int) -> ast.Rule:
         tokens = self._tokens(line)
         self.number = number
-        file, keywords = self.file, self.lex.keywords
-        kind, text, column, end = tokens[0]
-        if kind != "NAME" or text in keywords:
-            raise _Decline
-        subject = _name(text, _new_span((file, number, column, number, end)))
-        model = model_span = None
-        i = 1
-        if tokens[1][0] == "STRING":
-            _, text, c, e = tokens[1]
-            model, model_span = text[1:-1], _new_span((file, number, c, number, e))
-            i = 2
+        subject, model, model_span, i = self._head(tokens)
+        column = subject.span.column
         if "->" not in line:  # then no arrow token; one inside a text is found missing below
             expr, i = self._sum(tokens, i)
             if tokens[i] is not _EOL:
                 raise _Decline
             return _rule(subject, model, (), _price(expr, expr.span), model_span,
-                         _new_span((file, number, column, number, expr.span.end_column)))
+                         self._span(column, expr.span.end_column))
+        conditions, i = self._conditions(tokens, i)
+        if tokens[i][0] != "ARROW":
+            raise _Decline
+        kind, text, c, e = tokens[i + 1]
+        if kind == "NAME" and text == "reject":
+            kind, reason, _, e = tokens[i + 2]
+            if kind != "STRING" or tokens[i + 3] is not _EOL:
+                raise _Decline
+            outcome = _reject(reason[1:-1], self._span(c, e))
+        else:
+            expr, i = self._sum(tokens, i + 1)
+            if tokens[i] is not _EOL:
+                raise _Decline
+            outcome = _price(expr, expr.span)
+        return _rule(subject, model, conditions, outcome, model_span,
+                     self._span(column, outcome.span.end_column))
+
+    def _head(self, tokens) -> tuple[ast.Name, str | None, Span | None, int]:
+        """`video "Sora 2"`: the subject, and the model if one is named."""
+        kind, text, column, end = tokens[0]
+        if kind != "NAME" or text in self.lex.keywords:
+            raise _Decline
+        subject = _name(text, self._span(column, end))
+        kind, text, column, end = tokens[1]
+        if kind == "STRING":
+            return subject, text[1:-1], self._span(column, end), 2
+        return subject, None, None, 1
+
+    def _conditions(self, tokens, i) -> tuple[tuple[ast.Condition, ...], int]:
+        """`res 720 dur 1..3 | 7`, up to the first token that is not a name."""
+        file, number, keywords = self.file, self.number, self.lex.keywords
         conditions = []
         while tokens[i][0] == "NAME":
             _, text, c, e = tokens[i]
@@ -214,22 +247,92 @@ class _LineReader:
                     (file, number, items[0].span.column, number, item.span.end_column)))
             else:
                 domain = _domain((item,), item.span)
-            conditions.append(_condition(param, domain, _new_span((file, number, c, number, item.span.end_column))))
-        if tokens[i][0] != "ARROW":
+            conditions.append(_condition(param, domain,
+                                         _new_span((file, number, c, number, item.span.end_column))))
+        return tuple(conditions), i
+
+    # -- grids: the canonical layout only (as `ratecard fmt` writes it)
+    #
+    #     video "Sora 2 Pro" {                  the head, ending in `{`
+    #         dur            4      8      12   the column header: a name and values
+    #         res 720    ->  2600   5200   7800 rows: conditions, `->`, a number or `reject` per column
+    #     }                                     `}` on a line of its own
+    #
+    # Blank and comment lines may stand between the lines, as the grammar's
+    # newline token swallows them. A cell in parentheses, `ceil`, anything on
+    # the `{` or `}` line: the whole grid is left to the parser.
+
+    def read_grid(self, lines: list[str], index: int) -> tuple[ast.Grid, int]:
+        """The grid whose head is lines[index], and the index of the line after its `}`."""
+        tokens = self._tokens(lines[index])
+        self.number = index + 1
+        subject, model, model_span, i = self._head(tokens)
+        conditions, i = self._conditions(tokens, i)
+        if tokens[i][0] != "LBRACE" or tokens[i + 1] is not _EOL:
             raise _Decline
-        kind, text, c, e = tokens[i + 1]
-        if kind == "NAME" and text == "reject":
-            kind, reason, _, e = tokens[i + 2]
-            if kind != "STRING" or tokens[i + 3] is not _EOL:
+        index, tokens = self._next_line(lines, index)
+        kind, text, c, e = tokens[0]
+        if kind != "NAME" or text in self.lex.keywords:
+            raise _Decline
+        column = _name(text, self._span(c, e))
+        columns = []
+        i = 1
+        while tokens[i] is not _EOL:
+            item, i = self._item(tokens, i)
+            if item.__class__ is not ast.Literal:
                 raise _Decline
-            outcome = _reject(reason[1:-1], _new_span((file, number, c, number, e)))
-        else:
-            expr, i = self._sum(tokens, i + 1)
-            if tokens[i] is not _EOL:
+            columns.append(item)
+        if not columns:
+            raise _Decline
+        rows = []
+        while True:
+            index, tokens = self._next_line(lines, index)
+            if tokens[0][0] == "RBRACE" and tokens[1] is _EOL:
+                break
+            rows.append(self._row(tokens))
+        if not rows:
+            raise _Decline
+        closing = tokens[0]
+        span = Span(self.file, subject.span.line, subject.span.column, index + 1, closing[3])
+        grid = ast.Grid(subject=subject, model=model, conditions=conditions, column=column,
+                        columns=tuple(columns), rows=tuple(rows), model_span=model_span, span=span)
+        return grid, index + 1
+
+    def _next_line(self, lines: list[str], index: int) -> tuple[int, list]:
+        """The next line with a token, and its tokens; blank and comment lines are passed over."""
+        while True:
+            index += 1
+            if index >= len(lines):
                 raise _Decline
-            outcome = _price(expr, expr.span)
-        return _rule(subject, model, tuple(conditions), outcome, model_span,
-                     _new_span((file, number, column, number, outcome.span.end_column)))
+            line = lines[index]
+            if line.endswith(("\\", "\\\r")):
+                raise _Decline
+            tokens = self._tokens(line)
+            if tokens[0] is not _EOL:
+                self.number = index + 1
+                return index, tokens
+            if not _BLANK.fullmatch(line):  # `\f` ends the grammar's newline token: two in a row
+                raise _Decline
+
+    def _row(self, tokens) -> ast.GridRow:
+        conditions, i = self._conditions(tokens, 0)
+        kind, _, start, _ = tokens[i]
+        if kind != "ARROW":
+            raise _Decline
+        if conditions:
+            start = conditions[0].span.column
+        cells = []
+        for kind, text, c, e in tokens[i + 1:-1]:
+            if kind == "INT":
+                number = _number(self._int(text), self._span(c, e))
+                cells.append(_price(number, number.span))
+            elif kind == "NAME" and text == "reject":
+                cells.append(_reject("", self._span(c, e)))
+            else:
+                raise _Decline
+        if not cells:
+            raise _Decline
+        return ast.GridRow(conditions=conditions, cells=tuple(cells), span=self._span(start, cells[-1].span.end_column))
 
     def _item(self, tokens, i) -> tuple[ast.DomainItem, int]:
         """One alternative of a domain: a value, `lo..hi` or `>= n`."""

@@ -497,10 +497,10 @@ def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diag
 _IGNORED = re.compile(r"(?:[\t \f]+|\\\r?\n)*")
 
 
-def _with_rules(rest: ast.File, rules: list[ast.Rule], work: str) -> ast.File:
-    """The parser's reading of the other lines, with the rules read from their own lines put back.
+def _with_rules(rest: ast.File, rules: list[ast.Rule | ast.Grid], work: str) -> ast.File:
+    """The parser's reading of the other lines, with the rules and grids read from their own lines put back.
 
-    The file's span starts at its first token, which may be one of those rules,
+    The file's span starts at its first token, which may be one of those,
     and ends where the parser's reading of the blanked text ends: the same end.
     """
     statements = sorted((*rest.statements, *rules), key=lambda s: s.span.line)

@@ -67,6 +67,13 @@ def test_every_card_in_the_repository_reads_the_same(path):
     read_both_ways(path.read_text(), path.name)
 
 
+def test_the_bundled_cards_rules_and_grids_are_all_taken():
+    for path in ROOT.glob("rules/*.rules"):
+        text = path.read_text()
+        tree, _ = lark_only(text, path.name)
+        assert taken(text) == sum(isinstance(s, (ast.Rule, ast.Grid)) for s in tree.statements), path.name
+
+
 def test_a_synthetic_large_card_reads_the_same_and_mostly_without_the_parser():
     sys.path.insert(0, str(ROOT / "bench"))
     try:
@@ -123,12 +130,43 @@ def test_lines_the_reader_leaves_to_the_parser(line):
 
 
 def test_lines_inside_blocks_are_never_taken():
-    text = ('video "M" {\n    dur 4 8\n    res 720 -> 1 2\n}\n'
+    text = ('video "M" {\n    dur 4 8\n    res 720 -> 1 (2)\n}\n'  # a grid left to the parser
             'model video "M" {  # { in a comment does not open a block\n'
             '    res 720 | 1080\n}\n'
             'video "M" res 720 dur 4 -> 1\n')
     assert taken(text) == 1
     read_both_ways(text)
+
+
+def test_grids_in_the_canonical_layout_are_taken():
+    text = ('video "M" aspect "16:9" {  # c\n'
+            '    dur        4     8    12\n'
+            '\n'
+            '    # a comment between rows\n'
+            '    res 720 -> 1     2    reject\n'
+            '    res 1080 audio yes | no -> 1_0 2 3\n'
+            '}\n'
+            't "M" {\n  audio yes "16:9" no\n    -> 1 2 3\n}\n')
+    assert taken(text) == 2
+    read_both_ways(text)
+
+
+@pytest.mark.parametrize("grid", [
+    'v "M" {\n dur 4\n res 720 -> 1 }\n',  # `}` after the last row
+    'v "M" { dur 4\n res 720 -> 1\n}\n',  # the header on the `{` line
+    'v "M" {\n dur 4\n res 720 -> (1)\n}\n',
+    'v "M" {\n dur 4\n res 720 -> ceil(1 / 2)\n}\n',
+    'v "M" {\n dur 4..8\n res 720 -> 1\n}\n',  # a range is no column value
+    'v "M" {\n dur 4\n\f\n res 720 -> 1\n}\n',  # a form feed ends the newline token: a syntax error
+    'v "M" {\n dur 4\n res 720 -> 1 \\\n 2\n}\n',
+    'v "M" {\n dur 4\n}\n',  # no rows
+    'v "M" {\n unit 4\n res 720 -> 1\n}\n',
+    'v "M" {\n dur 4\n res 720 -> rejected\n}\n',
+    'v "M" {\n dur 4\n res 720 -> 1\n',  # never closed
+])
+def test_grids_the_reader_leaves_to_the_parser(grid):
+    assert taken(grid) == 0
+    read_both_ways(grid)
 
 
 def test_a_continued_line_is_not_taken_and_neither_is_its_continuation():
@@ -203,13 +241,31 @@ def rule_like_lines(draw):
 
 _declarations = st.sampled_from([
     "tool t { n >= 1 }", "tool t, video {\n  dur 1..3 | 12\n  res 720 | 1080\n}",
-    'model t "M" {\n  x yes | no\n}', 'video "M" {\n  dur 4 8\n  res 720 -> 1 2\n}',
-    "round down", "", "# a comment", "   ",
+    'model t "M" {\n  x yes | no\n}', "round down", "", "# a comment", "   ",
 ])
 
 
+@st.composite
+def grids(draw):
+    """Grids, mostly in the canonical layout, with a line of some other kind now and then."""
+    columns = draw(st.integers(1, 3))
+    head = draw(rule_like_lines()).split("->")[0]
+    lines = [head + "{" + draw(st.sampled_from(["", " # c", " dur 4"]))]
+    lines.append("  " + draw(st.sampled_from(["dur", "yes", "unit", "x-y"])) + " "
+                 + " ".join(draw(st.one_of(_ints, _texts, st.sampled_from(["yes", "no", "1..2"])))
+                            for _ in range(columns)))
+    for _ in range(draw(st.integers(0, 3))):
+        row = draw(rule_like_lines()).split("->")[0].split(" ", 2)[-1]
+        cells = [draw(st.one_of(_ints, st.sampled_from(["reject", "(1)", "x"]))) for _ in range(columns)]
+        lines.append("  " + row + " -> " + "  ".join(cells))
+        if draw(st.integers(0, 5)) == 0:
+            lines.append(draw(st.sampled_from(["", "  # c", "\f", "  \\"])))
+    lines.append(draw(st.sampled_from(["}", "}", "} # c", " }", "x }"])))
+    return "\n".join(lines)
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(rule_like_lines(), _declarations), min_size=1, max_size=6),
+@given(st.lists(st.one_of(rule_like_lines(), grids(), _declarations), min_size=1, max_size=6),
        st.sampled_from(["\n", "\r\n"]))
 def test_generated_cards_read_the_same(lines, newline):
     read_both_ways(newline.join(lines) + newline)
