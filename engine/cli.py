@@ -127,7 +127,7 @@ def _at_path(diagnostic, paths):
     import attrs
 
     def move(span):
-        return attrs.evolve(span, file=paths.get(span.file, span.file))
+        return span._replace(file=paths.get(span.file, span.file))
 
     related = tuple(attrs.evolve(r, span=move(r.span)) for r in diagnostic.related)
     return attrs.evolve(diagnostic, span=move(diagnostic.span), related=related)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import functools
+import re
 from contextvars import ContextVar
 
 import attrs
 from lark import Lark, Token
+from lark.lexer import PatternStr
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
-from engine import ast
+from engine import ast, rule_lines
 from engine.diagnostics import Code, Diagnostic, Span, error
 from engine.sources import grammar_path
 
@@ -27,6 +29,18 @@ def _builder() -> Lark:
     """The parser that builds the AST as it reduces: no Tree, no second pass."""
     return Lark.open(str(grammar_path()), parser="lalr", maybe_placeholders=False,
                      transformer=_ToAst())
+
+
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> rule_lines.Lexicon:
+    """The grammar's token patterns and keywords, for the lines read without the parser."""
+    lark = _builder()
+    patterns = {t.name: t.pattern.to_regexp() for t in lark.terminals}
+    name = re.compile(patterns["NAME"])
+    keywords = frozenset(t.pattern.value for t in lark.terminals
+                         if isinstance(t.pattern, PatternStr) and name.fullmatch(t.pattern.value))
+    literals = {t.name: t.pattern.value for t in lark.terminals if isinstance(t.pattern, PatternStr)}
+    return rule_lines.lexicon(patterns, literals, keywords)
 
 
 # ---------------------------------------------------------------- AST while parsing
@@ -459,6 +473,12 @@ def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diag
     unreadable = None
     context = _CURRENT.set(_Parse(file))
     try:
+        blanked, rules = rule_lines.take_rules(work, file, _lexicon())
+        if rules:
+            try:
+                return _with_rules(_builder().parse(blanked), rules, work), []
+            except (UnexpectedInput, _TooDeep, RecursionError, ValueError):
+                _CURRENT.set(_Parse(file))  # and the whole text tells what is wrong, as always
         return _builder().parse(work), []
     except UnexpectedInput:
         pass
@@ -472,6 +492,23 @@ def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diag
         _CURRENT.reset(context)
     diagnostics = _syntax_errors(work, file)  # a syntax error is told before an unreadable formula
     return None, diagnostics or [unreadable]
+
+
+_IGNORED = re.compile(r"(?:[\t \f]+|\\\r?\n)*")
+
+
+def _with_rules(rest: ast.File, rules: list[ast.Rule | ast.Grid], work: str) -> ast.File:
+    """The parser's reading of the other lines, with the rules and grids read from their own lines put back.
+
+    The file's span starts at its first token, which may be one of those,
+    and ends where the parser's reading of the blanked text ends: the same end.
+    """
+    statements = sorted((*rest.statements, *rules), key=lambda s: s.span.line)
+    skipped = work[:_IGNORED.match(work).end()]
+    line = 1 + skipped.count("\n")
+    column = len(skipped) - (skipped.rfind("\n") + 1) + 1
+    span = Span(rest.path, line, column, rest.span.end_line, rest.span.end_column)
+    return ast.File(path=rest.path, statements=tuple(statements), span=span)
 
 
 def _syntax_errors(work: str, file: str) -> list[Diagnostic]:
