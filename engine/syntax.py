@@ -12,7 +12,7 @@ from lark.lexer import PatternStr
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from engine import ast, rule_lines
-from engine.diagnostics import Code, Diagnostic, Span, error
+from engine.diagnostics import Code, Diagnostic, Span, error, source_lines
 from engine.sources import grammar_path
 
 MAX_SYNTAX_ERRORS = 20
@@ -409,7 +409,7 @@ def _expected(exc: UnexpectedInput) -> str:
 def _open_block(text: str, line: int, column: int) -> tuple[int, str] | None:
     """The innermost `{` still open before (line, column), with its line's text."""
     stack: list[tuple[int, str]] = []
-    for number, source in enumerate(text.splitlines(), start=1):
+    for number, source in enumerate(source_lines(text), start=1):
         in_string = False
         for col, ch in enumerate(source, start=1):
             if (number, col) >= (line, column):
@@ -428,7 +428,7 @@ def _open_block(text: str, line: int, column: int) -> tuple[int, str] | None:
 
 
 def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
-    lines = text.splitlines() or [""]
+    lines = source_lines(text) or [""]
     hint = None
     if isinstance(exc, UnexpectedCharacters):
         ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
