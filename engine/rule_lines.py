@@ -358,23 +358,18 @@ class _LineReader:
     # -- formulas: a sum of products of numbers and names, as the grammar's sum and product
 
     def _sum(self, tokens, i) -> tuple[ast.Expr, int]:
-        left, i = self._product(tokens, i)
-        operators = 0
-        while tokens[i][0] == "OP" and tokens[i][1] in "+-":
-            op = _OPS[tokens[i][1]]
-            right, i = self._product(tokens, i + 1)
-            left = _binary(op, left, right, self._span(left.span.column, right.span.end_column))
-            operators += 1
-        if operators > MAX_OPERATORS:
-            raise _Decline
-        return left, i
+        return self._chain(tokens, i, "+-", self._product)
 
     def _product(self, tokens, i) -> tuple[ast.Expr, int]:
-        left, i = self._atom(tokens, i)
+        return self._chain(tokens, i, "*/", self._atom)
+
+    def _chain(self, tokens, i, symbols: str, operand) -> tuple[ast.Expr, int]:
+        """`a + b - c`: operands read by `operand`, joined by the operators in `symbols`, from the left."""
+        left, i = operand(tokens, i)
         operators = 0
-        while tokens[i][0] == "OP" and tokens[i][1] in "*/":
+        while tokens[i][0] == "OP" and tokens[i][1] in symbols:
             op = _OPS[tokens[i][1]]
-            right, i = self._atom(tokens, i + 1)
+            right, i = operand(tokens, i + 1)
             left = _binary(op, left, right, self._span(left.span.column, right.span.end_column))
             operators += 1
         if operators > MAX_OPERATORS:
