@@ -5,6 +5,7 @@
     python bench/parse_speed.py --base d069d09       # against the last that parsed to a Tree
     python bench/parse_speed.py --base HEAD~1 1000 100000
     python bench/parse_speed.py --memory 10000       # and the peak memory of each
+    python bench/parse_speed.py --typo 30000         # a card with one typo: finding and telling it
     python bench/parse_speed.py --construction       # start-up: building the parser
 
 The baseline module is read with `git show BASE:engine/syntax.py` (and made
@@ -69,6 +70,16 @@ def spans(node, out: list) -> list:
     return out
 
 
+def with_typo(text: str) -> str:
+    """The card with `=>` for `->` on the middle price line."""
+    lines = text.split("\n")
+    middle = len(lines) // 2
+    while "->" not in lines[middle]:
+        middle += 1
+    lines[middle] = lines[middle].replace("->", "=>")
+    return "\n".join(lines)
+
+
 def best(fn, text: str, repeat: int) -> float:
     times = []
     for _ in range(repeat):
@@ -117,6 +128,8 @@ def main() -> None:
     ap.add_argument("--base", default="0de55ed")
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--memory", action="store_true", help="also the peak memory of each parse")
+    ap.add_argument("--typo", action="store_true",
+                    help="put one typo (`=>` for `->`) in the middle of each card: time reporting it")
     ap.add_argument("--construction", action="store_true",
                     help="only time building the parser, with and without lark's cache file")
     args = ap.parse_args()
@@ -131,10 +144,12 @@ def main() -> None:
           + (f" {'base MB':>8} {'new MB':>8}" if args.memory else ""))
     for n in args.sizes:
         text, count = card_text(n)
-        a, _ = old.parse(text, "card.rules")
-        b, _ = syntax.parse(text, "card.rules")
-        if a != b or spans(a, []) != spans(b, []):
-            print(f"{count:>8} ASTs or spans differ: not timed")
+        if args.typo:
+            text = with_typo(text)
+        a, a_errors = old.parse(text, "card.rules")
+        b, b_errors = syntax.parse(text, "card.rules")
+        if a != b or spans(a, []) != spans(b, []) or a_errors[:1] != b_errors[:1]:
+            print(f"{count:>8} ASTs, spans or first errors differ: not timed")
             continue
         t_old = best(old.parse, text, args.repeat)
         t_new = best(syntax.parse, text, args.repeat)

@@ -102,11 +102,21 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 
 # ---------------------------------------------------------------- rendering
 
+def source_lines(text: str) -> list[str]:
+    """The text's lines as spans count them: split at "\n" only (str.splitlines also
+    splits at form feeds, "\x85", "\u2028" and others, which a comment may hold and
+    the parser does not count), without the "\r" of a CRLF ending."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()
+    return [line[:-1] if line.endswith("\r") else line for line in lines]
+
+
 def _excerpt(span: Span, sources: Mapping[str, str]) -> list[str]:
     text = sources.get(span.file)
     if text is None:
         return []
-    lines = text.splitlines()
+    lines = source_lines(text)
     if not 1 <= span.line <= len(lines):
         return []
     source_line = lines[span.line - 1].expandtabs(4)

@@ -1,25 +1,29 @@
-"""One-line price rules, read without the LALR parser: most of a large card is these.
+"""Price rules read without the LALR parser: most of a large card is these lines.
 
     video "Sora 2" res 720 dur 4 -> 800
     gen "Model 7" audio yes res 720 | 1080 dur >= 60 -> 30 * dur
     voiceover chars / 10
+    video "Sora 2 Pro" {                    and grids, in the layout `ratecard fmt` writes
+        dur          4      8      12
+        res 720  ->  2600   5200   7800
+    }
 
 A pure-Python LALR parser spends about 25 table steps and as many calls on
-such a line; on a card of 100k rules that is most of the time to load it. So
+such a line; on a card of 100k rules that was most of the time to load it. So
 syntax.parse first takes out the lines this module can read, blanks them, and
-gives the rest of the text (declarations, blocks, grids, anything unusual) to
-Lark.
+gives the rest of the text (declarations, blocks, anything unusual) to Lark.
 
 A line is read here only if it is certainly one whole price rule at the top
 level: outside every block, not continued with a backslash, made only of
 names, numbers, quoted texts, `->`, `..`, `|`, comparisons and `+ - * /`, with
 no keyword where a name stands (keywords are lexed by context, which is the
 parser's business) and an outcome that is a number, `reject "..."` or a
-formula without parentheses, `ceil` or `floor`. Anything else is declined and
-left to Lark, so this module never reports an error: declining is always
-safe. What it builds is what the Lark parser builds from the same line, spans
-included; tests/test_rule_lines.py holds the two to each other. The lexical
-patterns (what a name, a number, a text is) are taken from the grammar's own
+formula without parentheses, `ceil` or `floor`; a grid only if every line of
+it is of that kind too. Anything else is declined and left to Lark, so this
+module never reports an error: declining is always safe. What it builds is
+what the Lark parser builds from the same lines, spans included;
+tests/test_rule_lines.py holds the two to each other. The lexical patterns
+(what a name, a number, a text is) are taken from the grammar's own
 terminals, so the language is still defined in one place.
 """
 
@@ -358,23 +362,18 @@ class _LineReader:
     # -- formulas: a sum of products of numbers and names, as the grammar's sum and product
 
     def _sum(self, tokens, i) -> tuple[ast.Expr, int]:
-        left, i = self._product(tokens, i)
-        operators = 0
-        while tokens[i][0] == "OP" and tokens[i][1] in "+-":
-            op = _OPS[tokens[i][1]]
-            right, i = self._product(tokens, i + 1)
-            left = _binary(op, left, right, self._span(left.span.column, right.span.end_column))
-            operators += 1
-        if operators > MAX_OPERATORS:
-            raise _Decline
-        return left, i
+        return self._chain(tokens, i, "+-", self._product)
 
     def _product(self, tokens, i) -> tuple[ast.Expr, int]:
-        left, i = self._atom(tokens, i)
+        return self._chain(tokens, i, "*/", self._atom)
+
+    def _chain(self, tokens, i, symbols: str, operand) -> tuple[ast.Expr, int]:
+        """`a + b - c`: operands read by `operand`, joined by the operators in `symbols`, from the left."""
+        left, i = operand(tokens, i)
         operators = 0
-        while tokens[i][0] == "OP" and tokens[i][1] in "*/":
+        while tokens[i][0] == "OP" and tokens[i][1] in symbols:
             op = _OPS[tokens[i][1]]
-            right, i = self._atom(tokens, i + 1)
+            right, i = operand(tokens, i + 1)
             left = _binary(op, left, right, self._span(left.span.column, right.span.end_column))
             operators += 1
         if operators > MAX_OPERATORS:

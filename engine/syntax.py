@@ -12,7 +12,7 @@ from lark.lexer import PatternStr
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from engine import ast, rule_lines
-from engine.diagnostics import Code, Diagnostic, Span, error
+from engine.diagnostics import Code, Diagnostic, Span, error, source_lines
 from engine.sources import grammar_path
 
 MAX_SYNTAX_ERRORS = 20
@@ -409,7 +409,7 @@ def _expected(exc: UnexpectedInput) -> str:
 def _open_block(text: str, line: int, column: int) -> tuple[int, str] | None:
     """The innermost `{` still open before (line, column), with its line's text."""
     stack: list[tuple[int, str]] = []
-    for number, source in enumerate(text.splitlines(), start=1):
+    for number, source in enumerate(source_lines(text), start=1):
         in_string = False
         for col, ch in enumerate(source, start=1):
             if (number, col) >= (line, column):
@@ -428,7 +428,7 @@ def _open_block(text: str, line: int, column: int) -> tuple[int, str] | None:
 
 
 def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
-    lines = text.splitlines() or [""]
+    lines = source_lines(text) or [""]
     hint = None
     if isinstance(exc, UnexpectedCharacters):
         ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
@@ -468,18 +468,20 @@ def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
 
 
 def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diagnostic]]:
-    """Parse one file. Reports up to MAX_SYNTAX_ERRORS errors, blanking each bad line and re-parsing."""
+    """Parse one file. Reports up to MAX_SYNTAX_ERRORS errors, blanking each bad line and re-parsing.
+
+    The lines engine/rule_lines.py reads are blanked first, so Lark parses only
+    the rest, and reports the errors in it: they are the only ones (what that
+    module reads is a whole, valid statement), and on a large card with a typo
+    finding them does not mean parsing every line again, twice.
+    """
     work = text if text.endswith("\n") else text + "\n"
+    rest, taken = rule_lines.take_rules(work, file, _lexicon())
     unreadable = None
     context = _CURRENT.set(_Parse(file))
     try:
-        blanked, rules = rule_lines.take_rules(work, file, _lexicon())
-        if rules:
-            try:
-                return _with_rules(_builder().parse(blanked), rules, work), []
-            except (UnexpectedInput, _TooDeep, RecursionError, ValueError):
-                _CURRENT.set(_Parse(file))  # and the whole text tells what is wrong, as always
-        return _builder().parse(work), []
+        tree = _builder().parse(rest)
+        return (_with_rules(tree, taken, work) if taken else tree), []
     except UnexpectedInput:
         pass
     except (_TooDeep, RecursionError):
@@ -490,7 +492,7 @@ def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diag
                            Span(file, 1, 1, 1, 2), hint=f"({exc.__class__.__name__})")
     finally:
         _CURRENT.reset(context)
-    diagnostics = _syntax_errors(work, file)  # a syntax error is told before an unreadable formula
+    diagnostics = _syntax_errors(rest, file)  # a syntax error is told before an unreadable formula
     return None, diagnostics or [unreadable]
 
 

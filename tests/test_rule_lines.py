@@ -7,11 +7,14 @@ field, spans included, and the diagnostics. Texts: every card in tests/cases
 and rules/, the synthetic cards of bench/check_scale.py, and generated lines
 built to hit the edges (keywords where names stand, comments, tabs, CRLF,
 continued lines, texts holding `->`, `{` or `#`, formulas the reader must
-decline, lines inside blocks).
+decline, lines inside blocks). The long setting, by hand:
+
+    RATECARD_PROPERTY_EXAMPLES=5000 python -m pytest tests/test_rule_lines.py
 """
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from engine import ast, rule_lines, syntax
 from engine.diagnostics import Span
 
 ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = int(os.environ.get("RATECARD_PROPERTY_EXAMPLES", "300"))  # the long setting: 5000
 
 
 def deep(value):
@@ -47,9 +51,17 @@ def lark_only(text: str, file: str):
 
 
 def read_both_ways(text: str, file: str = "t.rules"):
+    """The same tree, spans included; or the same first syntax error.
+
+    Only the first: after it, syntax.parse blanks the bad line and parses again
+    to find more, and what the reader took out of the text (whole statements,
+    by counting braces) can differ from where the parser thinks a broken block
+    ends. Those later errors are guesses either way.
+    """
     tree, diagnostics = syntax.parse(text, file)
     lark_tree, lark_diagnostics = lark_only(text, file)
-    assert diagnostics == lark_diagnostics
+    assert diagnostics[:1] == lark_diagnostics[:1]
+    assert bool(diagnostics) == bool(lark_diagnostics)
     assert deep(tree) == deep(lark_tree)
     return tree
 
@@ -264,7 +276,7 @@ def grids(draw):
     return "\n".join(lines)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(st.lists(st.one_of(rule_like_lines(), grids(), _declarations), min_size=1, max_size=6),
        st.sampled_from(["\n", "\r\n"]))
 def test_generated_cards_read_the_same(lines, newline):

@@ -250,3 +250,16 @@ def test_each_file_keeps_its_name_in_its_spans():
     second, _ = parse("t -> (1)\n", "b.rules")
     assert {s.span.file for s in first.statements} == {"a.rules"}
     assert second.statements[0].outcome.span.file == "b.rules" and second.path == "b.rules"
+
+
+@pytest.mark.parametrize("odd", ["\f", "\x85", "\u2028", "\x1c"])
+def test_lines_are_counted_at_newlines_only(odd):
+    """str.splitlines also breaks at these; the parser and the spans do not."""
+    from engine.diagnostics import render_text
+
+    text = f"# a comment holding {odd} in the middle\nmodel t \"M\" {{\n  x 1\nt x 1 -> 1\n"
+    _, diagnostics = parse(text, "t.rules")
+    first = diagnostics[0]
+    assert first.span.line == 4
+    assert "block opened at line 2 (`model t \"M\" {`)" in first.hint
+    assert "4 | t x 1 -> 1" in render_text([first], {"t.rules": text})

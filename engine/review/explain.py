@@ -13,6 +13,7 @@ from engine import ast
 from engine.boxes import effective_box, offered
 from engine.boxes import source as box_source
 from engine.compile import ModelIndex
+from engine.diagnostics import source_lines
 from engine.domain import Domain, show_value
 from engine.formula import explain as explain_formula
 from engine.interpreter import find
@@ -98,7 +99,7 @@ def _values(model: ModelIndex, values: Mapping[str, object], skip: str | None = 
 def _excerpt(card: RateCard, rule: PricedRule, carets: bool = True) -> list[str]:
     """The rule's source line; with carets under the cell when the rule is one cell of a grid row."""
     span = rule.span
-    lines = card.card.sources.get(span.file, "").splitlines()
+    lines = source_lines(card.card.sources.get(span.file, ""))
     if not 1 <= span.line <= len(lines):
         return []
     text = lines[span.line - 1]
