@@ -41,9 +41,13 @@ class _Lowering:
         for s in file.statements:
             kind = type(s)
             if kind is rule:
-                # the statement's span runs on over the line break and any comment after it
+                # the rule's span ends with its outcome; the statement's may run on over the
+                # line break and a comment after it (it does not when engine.rule_lines read it)
                 start, end = s.span, s.outcome.span
-                line = Span(start.file, start.line, start.column, end.end_line, end.end_column)
+                if start.end_column == end.end_column and start.end_line == end.end_line:
+                    line = start
+                else:
+                    line = Span(start.file, start.line, start.column, end.end_line, end.end_column)
                 tools = subjects.get(s.subject.text)
                 model = s.model
                 if tools is None or len(tools) != 1 or model is None or (tools[0], model) not in models:
