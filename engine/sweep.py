@@ -53,7 +53,7 @@ def analyse(model: Model, rules: Sequence[PricedRule]) -> Analysis:
     outside = []
     empty_domain = any(d.is_empty for d in offer)
     cut: list[dict[int, Domain]] = [{} for _ in dims]
-    where = [(j, p, o) for j, (p, o) in enumerate(zip(dims, offer))]
+    where = {p: j for j, p in enumerate(dims)}
     for pos, rule in enumerate(rules):
         box = _box(rule.box, where, offer, cut)
         if box is None or empty_domain:
@@ -68,9 +68,10 @@ def analyse(model: Model, rules: Sequence[PricedRule]) -> Analysis:
                     alive=frozenset(sweep.alive))
 
 
-def _box(conditions: dict[str, Domain], dims: list[tuple[int, str, Domain]], offer: Cell,
+def _box(conditions: dict[str, Domain], dims: dict[str, int], offer: Cell,
          cut: list[dict[int, Domain]]) -> Cell | None:
-    """The rule's box over `dims` (index, name, offer), cut to the offer; None when it misses the offer.
+    """The rule's box over the dimensions (name -> index), cut to the offer; None when it misses
+    the offer.
 
     `cut` remembers each condition already cut to the offer, per dimension: lowering
     shares one Domain between the rules that write the same condition, so most are cut once.
@@ -78,22 +79,17 @@ def _box(conditions: dict[str, Domain], dims: list[tuple[int, str, Domain]], off
     if not conditions:
         return offer
     out = list(offer)
-    matched = 0
-    get = conditions.get
-    for j, param, allowed in dims:
-        domain = get(param)
-        if domain is None:
-            continue
-        matched += 1
+    for param, domain in conditions.items():
+        j = dims.get(param)
+        if j is None:
+            return None  # it names a parameter this model does not take
         known = cut[j]
         common = known.get(id(domain))
         if common is None:
-            common = known[id(domain)] = domain.intersect(allowed)
+            common = known[id(domain)] = domain.intersect(offer[j])
         if not common.intervals and not common.values:
             return None
         out[j] = common
-    if matched < len(conditions):
-        return None  # it names a parameter this model does not take
     return tuple(out)
 
 
