@@ -226,8 +226,9 @@ def _rules(card) -> list[tuple]:
     """The priced rules as plain values, whatever classes hold them (outcomes by their repr:
     the two sides' AST classes are different classes, with the same names and fields)."""
     return [(r.tool, r.model, tuple((p, d.source()) for p, d in r.box.items()), repr(r.outcome),
-             r.rounding and r.rounding.value, (r.span.file, r.span.line, r.span.column, r.span.end_line, r.span.end_column),
-             r.index) for r in card.rules]
+             r.rounding and r.rounding.value,
+             (r.span.file, r.span.line, r.span.column, r.span.end_line, r.span.end_column), r.index)
+            for r in card.rules]
 
 
 def _same(base: SimpleNamespace, new: SimpleNamespace, text: str, a, b) -> str | None:
