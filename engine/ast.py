@@ -7,7 +7,6 @@ built by hand with trees read from text.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
 from typing import Union
 
 import attrs
@@ -256,31 +255,3 @@ class File:
     statements: tuple[Statement, ...]
     span: Span = _span()
 
-
-# ---------------------------------------------------------------- building nodes fast
-
-
-def positional(cls: type) -> Callable[..., object]:
-    """A function that builds a `cls` from its fields' values in order: `positional(Name)(text, span)`.
-
-    It makes the same node as `cls(**fields)`, in half the time. A frozen attrs
-    class sets each field through object.__setattr__ on its way past the
-    class's own __setattr__ (which refuses); on a card of 100k rules, whose
-    lines are read into some 1.6 million nodes (engine/rule_lines.py), that is
-    most of the time to read it. This sets each slot through its descriptor
-    instead, which is all object.__setattr__ ends up doing. The node classes
-    have no validators, converters or __attrs_post_init__ for it to skip;
-    tests/test_rule_lines.py checks that what it builds equals what the
-    constructor builds, for every class.
-    """
-    names = [field.name for field in attrs.fields(cls)]
-    scope = {"new": object.__new__, "cls": cls}
-    scope.update({f"set{i}": cls.__dict__[name].__set__ for i, name in enumerate(names)})
-    values = ", ".join(f"v{i}" for i in range(len(names)))
-    lines = [f"def build({values}):", "    node = new(cls)"]
-    lines += [f"    set{i}(node, v{i})" for i in range(len(names))]
-    lines += ["    return node"]
-    exec("\n".join(lines), scope)  # straight-line code, as attrs writes its own __init__
-    build = scope["build"]
-    build.__qualname__ = f"positional({cls.__name__})"
-    return build

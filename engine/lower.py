@@ -7,9 +7,13 @@ from collections.abc import Iterable
 from engine import ast
 from engine.diagnostics import Code, Diagnostic, Related, Span, error
 from engine.domain import Domain, ValueType, show_value
+from engine.frozen import positional
 from engine.model import Param, PricedRule
 from engine.names import did_you_mean, listing
 from engine.resolve import Declarations, check_within, domain_of
+
+
+_priced_rule = positional(PricedRule)  # tool, model, box, outcome, rounding, span, index
 
 
 def lower(files: Iterable[ast.File], decls: Declarations) -> tuple[list[PricedRule], list[Diagnostic]]:
@@ -59,7 +63,7 @@ class _Lowering:
                     outcome = s.outcome
                     if type(outcome) is price and type(outcome.expr) is not number:
                         self._formula(tools[0], outcome)
-                    rules.append(PricedRule(tools[0], model, box, outcome, rounding, line, len(rules)))
+                    rules.append(_priced_rule(tools[0], model, box, outcome, rounding, line, len(rules)))
             elif kind is grid:
                 self._cells(s, s.conditions, self._grid_cells(s), rounding)
 
@@ -108,7 +112,7 @@ class _Lowering:
         if type(outcome) is ast.Price and type(outcome.expr) is not ast.Number:
             self._formula(tool, outcome)
         rules = self.rules
-        rules.append(PricedRule(tool, model, box, outcome, rounding, span, len(rules)))
+        rules.append(_priced_rule(tool, model, box, outcome, rounding, span, len(rules)))
 
     def _cells(self, stmt: ast.Rule | ast.Grid, conditions, cells, rounding, tools=None) -> None:
         if tools is None:
@@ -131,7 +135,7 @@ class _Lowering:
                         self._formula(tool, outcome)
                 if box is None:
                     continue
-                rules.append(PricedRule(tool, model, box, outcome, rounding, span, len(rules)))
+                rules.append(_priced_rule(tool, model, box, outcome, rounding, span, len(rules)))
 
     def _model(self, stmt, tool: str):
         """The canonical model name (None for model-less tools); False after a diagnostic."""

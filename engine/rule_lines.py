@@ -36,6 +36,7 @@ import attrs
 
 from engine import ast
 from engine.diagnostics import Span
+from engine.frozen import positional
 
 MAX_OPERATORS = 64  # a longer formula is left to the parser, which guards the depth of nesting
 MAX_DIGITS = 100  # a longer number is left to the parser, which reports it if int() refuses it
@@ -98,19 +99,19 @@ _BRACES = re.compile(r'"[^"\n]*"|#[^\n]*|[{}]')
 
 _EOL = ("EOL", "", 0, 0)
 
-# Nodes built from their fields in order (ast.positional): the fields are, in order,
-_name = ast.positional(ast.Name)  # text, span
-_literal = ast.positional(ast.Literal)  # value, span
-_range = ast.positional(ast.Range)  # lo, hi, span
-_bound = ast.positional(ast.Bound)  # cmp, limit, span
-_domain = ast.positional(ast.Domain)  # items, span
-_condition = ast.positional(ast.Condition)  # param, domain, span
-_number = ast.positional(ast.Number)  # value, span
-_param = ast.positional(ast.ParamRef)  # name, span
-_binary = ast.positional(ast.Binary)  # op, left, right, span
-_price = ast.positional(ast.Price)  # expr, span
-_reject = ast.positional(ast.Reject)  # reason, span
-_rule = ast.positional(ast.Rule)  # subject, model, conditions, outcome, model_span, span
+# Nodes built from their fields' values in order (engine.frozen): the fields are, in order,
+_name = positional(ast.Name)  # text, span
+_literal = positional(ast.Literal)  # value, span
+_range = positional(ast.Range)  # lo, hi, span
+_bound = positional(ast.Bound)  # cmp, limit, span
+_domain = positional(ast.Domain)  # items, span
+_condition = positional(ast.Condition)  # param, domain, span
+_number = positional(ast.Number)  # value, span
+_param = positional(ast.ParamRef)  # name, span
+_binary = positional(ast.Binary)  # op, left, right, span
+_price = positional(ast.Price)  # expr, span
+_reject = positional(ast.Reject)  # reason, span
+_rule = positional(ast.Rule)  # subject, model, conditions, outcome, model_span, span
 _new_span = functools.partial(tuple.__new__, Span)  # Span(...) without its Python-level __new__
 
 

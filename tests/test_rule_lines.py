@@ -281,15 +281,3 @@ def grids(draw):
        st.sampled_from(["\n", "\r\n"]))
 def test_generated_cards_read_the_same(lines, newline):
     read_both_ways(newline.join(lines) + newline)
-
-
-def test_positional_builds_what_the_constructor_builds():
-    span = Span("f", 1, 2, 3, 4)
-    for cls in [c for c in vars(ast).values() if isinstance(c, type) and attrs.has(c)]:
-        fields = attrs.fields(cls)
-        values = [f"v{i}" if f.name not in ("span", "model_span", "name_span") else span
-                  for i, f in enumerate(fields)]
-        built = ast.positional(cls)(*values)
-        assert deep(built) == deep(cls(**{f.name: v for f, v in zip(fields, values)}))
-        with pytest.raises(attrs.exceptions.FrozenInstanceError):
-            built.span = span
