@@ -63,7 +63,8 @@ class PricedRule:
     """A rule made concrete for one tool and model: a box of conditions and an outcome.
 
     Not keyword-only, unlike the other classes here: lowering builds one per line of
-    a card, and attrs' __init__ takes about a third less time called positionally.
+    a card, positionally, with engine.frozen.positional (in half the time of
+    attrs' own __init__).
     """
 
     tool: str
