@@ -8,8 +8,8 @@ from contextvars import ContextVar
 
 import attrs
 from lark import Lark, Token
-from lark.lexer import PatternStr
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.lexer import PatternStr
 
 from engine import ast, rule_lines
 from engine.diagnostics import Code, Diagnostic, Span, error, source_lines
@@ -499,13 +499,13 @@ def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diag
 _IGNORED = re.compile(r"(?:[\t \f]+|\\\r?\n)*")
 
 
-def _with_rules(rest: ast.File, rules: list[ast.Rule | ast.Grid], work: str) -> ast.File:
+def _with_rules(rest: ast.File, taken: list[ast.Rule | ast.Grid], work: str) -> ast.File:
     """The parser's reading of the other lines, with the rules and grids read from their own lines put back.
 
     The file's span starts at its first token, which may be one of those,
     and ends where the parser's reading of the blanked text ends: the same end.
     """
-    statements = sorted((*rest.statements, *rules), key=lambda s: s.span.line)
+    statements = sorted((*rest.statements, *taken), key=lambda s: s.span.line)
     skipped = work[:_IGNORED.match(work).end()]
     line = 1 + skipped.count("\n")
     column = len(skipped) - (skipped.rfind("\n") + 1) + 1
