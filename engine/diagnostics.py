@@ -112,11 +112,14 @@ def source_lines(text: str) -> list[str]:
     return [line[:-1] if line.endswith("\r") else line for line in lines]
 
 
-def _excerpt(span: Span, sources: Mapping[str, str]) -> list[str]:
-    text = sources.get(span.file)
-    if text is None:
-        return []
-    lines = source_lines(text)
+def _excerpt(span: Span, sources: Mapping[str, str], lines_of: dict[str, list[str]]) -> list[str]:
+    """The span's line with carets under it; `lines_of` keeps each file's lines once split."""
+    lines = lines_of.get(span.file)
+    if lines is None:
+        text = sources.get(span.file)
+        if text is None:
+            return []
+        lines = lines_of[span.file] = source_lines(text)
     if not 1 <= span.line <= len(lines):
         return []
     source_line = lines[span.line - 1].expandtabs(4)
@@ -133,13 +136,14 @@ def _excerpt(span: Span, sources: Mapping[str, str]) -> list[str]:
 def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]) -> str:
     """Compiler style: `file:line:col: error[CODE]: message`, the line, carets, hint."""
     blocks = []
+    lines_of: dict[str, list[str]] = {}  # a large card is split into lines once, not once per diagnostic
     for d in diagnostics:
         s = d.span
         out = [f"{s.file}:{s.line}:{s.column}: {d.severity.value}[{d.code.id}]: {d.message}"]
-        out += _excerpt(s, sources)
+        out += _excerpt(s, sources, lines_of)
         for rel in d.related:
             out.append(f"  note: {rel.span.file}:{rel.span.line}:{rel.span.column}: {rel.message}")
-            out += ["  " + line for line in _excerpt(rel.span, sources)]
+            out += ["  " + line for line in _excerpt(rel.span, sources, lines_of)]
         if d.hint:
             out.append(f"  hint: {d.hint}")
         blocks.append("\n".join(out))
