@@ -410,6 +410,8 @@ def _open_block(text: str, line: int, column: int) -> tuple[int, str] | None:
     """The innermost `{` still open before (line, column), with its line's text."""
     stack: list[tuple[int, str]] = []
     for number, source in enumerate(source_lines(text), start=1):
+        if number < line and "{" not in source and "}" not in source:
+            continue  # nothing on it opens or closes a block (a large card is mostly such lines)
         in_string = False
         for col, ch in enumerate(source, start=1):
             if (number, col) >= (line, column):
