@@ -28,8 +28,8 @@ class _Lowering:
         self.decls = decls
         self.rules: list[PricedRule] = []
         self.diagnostics: list[Diagnostic] = []
-        # per tool, each condition already read without a diagnostic: its key (see _key)
-        # -> (parameter name, Domain); see _box
+        # per tool, each condition already read without a diagnostic: its key (see _box)
+        # -> (parameter name, Domain)
         self.known: dict[str, dict[tuple, tuple[str, Domain]]] = {}
         self.params: dict[str, dict[str, Param]] = {}  # each tool's parameters by name
         self.subjects: dict[str, tuple[str, ...]] = {}  # subjects already resolved
@@ -40,13 +40,13 @@ class _Lowering:
             self.diagnostics.append(error(Code.DUPLICATE, "this file declares its rounding twice", extra.span,
                                           related=[Related(roundings[0].span, "first declared here")]))
         rounding = roundings[0].mode if roundings else None
-        rule, grid, price, number = ast.Rule, ast.Grid, ast.Price, ast.Number
-        rules, models, subjects = self.rules, self.decls.models, self.subjects
+        rule, grid = ast.Rule, ast.Grid
+        models, subjects = self.decls.models, self.subjects
         for s in file.statements:
             kind = type(s)
             if kind is rule:
-                # the rule's span ends with its outcome; the statement's may run on over the
-                # line break and a comment after it (it does not when engine.rule_lines read it)
+                # the priced rule's span ends with its outcome; the statement's can end after it,
+                # at the `)` of a bare formula in parentheses (`t (n + 1)`): then it needs its own
                 start, end = s.span, s.outcome.span
                 if start.end_column == end.end_column and start.end_line == end.end_line:
                     line = start
@@ -57,13 +57,7 @@ class _Lowering:
                 if tools is None or len(tools) != 1 or model is None or (tools[0], model) not in models:
                     self._rule(s, line, rounding)
                     continue
-                # _rule, written out for the usual line: one tool, known already, and a model of it
-                box = self._box(tools[0], s.conditions)
-                if box is not None:
-                    outcome = s.outcome
-                    if type(outcome) is price and type(outcome.expr) is not number:
-                        self._formula(tools[0], outcome)
-                    rules.append(_priced_rule(tools[0], model, box, outcome, rounding, line, len(rules)))
+                self._price(tools[0], model, s, line, rounding)  # the usual line: as _rule, sooner
             elif kind is grid:
                 self._cells(s, s.conditions, self._grid_cells(s), rounding)
 
@@ -105,6 +99,10 @@ class _Lowering:
             model = self._model(stmt, tool)
             if model is False:
                 return
+        self._price(tool, model, stmt, span, rounding)
+
+    def _price(self, tool: str, model: str | None, stmt: ast.Rule, span: Span, rounding) -> None:
+        """The rule's one PricedRule, for a tool and model already known to exist."""
         box = self._box(tool, stmt.conditions)
         if box is None:
             return
@@ -175,7 +173,9 @@ class _Lowering:
         ok = True
         literal, range_ = ast.Literal, ast.Range
         for cond in conditions:
-            # _key, written out: this loop runs for every condition of every line
+            # the condition's key: what it says, as a plain tuple, equal for `audio yes` on
+            # any line; the value's type keeps yes apart from 1 (written out rather than a
+            # function: this loop runs for every condition of every line)
             items = cond.domain.items
             item = items[0] if len(items) == 1 else None
             kind = type(item)
@@ -259,18 +259,6 @@ def param_refs(expr: ast.Expr):
         yield from param_refs(expr.right)
     elif isinstance(expr, ast.Rounded):
         yield from param_refs(expr.expr)
-
-
-def _key(cond: ast.Condition) -> tuple:
-    """What a written condition says, as a plain tuple: equal for `audio yes` on any line."""
-    items = cond.domain.items
-    item = items[0] if len(items) == 1 else None
-    kind = type(item)
-    if kind is ast.Literal:  # the usual `audio yes`, `dur 12`; the type keeps yes apart from 1
-        return (cond.param.text, type(item.value), item.value)
-    if kind is ast.Range:  # `dur 1..4`
-        return (cond.param.text, "..", item.lo, item.hi)
-    return (cond.param.text, _domain_key(items))
 
 
 def _domain_key(items) -> tuple:
