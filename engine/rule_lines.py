@@ -98,6 +98,7 @@ _BRACES = re.compile(r'"[^"\n]*"|#[^\n]*|[{}]')
 
 
 _EOL = ("EOL", "", 0, 0)
+_CONTINUED = ("\\", "\\\r")  # a line ending so is continued on the next (the grammar ignores `\\\n`)
 
 # Nodes built from their fields' values in order (engine.frozen): the fields are, in order,
 _name = positional(ast.Name)  # text, span
@@ -153,7 +154,7 @@ def take_rules(text: str, file: str, lex: Lexicon) -> tuple[str, list[ast.Rule |
                     depth += 1
                 elif found == "}":
                     depth = max(0, depth - 1)
-        continued = line.endswith(("\\", "\\\r"))
+        continued = line.endswith(_CONTINUED)
         index += 1
     return "\n".join(lines), taken
 
@@ -310,7 +311,7 @@ class _LineReader:
             if index >= len(lines):
                 raise _Decline
             line = lines[index]
-            if line.endswith(("\\", "\\\r")):
+            if line.endswith(_CONTINUED):
                 raise _Decline
             tokens = self._tokens(line)
             if tokens[0] is not _EOL:
