@@ -67,14 +67,17 @@ class RateCard:
     `quote(request)` prices one request and never raises; `quote_many(requests)`
     prices many into a list. `card` (the resolved semantic model) is built on
     first use when the card came from the cache; quoting needs only `index`.
+    `digest` names the card by its content (engine.sources.digest): the same
+    text gives the same digest on any machine, cached or not.
     """
 
-    __slots__ = ("_card", "_sources", "index", "quote", "quote_many", "warnings")
+    __slots__ = ("_card", "_sources", "digest", "index", "quote", "quote_many", "warnings")
 
     def __init__(self, card: Card | None, index: Index, warnings: Sequence[Diagnostic] = (),
                  sources: Sequence[Source] = ()):
         self._card = card
         self._sources = tuple(sources)
+        self.digest: str = source_files.digest(self._sources)
         self.index = index
         self.warnings = tuple(warnings)
         # quote(request) -> Quote | Rejection, never raises; quote_many(requests) -> list.
