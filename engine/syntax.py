@@ -384,6 +384,25 @@ _EXAMPLES: dict[str, list[str]] = {
     "the price is missing after `->`": [
         'video "Sora 2" dur 4 ->\n',
     ],
+    "a price belongs to one tier: give each priced tier a line of its own, `credits 40000  price 29.99 USD`": [
+        'plan "A" allows all {\n    credits 1 | 2 price 3 USD\n}\n',
+    ],
+    "a tier's price is written after `price`: `credits 40000  price 29.99 USD`": [
+        'plan "A" allows all {\n    credits 40000 USD\n}\n',
+        'plan "A" allows all {\n    credits 40000 29.99 USD\n}\n',
+        'plan "A" allows all {\n    credits 40000 29 USD\n}\n',
+    ],
+    "credits are a whole number without commas: `40000` or `40_000`": [
+        'plan "A" allows all {\n    credits 40,000\n}\n',
+        'plan "A" allows all {\n    credits 40000 | 240,000\n}\n',
+    ],
+    "an amount has a decimal point and no thousands separator: `price 1299.99 USD`": [
+        'plan "A" allows all {\n    credits 1 price 29,99 USD\n}\n',
+    ],
+    'a plan says which tools its credits may be spent on: `plan "AI Suite" allows all { ... }`': [
+        'plan "A" {\n    credits 40000\n}\n',
+        'plan "A"\n',
+    ],
 }
 
 
