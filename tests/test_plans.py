@@ -15,6 +15,7 @@ import engine
 from engine import ast, index_json
 from engine.fmt import format_text
 from engine.model import Period, Plan, Tier
+from engine.sources import Source
 from engine.syntax import parse
 
 TOOLS = "tool voiceover { chars >= 1 }\ntool voice-clone\nround up\nvoiceover chars / 10\nvoice-clone -> 500\n"
@@ -161,3 +162,21 @@ def test_fmt_lays_out_a_plan_block_and_keeps_its_meaning():
         """)
     assert parse(out)[0] == parse(text)[0]
     assert format_text(out) == out
+
+
+# ---------------------------------------------------------------- the README's example
+
+
+def test_the_readme_plans_example_loads_and_is_formatted():
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    at = readme.index("**Plans** say")
+    start = readme.index("```\n", at) + 4
+    example = readme[start:readme.index("```", start)]
+    assert example.startswith('plan "AI Voiceover"') and "price 29.99 USD" in example
+    assert format_text(example) == example
+    tools = [s for s in engine.load()._sources if s.name != "plans.rules"]
+    card = engine.RateCard.from_sources([*tools, Source("plans.rules", "plans.rules", example)],
+                                        use_cache=False)
+    assert card.warnings == ()
+    assert [t.credits for t in card.plans["AI Suite"].tiers] == [40000, 240000]
+    assert card.plans["Example"].tiers == (Tier(credits=40000, price=Decimal("29.99"), currency="USD"),)
