@@ -12,6 +12,7 @@ from engine.diagnostics import Code, Diagnostic, Related, error
 from engine.plans import Period, Tier
 
 _CURRENCY = re.compile(r"[A-Z]{3}")  # an ISO 4217 code: USD, EUR, GBP
+MAX_CREDITS = 2**63 - 1  # what a credit account can hold (a signed 64-bit column in SQLite and PostgreSQL)
 
 
 def period_of(decl: ast.PlanDecl, diagnostics: list[Diagnostic]) -> Period:
@@ -37,6 +38,10 @@ def tiers_of(decl: ast.PlanDecl, diagnostics: list[Diagnostic]) -> tuple[Tier, .
         if t.credits <= 0:
             diagnostics.append(error(Code.BAD_DECLARATION, f"a tier grants at least 1 credit a month, not {t.credits}",
                                      t.span, hint="remove it, or give the monthly allowance it is sold in"))
+            continue
+        if t.credits > MAX_CREDITS:
+            diagnostics.append(error(Code.BAD_DECLARATION, f"a tier of {t.credits} credits is more than an account "
+                                     f"can hold ({MAX_CREDITS})", t.span))
             continue
         if t.credits in seen:
             diagnostics.append(error(
