@@ -157,7 +157,7 @@ def test_fmt_lays_out_a_plan_block_and_keeps_its_meaning():
         plan "AI Suite" allows all {
             billed  monthly
             credits 40000 | 240_000  # two
-            credits 480000           price 1_299.99 USD
+            credits 480000  price 1_299.99 USD
         }
         """)
     assert parse(out)[0] == parse(text)[0]
