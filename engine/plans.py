@@ -34,7 +34,9 @@ class Tier:
 
 @attrs.frozen(kw_only=True)
 class Plan:
-    """A plan: `tools` its credits may be spent on, `tiers` ascending by credits (may be empty)."""
+    """A plan: the `tools` its credits may be spent on; its `period`, monthly unless the card says
+    `billed yearly`; its `tiers`, ascending by credits. A plan without tiers gates quotes, but no
+    subscription can be sold in it (`tier(credits)` is None for every figure)."""
 
     name: str
     tools: frozenset[str]
