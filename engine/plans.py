@@ -14,6 +14,9 @@ import attrs
 from engine.diagnostics import NOWHERE, Span
 
 
+MAX_CREDITS = 2**63 - 1  # what a credit account can hold (a signed 64-bit column in SQLite and PostgreSQL)
+
+
 class Period(enum.Enum):
     """How often a plan is billed. Credits are granted monthly either way (the FAQ:
     "Yearly plans still get a monthly allowance")."""

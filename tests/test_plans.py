@@ -135,15 +135,41 @@ def test_plans_on_a_cache_hit_need_no_parser(tmp_path):
     assert [r.stdout.split() for r in runs] == [["240000", "monthly", "True"], ["240000", "monthly", "False"]]
 
 
-def test_decoding_refuses_plans_of_the_wrong_shape():
+def _tier(credits, price="9.99", currency="EUR"):
+    return [credits, price, currency, ["p", 1, 1, 1, 1]]
+
+
+@pytest.mark.parametrize("change", [
+    {"period": "weekly"},
+    {"tiers": [_tier(100, "nine")]},
+    {"tiers": [_tier(100, 9.99)]},                    # a float: never near money
+    {"tiers": [_tier(100, "NaN")]},
+    {"tiers": [_tier(100, "-1")]},
+    {"tiers": [_tier(100, None)]},                    # a currency without a price
+    {"tiers": [_tier(100, "9.99", None)]},            # a price without a currency
+    {"tiers": [_tier(100), _tier(200, "1", "USD")]},  # two currencies
+    {"tiers": [_tier(200), _tier(100)]},              # out of order
+    {"tiers": [_tier(100), _tier(100)]},
+    {"tiers": [_tier(0)]},
+    {"tiers": [_tier(2**63)]},
+    {"tools": ["voiceover"]},                         # not the tools the plan allows
+    {"name": "Other"},
+])
+def test_decoding_refuses_plans_a_card_could_not_declare(change):
     card = _card('plan "Suite" allows all {\n    credits 100 price 9.99 EUR\n}\n')
     head, *rest = index_json.encode_lines(card.index)
-    for broken in ({"name": "Suite"}, {**json.loads(head)["plan_details"][0], "period": "weekly"},
-                   {**json.loads(head)["plan_details"][0], "tiers": [[100, "nine", "EUR", ["p", 1, 1, 1, 1]]]},
-                   {**json.loads(head)["plan_details"][0], "tiers": [[100, 9.99, "EUR", ["p", 1, 1, 1, 1]]]}):
-        data = {**json.loads(head), "plan_details": [broken]}
-        with pytest.raises(index_json.Corrupt):
-            index_json.decode_lines([json.dumps(data), *rest])
+    good = json.loads(head)
+    assert index_json.decode_lines([json.dumps(good), *rest]).plan_details == card.index.plan_details
+    data = {**good, "plan_details": [{**good["plan_details"][0], **change}]}
+    with pytest.raises(index_json.Corrupt):
+        index_json.decode_lines([json.dumps(data), *rest])
+
+
+def test_decoding_refuses_plan_data_with_fields_missing():
+    card = _card('plan "Suite" allows all\n')
+    head, *rest = index_json.encode_lines(card.index)
+    with pytest.raises(index_json.Corrupt):
+        index_json.decode_lines([json.dumps({**json.loads(head), "plan_details": [{"name": "Suite"}]}), *rest])
 
 
 # ---------------------------------------------------------------- fmt
