@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import engine
 from engine import ast, index_json
@@ -17,6 +19,7 @@ from engine.fmt import format_text
 from engine.model import Period, Plan, Tier
 from engine.sources import Source
 from engine.syntax import parse
+from tests.test_fmt import _perturb
 
 TOOLS = "tool voiceover { chars >= 1 }\ntool voice-clone\nround up\nvoiceover chars / 10\nvoice-clone -> 500\n"
 
@@ -206,3 +209,34 @@ def test_the_readme_plans_example_loads_and_is_formatted():
     assert card.warnings == ()
     assert [t.credits for t in card.plans["AI Suite"].tiers] == [40000, 240000]
     assert card.plans["Example"].tiers == (Tier(credits=40000, price=Decimal("29.99"), currency="USD"),)
+
+
+@st.composite
+def plan_blocks(draw):
+    """A plan block with random tiers (listed or one per line, some priced), billing, comments and spacing."""
+    sp = lambda: draw(st.sampled_from([" ", "  ", "\t"]))  # noqa: E731
+    figures = sorted(draw(st.sets(st.integers(1, 10**7), min_size=0, max_size=5)))
+    lines = [f'plan{sp()}"P"{sp()}allows{sp()}all{sp()}{{']
+    if draw(st.booleans()):
+        lines.append(f"{sp()}billed{sp()}{draw(st.sampled_from(['monthly', 'yearly']))}")
+    listed = draw(st.integers(0, len(figures)))
+    if listed:
+        lines.append(f"credits{sp()}" + f"{sp()}|{sp()}".join(map(str, figures[:listed])))
+    for f in figures[listed:]:
+        price = draw(st.one_of(st.none(), st.decimals(0, 10**6, places=2)))
+        tail = "" if price is None else f"{sp()}price{sp()}{price}{sp()}USD"
+        comment = draw(st.sampled_from(["", "  # a tier", "#x"]))
+        lines.append(f"{sp()}credits{sp()}{f}{tail}{comment}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=50, deadline=None)
+@given(plan_blocks(), st.randoms(use_true_random=False))
+def test_formatting_plan_blocks_keeps_them_and_is_stable(text, rnd):
+    tree, diagnostics = parse(text)
+    assert diagnostics == []
+    once = format_text(text)  # refuses (FormatError) a layout that would change the syntax tree
+    assert parse(once)[0] == tree
+    assert format_text(once) == once
+    assert format_text(_perturb(once, rnd)) == once
