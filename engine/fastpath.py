@@ -64,10 +64,11 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object
             return _not_a_dict(request)
         key = tuple(request.items())
         for name, value in key:  # exact builtins only: see the module's docstring
-            kind = type(value)
-            if type(name) is not str or (kind is not str and kind is not int and kind is not bool
-                                         and kind is not float and value is not None):
-                return reference_quote(index, request)
+            if type(name) is str:
+                kind = type(value)
+                if kind is str or kind is int or kind is bool or kind is float or value is None:
+                    continue
+            return reference_quote(index, request)
         hit = get(key)
         if hit is not None:
             guard, result = hit
@@ -105,10 +106,11 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object
             if type(request) is dict:
                 key = tuple(request.items())
                 for name, value in key:
-                    kind = type(value)
-                    if type(name) is not str or (kind is not str and kind is not int and kind is not bool
-                                                 and kind is not float and value is not None):
-                        break
+                    if type(name) is str:
+                        kind = type(value)
+                        if kind is str or kind is int or kind is bool or kind is float or value is None:
+                            continue
+                    break
                 else:
                     hit = get(key)
                     if hit is not None:
