@@ -102,7 +102,7 @@ def _beyond(model: ModelIndex, credits: int) -> Rejection:
         return Rejection(Code.UNSUPPORTED, f"this request would cost more than {MAX_CREDITS} credits, "
                          "the most one quote may be")
     return Rejection(Code.UNSUPPORTED, f"this request would cost less than -{MAX_CREDITS} credits, "
-                     f"which {model.title} cannot be priced at")
+                     f"outside what a quote for {model.title} may be")
 
 
 def _tool(index: Index, request: Mapping):

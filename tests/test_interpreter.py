@@ -178,3 +178,16 @@ def test_a_fault_in_the_card_is_never_dressed_up_as_an_unreadable_request(card, 
         assert result.message.startswith("the rate card cannot price this request for voiceover (rule ")
     # the request's own faults still are what they were
     assert broken.quote({"tool": "voiceover", "chars": "many"}).code == "invalid-param"
+
+
+@pytest.mark.parametrize("value, words", [(2**63, "more than 9223372036854775807 credits"),
+                                          (-(2**63), "less than -9223372036854775807 credits")])
+def test_a_price_past_a_signed_64_bit_integer_is_refused_on_either_side(card, value, words):
+    from engine.interpreter import quote as reference
+
+    broken = _broken(card, lambda env: value)
+    request = {"tool": "voiceover", "chars": 120}
+    for result in (broken.quote(request), reference(broken.index, request)):
+        assert result.code == "unsupported" and words in result.message
+    assert _broken(card, lambda env: value - (1 if value > 0 else -1)).quote(request).credits == value - (
+        1 if value > 0 else -1)

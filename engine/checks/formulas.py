@@ -10,6 +10,12 @@ or a far point past an open end is shown as the example. When a parameter
 appears twice the interval is only an outer bound: a box of at most 4096
 points is then tried point by point (exact); a larger or open one without an
 example found gives a warning, not an error.
+
+The same least value says when a price is always past the most a quote may be
+(engine.results.MAX_CREDITS). A formula may not use a parameter its model
+declares `none` (no request has a value for it). A rule whose conditions miss
+what its model offers never applies: its price is not checked (the dead-rule
+check reports it), so a grid cell that can never apply may hold any price.
 """
 
 from __future__ import annotations
