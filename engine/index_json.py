@@ -22,7 +22,8 @@ from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex, make_entry
 from engine.diagnostics import NOWHERE, Span
 from engine.domain import Domain, Interval, ValueType
 from engine.model import NotTaken, Param, PricedRule
-from engine.plans import MAX_CREDITS, Period, Plan, Tier
+from engine.plans import Period, Plan, Tier
+from engine.results import MAX_CREDITS
 
 
 class Corrupt(ValueError):

@@ -12,9 +12,7 @@ from decimal import Decimal
 import attrs
 
 from engine.diagnostics import NOWHERE, Span
-
-
-MAX_CREDITS = 2**63 - 1  # what a credit account can hold (a signed 64-bit column in SQLite and PostgreSQL)
+from engine.results import MAX_CREDITS  # also the most a credit account can hold
 
 
 class Period(enum.Enum):

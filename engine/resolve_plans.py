@@ -9,7 +9,8 @@ import re
 
 from engine import ast
 from engine.diagnostics import Code, Diagnostic, Related, error
-from engine.plans import MAX_CREDITS, Period, Tier
+from engine.plans import Period, Tier
+from engine.results import MAX_CREDITS
 
 _CURRENCY = re.compile(r"[A-Z]{3}")  # an ISO 4217 code: USD, EUR, GBP
 
