@@ -23,7 +23,7 @@ class PostgresStore(SqlStore):
         if psycopg is None:
             raise AccountError(ErrorCode.STORE, "PostgreSQL needs psycopg: pip install 'ratecard[postgres]'")
         self.driver_errors = (psycopg.Error,)
-        self.retry_errors = (pg_errors.UniqueViolation, pg_errors.CheckViolation,
+        self.retry_errors = (pg_errors.UniqueViolation,  # the same op or account, made at once
                              pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
         super().__init__(url)
 
