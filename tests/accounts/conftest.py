@@ -95,3 +95,12 @@ def acme(book):
     """`acme` on AI Suite at 40,000 credits a month from T0 (a 31st)."""
     book.subscribe("acme", plan="AI Suite", credits=40000, start=T0)
     return book
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh PostgreSQL schema, for what only PostgreSQL has (a connection to lose)."""
+    need_pg()
+    schemas = PgSchemas()
+    yield schemas.url()
+    schemas.drop()
