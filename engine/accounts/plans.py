@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 
@@ -48,12 +49,17 @@ class CardPlans:
 
     def __init__(self, card: RateCard):
         self.card = card
-        self.plans = {name: _plan_info(plan) for name, plan in card.card.plans.items()}
         self.digest = card.digest
+
+    @functools.cached_property
+    def plans(self) -> dict[str, PlanInfo]:
+        """Read on first need (a subscription, a plan change, a renewal): a cached card is
+        only parsed then, so a process that only charges never parses it."""
+        return {name: _plan_info(plan) for name, plan in self.card.card.plans.items()}
 
     def price(self, request: object, plan: str) -> Quote | Rejection:
         """The card's own answer, gated by the plan when the card declares plans."""
-        if isinstance(request, Mapping) and self.plans:
+        if isinstance(request, Mapping) and self.card.index.plans:
             request = {**request, "plan": plan}
         return self.card.quote(request)
 

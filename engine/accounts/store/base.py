@@ -58,12 +58,14 @@ class SqlStore:
     lock = ""              # appended to the account read inside a transaction
     driver_errors: tuple = ()
     retry_errors: tuple = ()
+    one_writer = False     # the database takes one writer at a time: this process's threads queue here
 
     def __init__(self, url: str):
         self.url = url
         self._local = threading.local()
         self._all = []
         self._guard = threading.Lock()
+        self._writer = threading.Lock() if self.one_writer else contextlib.nullcontext()
         self.migrate()
 
     # -- connections, one per thread
@@ -109,9 +111,10 @@ class SqlStore:
         """One operation, all or nothing; driver errors come out as AccountError or Retry."""
         conn = self._conn()
         try:
-            self._begin(conn)
-            yield Tx(self, conn)
-            conn.commit()
+            with self._writer:
+                self._begin(conn)
+                yield Tx(self, conn)
+                conn.commit()
         except self.retry_errors as exc:
             self._rollback(conn)
             raise Retry(str(exc)) from exc

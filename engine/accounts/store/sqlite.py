@@ -13,6 +13,7 @@ BUSY_TIMEOUT_MS = 60_000
 class SqliteStore(SqlStore):
     dialect = "sqlite"
     driver_errors = (sqlite3.Error,)
+    one_writer = True  # threads wait on a lock, not in SQLite's sleeping busy handler
     retry_errors = ()  # BEGIN IMMEDIATE: no two operations race, so none is run again
 
     def __init__(self, url: str):
