@@ -17,6 +17,7 @@ from engine.diagnostics import Diagnostic, has_errors, render_text, summary
 from engine.fastpath import make_quoter
 from engine.gcpause import paused_gc
 from engine.model import Card
+from engine.plans import Plan
 from engine.sources import Source
 
 
@@ -83,6 +84,11 @@ class RateCard:
         # quote(request) -> Quote | Rejection, never raises; quote_many(requests) -> list.
         # Plain attributes holding engine.fastpath's functions: a quote pays no method call.
         self.quote, self.quote_many = make_quoter(index)
+
+    @property
+    def plans(self) -> Mapping[str, Plan]:
+        """Plan name -> engine.plans.Plan: the tools it allows, its billing period, its credit tiers."""
+        return self.index.plan_details
 
     @property
     def card(self) -> Card:
