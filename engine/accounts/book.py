@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from engine.accounts import machine, upgrades
 from engine.accounts.errors import AccountError, ErrorCode
-from engine.accounts.plans import CardPlans
+from engine.accounts.pricing import CardPlans
 from engine.accounts.store.base import Retry
 from engine.accounts.values import from_json, to_json
 from engine.accounts.verify import verify

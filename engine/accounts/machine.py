@@ -15,7 +15,7 @@ import attrs
 
 from engine.accounts import cycles
 from engine.accounts.errors import AccountError, ErrorCode
-from engine.accounts.plans import CardPlans
+from engine.accounts.pricing import CardPlans, yearly
 from engine.accounts.state import AccountState, HoldState, HoldStatus
 from engine.accounts.values import (
     Adjustment, Balance, Charge, Entry, EntryKind, Hold, Release, Subscription)
@@ -95,13 +95,13 @@ class Step:
         s = self.state
         self.entry(EntryKind.EXPIRY, s.available, f"expiry:{s.id}:{s.cycle}", end)
         n = cycles.cycle_of(s.start, self.at)
-        plan, credits, yearly, pending = s.plan, s.credits, s.yearly, {}
+        plan, credits, by_year, pending = s.plan, s.credits, s.yearly, {}
         if s.next_cycle is not None and n >= s.next_cycle:
             plan, credits = s.next_plan, s.next_credits
             info = self.plans.plans.get(plan)
-            yearly = info.yearly if info else yearly
+            by_year = yearly(info) if info else by_year
             pending = {"next_plan": None, "next_credits": None, "next_cycle": None}
-        self.set(expired=s.expired + s.available, cycle=n, plan=plan, credits=credits, yearly=yearly,
+        self.set(expired=s.expired + s.available, cycle=n, plan=plan, credits=credits, yearly=by_year,
                  granted=credits, spent=0, held=0, **pending)
         self.entry(EntryKind.GRANT, credits, f"grant:{s.id}:{n}", cycles.add_months(s.start, n),
                    plan=plan, tier=credits)
@@ -117,7 +117,7 @@ def subscribe(plans: CardPlans, existing: AccountState | None, account: str, pla
     if start > at:
         raise AccountError(ErrorCode.BAD_TIME, f"start {start.isoformat()} is after now ({at.isoformat()})")
     n = cycles.cycle_of(start, at)
-    state = AccountState(id=account, plan=plan, credits=credits, yearly=info.yearly, start=start, cycle=n,
+    state = AccountState(id=account, plan=plan, credits=credits, yearly=yearly(info), start=start, cycle=n,
                          granted=0, spent=0, held=0, expired=0, clock=at, seq=0)
     step = Step(plans, state, (), at)
     op = f"subscribe:{account}"
@@ -233,7 +233,10 @@ def _tier(info, credits):
     credits = _whole(credits, "credits")
     tier = info.tier(credits) if credits > 0 else None
     if tier is None:
-        sold = ", ".join(f"{t.credits:,}" for t in info.tiers) or "any positive number of"
+        sold = " or ".join(f"{t.credits:,}" for t in info.tiers)
+        if not sold:
+            raise AccountError(ErrorCode.BAD_CREDITS, f"the {info.name} plan declares no credit tiers on the "
+                               "card, so nobody can subscribe to it yet")
         raise AccountError(ErrorCode.BAD_CREDITS, f"the {info.name} plan is sold with {sold} credits a month, "
                            f"not {credits:,}")
     return tier

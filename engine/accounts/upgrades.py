@@ -9,7 +9,8 @@ from fractions import Fraction
 
 from engine.accounts import cycles
 from engine.accounts.machine import Outcome, Step, _plan, _tier
-from engine.accounts.plans import CardPlans, TierInfo
+from engine.accounts.pricing import CardPlans, yearly
+from engine.plans import Tier
 from engine.accounts.state import AccountState
 from engine.accounts.values import EntryKind, PlanChange
 
@@ -29,7 +30,7 @@ def change_plan(plans: CardPlans, state: AccountState, holds, plan: str, credits
     if credits >= s.credits:  # an upgrade (or a new name for the same allowance): now
         added = credits - s.credits
         step.entry(EntryKind.PLAN_CHANGE, added, op, plan=plan, tier=credits)
-        step.set(plan=plan, credits=credits, yearly=info.yearly, granted=s.granted + added,
+        step.set(plan=plan, credits=credits, yearly=yearly(info), granted=s.granted + added,
                  next_plan=None, next_credits=None, next_cycle=None)
         price, currency = prorata(old, new, left) if added else (None, None)
         return step.outcome(PlanChange(account=s.id, plan=plan, credits=credits, effective=step.at,
@@ -43,7 +44,7 @@ def change_plan(plans: CardPlans, state: AccountState, holds, plan: str, credits
                                    fraction_left=left))
 
 
-def prorata(old: TierInfo | None, new: TierInfo, left: Fraction) -> tuple[Decimal | None, str | None]:
+def prorata(old: Tier | None, new: Tier, left: Fraction) -> tuple[Decimal | None, str | None]:
     """(new price - old price) x the share of the billing period left, when the card prices both.
 
     Exact until the last step, which rounds half up to the finest unit either price is

@@ -104,3 +104,45 @@ def pg_url():
     schemas = PgSchemas()
     yield schemas.url()
     schemas.drop()
+
+
+PRICED_PLANS = """\
+plan "AI Voiceover" allows voiceover, voice-clone {
+    billed  monthly
+    credits 40000
+}
+
+plan "AI Suite" allows all {
+    billed  monthly
+    credits 40000    price 10.00 USD
+    credits 240000   price 30.00 USD
+}
+
+plan "AI Suite Yearly" allows all {
+    billed  yearly
+    credits 40000    price 100.00 USD
+    credits 240000   price 300.00 USD
+}
+"""
+
+
+@pytest.fixture(scope="session")
+def priced_card(tmp_path_factory, _private_card_cache):
+    """The bundled card with priced tiers, a yearly plan and a voiceover plan one can subscribe to."""
+    import shutil
+
+    import engine
+    from engine.sources import bundled_path
+
+    folder = tmp_path_factory.mktemp("priced") / "rules"
+    shutil.copytree(bundled_path(), folder)
+    (folder / "plans.rules").write_text(PRICED_PLANS)
+    return engine.load(folder)
+
+
+@pytest.fixture
+def priced(url, priced_card):
+    from engine import accounts
+
+    with accounts.open(url, card=priced_card) as b:
+        yield b

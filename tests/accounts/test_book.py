@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 from fractions import Fraction
 
 import pytest
@@ -129,11 +130,24 @@ def test_a_hold_that_does_not_fit_is_refused(acme):
     assert acme.hold("acme", SORA, op="gen-3", at=T0).code == "insufficient-credits"
 
 
-def test_a_plan_allows_only_its_tools(book, card):
-    book.subscribe("voice", plan="AI Voiceover", credits=40000, start=T0)
-    refused = book.charge("voice", SORA, op="v-1", at=T0)
-    assert (refused.code, refused.param) == (card.quote({**SORA, "plan": "AI Voiceover"}).code, "plan")
-    assert book.charge("voice", CHEAP, op="v-2", at=T0).ok
+def test_a_plan_allows_only_its_tools(priced, priced_card):
+    priced.subscribe("voice", plan="AI Voiceover", credits=40000, start=T0)
+    refused = priced.charge("voice", SORA, op="v-1", at=T0)
+    assert refused == priced_card.quote({**SORA, "plan": "AI Voiceover"})
+    assert (refused.code, refused.param) == ("rejected", "plan")
+    assert priced.charge("voice", CHEAP, op="v-2", at=T0).ok
+
+
+def test_a_plan_without_tiers_cannot_be_subscribed_to(book):
+    with pytest.raises(AccountError) as err:
+        book.subscribe("voice", plan="AI Voiceover", credits=40000, start=T0)
+    assert err.value.code == "bad-credits" and "no credit tiers" in err.value.message
+
+
+def test_only_a_tier_the_plan_declares_can_be_bought(book):
+    with pytest.raises(AccountError) as err:
+        book.subscribe("acme", plan="AI Suite", credits=50000, start=T0)
+    assert err.value.code == "bad-credits" and "40,000 or 240,000" in err.value.message
 
 
 def test_pricing_rejections_come_back_unchanged(acme, card):
@@ -180,11 +194,36 @@ def test_an_upgrade_cancels_a_waiting_downgrade(acme):
     assert acme.balance("acme", at=T0.replace(month=2, day=28)).credits == 240000
 
 
-def test_a_plan_of_another_name_takes_its_tools(book):
-    book.subscribe("v", plan="AI Voiceover", credits=40000, start=T0)
-    assert book.charge("v", SORA, op="1", at=T0).code == "rejected"
-    book.change_plan("v", plan="AI Suite", credits=40000, op="2", at=T0)
-    assert book.charge("v", SORA, op="3", at=T0).ok
+def test_a_plan_of_another_name_takes_its_tools(priced):
+    priced.subscribe("v", plan="AI Voiceover", credits=40000, start=T0)
+    assert priced.charge("v", SORA, op="1", at=T0).code == "rejected"
+    change = priced.change_plan("v", plan="AI Suite", credits=40000, op="2", at=T0)
+    assert (change.immediate, change.added) == (True, 0)
+    assert priced.charge("v", SORA, op="3", at=T0).ok
+
+
+def test_an_upgrade_between_priced_tiers_says_the_pro_rata_amount(priced):
+    priced.subscribe("acme", plan="AI Suite", credits=40000, start=T0)
+    change = priced.change_plan("acme", plan="AI Suite", credits=240000, op="up", at=T0 + timedelta(days=7))
+    assert (change.fraction_left, change.prorata, change.currency) == (Fraction(3, 4), Decimal("15.00"), "USD")
+    assert priced.change_plan("acme", plan="AI Suite", credits=40000, op="down", at=T0).prorata is None
+
+
+def test_a_yearly_plan_grants_monthly_and_bills_by_the_year(priced):
+    priced.subscribe("y", plan="AI Suite Yearly", credits=40000, start=T0)
+    spent = priced.charge("y", SORA, op="1", at=T0)
+    march = priced.balance("y", at=T0.replace(month=3, day=31))
+    assert (march.granted, march.spent, march.cycle_end.date().isoformat()) == (40000, 0, "2026-04-30")
+    assert spent.ok
+    # 2 of the year's 12 cycles gone, 10 to come: the year from 2026-01-31 to 2027-01-31 is 365 days,
+    # of which 2026-03-31 .. 2027-01-31 is 306
+    change = priced.change_plan("y", plan="AI Suite Yearly", credits=240000, op="up", at=T0.replace(month=3, day=31))
+    assert (change.added, change.fraction_left) == (200000, Fraction(306, 365))
+    assert change.prorata == Decimal("167.67")   # 200.00 x 306/365 = 167.671...
+    down = priced.change_plan("y", plan="AI Suite Yearly", credits=40000, op="down", at=T0.replace(month=4, day=5))
+    assert down.effective == T0.replace(year=2027, month=1)
+    assert priced.balance("y", at=T0.replace(month=12, day=31)).credits == 240000
+    assert priced.balance("y", at=T0.replace(year=2027, month=1)).credits == 40000
 
 
 def test_nothing_gives_captured_credits_back_but_an_adjustment_is_recorded(acme):

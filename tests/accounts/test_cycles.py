@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.accounts import cycles
-from engine.accounts.plans import TierInfo
+from engine.plans import Tier
 from engine.accounts.upgrades import prorata
 
 UTC = timezone.utc
@@ -62,18 +62,18 @@ def test_the_fraction_left_is_exact():
 
 
 def test_prorata_is_the_price_difference_for_the_time_left_rounded_half_up_to_the_cent():
-    cheap, dear = TierInfo(40000, Decimal("10.00"), "USD"), TierInfo(240000, Decimal("30.00"), "USD")
+    cheap, dear = Tier(credits=40000, price=Decimal("10.00"), currency="USD"), Tier(credits=240000, price=Decimal("30.00"), currency="USD")
     assert prorata(cheap, dear, Fraction(1, 3)) == (Decimal("6.67"), "USD")
     assert prorata(cheap, dear, Fraction(1, 8)) == (Decimal("2.50"), "USD")
     assert prorata(cheap, dear, Fraction(0)) == (Decimal("0.00"), "USD")
-    assert prorata(TierInfo(1, Decimal("0"), "USD"), TierInfo(2, Decimal("0.05"), "USD"), Fraction(1, 2)) \
+    assert prorata(Tier(credits=1, price=Decimal("0"), currency="USD"), Tier(credits=2, price=Decimal("0.05"), currency="USD"), Fraction(1, 2)) \
         == (Decimal("0.03"), "USD")   # 0.025 rounds half up
-    fine = prorata(TierInfo(1, Decimal("1.000"), "BHD"), TierInfo(2, Decimal("2.000"), "BHD"), Fraction(1, 3))
+    fine = prorata(Tier(credits=1, price=Decimal("1.000"), currency="BHD"), Tier(credits=2, price=Decimal("2.000"), currency="BHD"), Fraction(1, 3))
     assert fine == (Decimal("0.333"), "BHD")
 
 
 def test_no_prorata_without_both_prices_in_one_currency():
-    priced = TierInfo(240000, Decimal("30.00"), "USD")
-    assert prorata(TierInfo(40000), priced, Fraction(1, 2)) == (None, None)
-    assert prorata(TierInfo(40000, Decimal("10"), "EUR"), priced, Fraction(1, 2)) == (None, None)
+    priced = Tier(credits=240000, price=Decimal("30.00"), currency="USD")
+    assert prorata(Tier(credits=40000), priced, Fraction(1, 2)) == (None, None)
+    assert prorata(Tier(credits=40000, price=Decimal("10"), currency="EUR"), priced, Fraction(1, 2)) == (None, None)
     assert prorata(None, priced, Fraction(1, 2)) == (None, None)
