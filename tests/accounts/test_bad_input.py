@@ -8,7 +8,7 @@ import pytest
 
 from engine import accounts
 from engine.accounts import AccountError
-from tests.accounts.conftest import SORA, T0
+from tests.accounts.conftest import SORA, T0, PgSchemas, need_pg
 
 NAIVE = datetime(2026, 2, 1, 12, 0)
 
@@ -20,9 +20,20 @@ def everything(book):
     return accounts_, sorted(holds, key=lambda h: h.id), entries, ops
 
 
-@pytest.fixture
-def busy(acme):
-    """acme with a captured hold, a released one, an expired one and an open one."""
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def busy(request, tmp_path_factory, _private_card_cache):
+    """acme with a captured hold, a released one, an expired one and an open one; shared by the
+    misuse cases of this module, each of which must leave it exactly as it found it."""
+    import engine
+
+    if request.param == "sqlite":
+        url, schemas = f"sqlite:///{tmp_path_factory.mktemp('busy') / 'credits.db'}", None
+    else:
+        need_pg()
+        schemas = PgSchemas()
+        url = schemas.url()
+    acme = accounts.open(url, card=engine.load())
+    acme.subscribe("acme", plan="AI Suite", credits=40000, start=T0)
     captured = acme.hold("acme", SORA, op="h-captured", at=T0)
     acme.capture(captured.id, op="c", at=T0)
     released = acme.hold("acme", SORA, op="h-released", at=T0)
@@ -31,7 +42,10 @@ def busy(acme):
     open_ = acme.hold("acme", SORA, op="h-open", at=T0 + timedelta(minutes=2))
     acme.balance("acme", at=T0 + timedelta(minutes=2))   # writes the expiry of h-expired
     acme.ids = {"captured": captured.id, "released": released.id, "expired": expired.id, "open": open_.id}
-    return acme
+    yield acme
+    acme.close()
+    if schemas:
+        schemas.drop()
 
 
 MISUSE = {

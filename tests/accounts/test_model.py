@@ -21,8 +21,8 @@ from engine.accounts import AccountError, EntryKind, cycles
 from engine.accounts.values import GRANTING, SPENDING
 from tests.accounts.conftest import CHEAP, SORA, T0
 
-EXAMPLES = int(os.environ.get("RATECARD_MODEL_EXAMPLES", "12"))
-STEPS = int(os.environ.get("RATECARD_MODEL_STEPS", "30"))
+EXAMPLES = int(os.environ.get("RATECARD_MODEL_EXAMPLES", "8"))
+STEPS = int(os.environ.get("RATECARD_MODEL_STEPS", "25"))
 REQUESTS = [SORA, CHEAP, {"tool": "voiceover", "chars": 10},
             {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 720, "dur": 4}]
 TICKS = [timedelta(minutes=1), timedelta(minutes=30), timedelta(hours=2), timedelta(days=3),
