@@ -69,12 +69,13 @@ class Book:
 
     def subscribe(self, account: str, *, plan: str, credits: int, start: datetime | None = None,
                   op: str | None = None, at: datetime | None = None):
-        start = None if start is None else _when(start, "start")
-        at = (start or now()) if at is None else _when(at)
-        start = at if start is None else start
+        given = None if start is None else _when(start, "start")
+        at = (given or now()) if at is None else _when(at)
+        start = at if given is None else given
         account = _id(account, ErrorCode.BAD_ACCOUNT, "an account id")
         op = f"subscribe:{account}" if op is None else op
-        body = {"account": account, "plan": plan, "credits": credits, "start": start.isoformat()}
+        # a start left out is "now" on each try: a retry must not differ by it
+        body = {"account": account, "plan": plan, "credits": credits, "start": given and given.isoformat()}
 
         def step(tx, state, holds):
             return machine.subscribe(self.plans, state, account, plan, credits, start, at)

@@ -96,3 +96,11 @@ def test_the_installed_command_runs_it(tmp_path):
     assert done.returncode == 0 and json.loads(done.stdout)["plan"] == "AI Suite"
     listed = subprocess.run([sys.executable, "-m", "engine.cli", "--help"], capture_output=True, text=True)
     assert "accounts" in listed.stdout
+
+
+def test_subscribe_retried_without_a_start_returns_the_first_answer(url, capsys):
+    first = run_json(capsys, "--db", url, "subscribe", "acme", "--plan", "AI Suite", "--credits", "40000")
+    again = run_json(capsys, "--db", url, "subscribe", "acme", "--plan", "AI Suite", "--credits", "40000")
+    assert first == again and first[0] == 0
+    code, history = run_json(capsys, "--db", url, "history", "acme")
+    assert len(history["history"]) == 2
