@@ -14,6 +14,9 @@ import attrs
 from engine.diagnostics import NOWHERE, Span
 
 
+MAX_CREDITS = 2**63 - 1  # what a credit account can hold (a signed 64-bit column in SQLite and PostgreSQL)
+
+
 class Period(enum.Enum):
     """How often a plan is billed. Credits are granted monthly either way (the FAQ:
     "Yearly plans still get a monthly allowance")."""
@@ -34,7 +37,9 @@ class Tier:
 
 @attrs.frozen(kw_only=True)
 class Plan:
-    """A plan: `tools` its credits may be spent on, `tiers` ascending by credits (may be empty)."""
+    """A plan: the `tools` its credits may be spent on; its `period`, monthly unless the card says
+    `billed yearly`; its `tiers`, ascending by credits. A plan without tiers gates quotes, but no
+    subscription can be sold in it (`tier(credits)` is None for every figure)."""
 
     name: str
     tools: frozenset[str]
