@@ -158,3 +158,22 @@ def test_a_constant_price_past_the_limit_is_an_error_and_the_limit_itself_is_not
     assert _errors(f"tool t\nt -> {MAX_CREDITS + 1}\n") == [
         "bad-declaration: this price is more than 9223372036854775807 credits, the most one quote may be"]
     assert engine.loads(f"tool t\nt -> {MAX_CREDITS}\n").quote({"tool": "t"}).credits == MAX_CREDITS
+
+
+# ---------------------------------------------------------------- divisors
+
+
+def test_a_divisor_the_files_rounding_makes_zero_is_an_error_not_a_crash_at_load():
+    """`round down` applies inside the divisor too, so `49 / (1 / 1000)` divides by 0 when quoted:
+    check said the card was clean and every load then raised ZeroDivisionError."""
+    errors = _errors("""\
+        round down
+        tool t
+        t -> 49 / (1 / 1000)
+        """)
+    assert errors == ["bad-declaration: a price may only divide by a positive number"]
+
+
+def test_a_divisor_that_stays_positive_under_the_files_rounding_is_fine():
+    card = engine.loads("round down\ntool t\nt -> 49 / (3 / 2)\n")
+    assert card.quote({"tool": "t"}).credits == 49  # 3 / 2 rounds down to 1

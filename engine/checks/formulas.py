@@ -26,7 +26,7 @@ from engine import ast
 from engine.boxes import offered
 from engine.diagnostics import Code, Diagnostic, error, warning
 from engine.domain import Domain, ValueType
-from engine.formula import constant, divisions
+from engine.formula import constant, divisions, with_rounding
 from engine.formula_box import Low, always_above, least
 from engine.lower import param_refs
 from engine.model import Card, Model, NotTaken, PricedRule
@@ -92,10 +92,15 @@ def _applies(card: Card, rule: PricedRule) -> bool:
 
 def _divisions(rule: PricedRule) -> Iterator[Diagnostic]:
     for div, rounded in divisions(rule.outcome.expr):
-        divisor = constant(div.right)
+        # the divisor as quoting computes it: the file's rounding applies inside it too
+        divisor = constant(with_rounding(div.right, rule.rounding))
         if divisor is None or divisor <= 0:
+            written = constant(div.right)
+            hint = (f"the file's `round {rule.rounding.value}` makes it {divisor}; write the divisor "
+                    "as a whole number" if written is not None and written > 0 else
+                    "write the divisor as a number, such as `chars / 10`")
             yield error(Code.BAD_DECLARATION, "a price may only divide by a positive number",
-                        div.right.span, hint="write the divisor as a number, such as `chars / 10`")
+                        div.right.span, hint=hint)
         if not rounded and rule.rounding is None:
             yield error(Code.ROUNDING, "this division does not say how it rounds", div.span,
                         hint="write ceil(...) or floor(...) around it, or put `round up` "
