@@ -3,7 +3,8 @@
 Formatting is checked, not trusted: a file is formatted only when it parses,
 and the result must parse to the same syntax tree (positions aside), or the
 file is left alone and the failure reported. So formatting can never change
-a price.
+a price. A file is replaced whole (engine.fmt.replace): a full disk or a file
+the user cannot write leaves it as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from engine.diagnostics import render_text
 from engine.fmt.layout import layout
+from engine.fmt.replace import replace_text
 from engine.syntax import parse
 
 USAGE_ERROR = 2
@@ -76,6 +78,12 @@ def run(paths: Sequence[str], check: bool) -> int:
             print(f"would reformat {path}")
             status = max(status, 1)
         else:
-            path.write_text(new, encoding="utf-8")
+            try:
+                replace_text(path, new)
+            except OSError as exc:  # the file keeps its old text
+                print(f"ratecard: cannot write {path}: {exc.strerror or exc}; it is left as it was",
+                      file=sys.stderr)
+                status = USAGE_ERROR
+                continue
             print(f"reformatted {path}")
     return status
