@@ -25,8 +25,16 @@ class FormatError(Exception):
     """A file that cannot be formatted; the text is for a person."""
 
 
+def as_read(text: str) -> str:
+    """The text as a card is read from a file: a leading byte-order mark dropped, every line break
+    ("\\r\\n", a lone "\\r") made "\\n". So a lone carriage return (in a comment, say) ends a line
+    for the formatter as it does for the loader."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def format_text(text: str, name: str = "<string>") -> str:
     """The canonical layout of one file's text; FormatError when it does not parse."""
+    text = as_read(text)
     before, diagnostics = parse(text, name)
     if before is None:
         raise FormatError(f"cannot format {name}: it does not parse\n\n" + render_text(diagnostics, {name: text}))
