@@ -48,19 +48,24 @@ def fast_loads() -> Callable[[str], object]:
         return stdlib_loads
     parse, error = orjson.loads, orjson.JSONDecodeError
 
-    def loads(line: str) -> object:
+    def loads(line: bytes | str) -> object:
         try:
-            value = parse(line)
+            value = parse(line)  # bytes go in as they are: orjson checks the UTF-8 as strictly as Python
         except error:
-            return json.loads(line)  # the stdlib decides, and words the error
+            return json.loads(_text(line))  # the stdlib decides, and words the error
         # Trust orjson only with a flat object of texts, whole numbers, booleans and nulls: it reads a
         # number too big for 64 bits as a float where the stdlib keeps an exact int, and nests deeper
         # than the stdlib's recursion limit; anything else (rare in a batch) is read again.
         if type(value) is dict and _FLAT.issuperset(map(type, value.values())):
             return value
-        return json.loads(line)
+        return json.loads(_text(line))
 
+    loads.takes_bytes = True
     return loads
+
+
+def _text(line: bytes | str) -> str:
+    return line.decode("utf-8") if type(line) is bytes else line  # UnicodeDecodeError: the line is not UTF-8
 
 
 def not_utf8(exc: UnicodeDecodeError) -> Rejection:
@@ -72,14 +77,14 @@ def not_utf8(exc: UnicodeDecodeError) -> Rejection:
 def unreadable(exc: Exception) -> Rejection:
     """The answer to a line the JSON parser refused."""
     if isinstance(exc, json.JSONDecodeError):
-        detail = exc.msg
-    elif isinstance(exc, RecursionError):
-        detail = "too deeply nested"
-    elif isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        return Rejection(Code.INVALID_REQUEST, f"this line is not JSON ({exc.msg})")
+    if isinstance(exc, RecursionError):
+        return Rejection(Code.INVALID_REQUEST, "this line is not JSON (too deeply nested)")
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
         detail = f"a number has more than {sys.get_int_max_str_digits()} digits"
     else:
         detail = type(exc).__name__
-    return Rejection(Code.INVALID_REQUEST, f"this line is not JSON ({detail})")
+    return Rejection(Code.INVALID_REQUEST, f"this line could not be read ({detail})")
 
 
 def unanswerable(exc: Exception) -> Rejection:
@@ -132,12 +137,13 @@ def run(quote: Callable[[object], Quote | Rejection], lines: Iterable[bytes | st
     remembered, get_text = done.get, texts.get
     chunk: list[str] = []
     add = chunk.append
+    takes_bytes = getattr(loads, "takes_bytes", False)
     try:
         for raw in lines:
             text = remembered(raw)
             if text is None:
                 try:
-                    line = raw.decode("utf-8") if type(raw) is bytes else raw
+                    line = raw if takes_bytes or type(raw) is not bytes else raw.decode("utf-8")
                     try:
                         request = loads(line)
                     except Exception:

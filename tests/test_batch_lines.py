@@ -133,9 +133,14 @@ def test_answers_already_computed_are_written_when_the_batch_is_cut_short():
     assert [json.loads(line)["credits"] for line in out.getvalue().splitlines()] == list(range(1, 700))
 
 
+ODD = [GOOD, b'{"tool": "\\ud83d"}', b"\r", b"\xed\xa0\x80", b"\xef\xbb\xbf" + GOOD, b'{"tool": "voiceover", "chars": 1e400}',
+       b'{"tool": "voiceover", "chars": ' + b"7" * 5000 + b"}", b'{"a": ' * 3000 + b"1" + b"}" * 3000,
+       b'{"tool": "voiceover", "text": "\xc3\xa9\\u00e9\xf0\x9f\x98\x80"}', b'{"tool": "voiceover", "chars": 9e18}',
+       b'{"tool": "voiceover", "chars": 18446744073709551616}', b"\xc0\xaf", b"\xf4\x90\x80\x80"]
+
+
 @settings(max_examples=150, deadline=None)
-@given(st.lists(st.binary(max_size=30) | st.sampled_from([GOOD, b'{"tool": "\\ud83d"}', b"\r", b"\xed\xa0\x80"]),
-                max_size=8))
+@given(st.lists(st.binary(max_size=30) | st.sampled_from(ODD), max_size=8))
 def test_any_bytes_give_one_utf8_json_line_per_line(card, chunks):
     pieces = b"\n".join(chunks).split(b"\n")
     lines = [line + b"\n" for line in pieces[:-1]] + ([pieces[-1]] if pieces[-1] else [])
