@@ -113,3 +113,18 @@ def test_names_may_hold_capitals():
         """)
     assert engine.loads(text).quote({"tool": "T", "Size_2": 2}).credits == 7
     assert format_text(text) == text.replace("Size_2 1 | 2", "Size_2  1 | 2")
+
+
+@settings(deadline=None)
+@given(st.text(alphabet="aZ_-09\u017f\u212a\u0131\u0130\u00e9\"# .", max_size=8))
+def test_the_formatter_reads_names_and_texts_as_the_grammar_does(text):
+    from engine.fmt.layout import tokenize
+    from engine.syntax import parser
+
+    tokens, _ = tokenize(text)
+    for terminal in ("NAME", "STRING"):
+        match = re.match(parser().get_terminal(terminal).pattern.to_regexp(), text)
+        if match:
+            assert tokens[:1] == [match.group()], terminal
+    if tokens and re.fullmatch(r"[A-Za-z_].*", tokens[0]):  # whatever the formatter takes for a name, the grammar does
+        assert re.fullmatch(parser().get_terminal("NAME").pattern.to_regexp(), tokens[0])

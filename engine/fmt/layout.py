@@ -28,28 +28,19 @@ A blank line or a comment line ends a run; a grid is one run however it is split
 from __future__ import annotations
 
 import enum
-import functools
 import re
 
 import attrs
 
-
-@functools.cache
-def _token() -> re.Pattern:
-    """One token of a line. Names, numbers and texts are the grammar's own terminals, so the
-    formatter splits a line exactly where the parser does."""
-    from engine.syntax import parser
-
-    terminal = {name: parser().get_terminal(name).pattern.to_regexp() for name in ("NAME", "INT", "STRING")}
-    return re.compile("|".join([
-        f"(?P<string>{terminal['STRING']})",
-        r"(?P<comment>\#[^\n]*)",
-        r"(?P<op>->|\.\.|>=|<=|[<>{}()|,=+\-*/])",
-        f"(?P<name>{terminal['NAME']})",
-        f"(?P<int>{terminal['INT']})",
-        r"(?P<space>[ \t\f]+)",
-        r"(?P<other>.)",
-    ]))
+_TOKEN = re.compile(r'''
+    (?P<string>"[^"\n]*")
+  | (?P<comment>\#.*)
+  | (?P<op>->|\.\.|>=|<=|[<>{}()|,=+\-*/])
+  | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
+  | (?P<int>[0-9](?:_?[0-9])*)
+  | (?P<space>[ \t\f]+)
+  | (?P<other>.)
+''', re.VERBOSE)
 
 _OPTIONS = {"unit", "default", "unpriced", "from", "for"}
 _INDENT = "    "
@@ -88,7 +79,7 @@ class Line:
 def tokenize(code: str) -> tuple[list[str], str | None]:
     """The tokens of one line and its comment (from `#`), if any."""
     tokens, comment = [], None
-    for match in _token().finditer(code):
+    for match in _TOKEN.finditer(code):
         kind = match.lastgroup
         if kind == "space":
             continue
