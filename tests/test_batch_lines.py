@@ -151,3 +151,11 @@ def test_any_bytes_give_one_utf8_json_line_per_line(card, chunks):
         assert text.count("\n") == len(lines)
         assert [json.loads(line) for line in text.split("\n")[:-1]] == [
             batch.line_result(card.quote, line).to_json() for line in lines]
+
+
+def test_a_full_disk_on_output_is_a_clear_error():
+    with open("/dev/full", "wb") as full:  # every write: no space left on device
+        proc = subprocess.run([sys.executable, "-m", "engine.cli", "quote", "--batch", "-"],
+                              input=GOOD + b"\n", stdout=full, stderr=subprocess.PIPE, cwd=ROOT)
+    assert proc.returncode == 2
+    assert proc.stderr.decode() == "ratecard: the batch stopped: No space left on device\n"
