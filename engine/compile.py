@@ -8,12 +8,12 @@ the tuple of the values its rules depend on to the entries that price it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 import attrs
 
-from engine import ast
+from engine import ast, cells
 from engine.boxes import dimensions, effective_box, offered
 from engine.domain import Domain
 from engine.formula import Evaluator, compile_expr, with_rounding
@@ -53,7 +53,7 @@ class ModelIndex:
     slots: tuple[Slot, ...]
     keys: tuple[str, ...]
     ranged: tuple[str, ...]
-    table: MappingProxyType
+    table: Mapping  # the tuple of values on `keys` -> entries (an engine.cells.CutTable when some are cut)
 
     @property
     def title(self) -> str:
@@ -111,20 +111,34 @@ def _model_index(card: Card, model: Model, rules: Sequence[PricedRule]) -> Model
     tool = card.tools[model.tool]
     slots = tuple(Slot(param=p, offer=model.offers[p.name], fill=_fill(p, model.offers[p.name]))
                   for p in tool.params)
-    keys, ranged = dimensions(rules, model)
-    table: dict[tuple, list[Entry]] = {}
+    finite, wide = dimensions(rules, model)
+    dims = tuple(p for p in finite + wide if offered(model, p) is not None)  # not `none` ones: no rule
+    offers = [offered(model, p) for p in dims]                                 # on those ever applies
+    boxes = []
     for rule in rules:
         box = effective_box(rule, model)
-        axes = [box.get(p) or offered(model, p) for p in keys]
-        if any(a is None or a.is_empty for a in axes):
-            continue
-        ranges = tuple(box.get(p) or offered(model, p) for p in ranged)
-        entry = make_entry(rule, ranges)
-        for key in itertools.product(*axes):
+        if not any(d.is_empty for d in box.values()):
+            boxes.append((rule, [box.get(p) or o for p, o in zip(dims, offers)]))
+    cuts = [None if cells.by_value(o) else cells.cut_points(o, [a[j] for _, a in boxes])
+            for j, o in enumerate(offers)]
+    counts = [[cells.count(c, a) for c, a in zip(cuts, axes)] for _, axes in boxes]
+    dropped = cells.scanned(counts, cells.budget(len(rules), cuts))
+    keyed = [j for j in range(len(dims)) if j not in dropped]
+    keys = tuple(dims[j] for j in keyed)
+    ranged = tuple(dims[j] for j in sorted(dropped))
+    table: dict[tuple, list[Entry]] = {}
+    for rule, axes in boxes:
+        entry = make_entry(rule, tuple(axes[dims.index(p)] for p in ranged))
+        keys_of = [axes[j] if cuts[j] is None else cells.pieces(cuts[j], axes[j]) for j in keyed]
+        for key in itertools.product(*keys_of):
             table.setdefault(key, []).append(entry)
     frozen = {key: tuple(entries) for key, entries in table.items()}
-    return ModelIndex(tool=model.tool, name=model.name, slots=slots, keys=keys, ranged=ranged,
-                      table=MappingProxyType(frozen))
+    key_cuts = tuple(cuts[j] for j in keyed)
+    if any(c is not None for c in key_cuts):
+        lookup = cells.CutTable(frozen, key_cuts)
+    else:
+        lookup = MappingProxyType(frozen)
+    return ModelIndex(tool=model.tool, name=model.name, slots=slots, keys=keys, ranged=ranged, table=lookup)
 
 
 def make_entry(rule: PricedRule, ranges: tuple[Domain, ...]) -> Entry:

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from types import MappingProxyType
 
 from engine import ast
+from engine.cells import CutTable
 from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex, make_entry
 from engine.diagnostics import NOWHERE, Span
 from engine.domain import Domain, Interval, ValueType
@@ -67,7 +68,8 @@ def _model(model: ModelIndex, domains: dict) -> dict:
     entries: list[Entry] = []
     position: dict[int, int] = {}
     table = []
-    for key, found in model.table.items():
+    cells, cuts = _cells(model)
+    for key, found in cells.items():
         refs = []
         for entry in found:
             if id(entry) not in position:
@@ -76,8 +78,20 @@ def _model(model: ModelIndex, domains: dict) -> dict:
             refs.append(position[id(entry)])
         table.append([list(key), refs])
     return {"tool": model.tool, "name": model.name, "slots": [_slot(s, domains) for s in model.slots],
-            "keys": list(model.keys), "ranged": list(model.ranged), "table": table,
+            "keys": list(model.keys), "cuts": [_opt_list(c) for c in cuts], "ranged": list(model.ranged),
+            "table": table,
             "entries": [[[_ref(d, domains) for d in e.ranges], _rule(e.rule, domains)] for e in entries]}
+
+
+def _cells(model: ModelIndex) -> tuple:
+    """The table's cells, keyed as stored, with each key's cut points (None: keyed by value)."""
+    if isinstance(model.table, CutTable):
+        return model.table.cells, model.table.cuts
+    return model.table, (None,) * len(model.keys)
+
+
+def _opt_list(cuts: tuple | None) -> list | None:
+    return None if cuts is None else list(cuts)
 
 
 def _slot(slot: Slot, domains: dict) -> dict:
@@ -167,22 +181,27 @@ class _Reader:
         return _at(self.domains, at)
 
     def model(self, data: object) -> ModelIndex:
-        data = _obj(data, "tool", "name", "slots", "keys", "ranged", "table", "entries")
+        data = _obj(data, "tool", "name", "slots", "keys", "cuts", "ranged", "table", "entries")
         entries = []
         for e in _list(data["entries"]):
             ranges, rule = _pair(e)
             entries.append(make_entry(self.rule(rule), tuple(self.domain(d) for d in _list(ranges))))
         keys = tuple(_str(k) for k in _list(data["keys"]))
+        cuts = tuple(_opt(c, _cuts) for c in _list(data["cuts"]))
+        if len(cuts) != len(keys):
+            raise Corrupt("cut points for the wrong number of keys")
         table = {}
         for row in _list(data["table"]):
             key, refs = _pair(row)
-            key = tuple(_scalar(v) for v in _list(key))
+            key = _list(key)
             if len(key) != len(keys):
                 raise Corrupt("a table key of the wrong length")
+            key = tuple(_scalar(v) if c is None else _piece(v, c) for v, c in zip(key, cuts))
             table[key] = tuple(_at(entries, at) for at in _list(refs))
+        lookup = CutTable(table, cuts) if any(c is not None for c in cuts) else MappingProxyType(table)
         return ModelIndex(tool=_str(data["tool"]), name=_opt(data["name"], _str),
                           slots=tuple(self.slot(s) for s in _list(data["slots"])), keys=keys,
-                          ranged=tuple(_str(k) for k in _list(data["ranged"])), table=MappingProxyType(table))
+                          ranged=tuple(_str(k) for k in _list(data["ranged"])), table=lookup)
 
     def slot(self, data: object) -> Slot:
         data = _obj(data, "param", "offer", "fill")
@@ -292,6 +311,21 @@ _list = _exactly(list, "a list")
 _str = _exactly(str, "a text")
 _int = _exactly(int, "a whole number")
 _bool = _exactly(bool, "true or false")
+
+
+def _cuts(data: object) -> tuple[int, ...]:
+    """Cut points: whole numbers of 0 or more, strictly increasing."""
+    cuts = tuple(_int(v) for v in _list(data))
+    if not cuts or cuts[0] < 0 or any(a >= b for a, b in zip(cuts, cuts[1:])):
+        raise Corrupt("cut points that are not increasing whole numbers")
+    return cuts
+
+
+def _piece(data: object, cuts: tuple[int, ...]) -> int:
+    """A piece of a cut dimension, by number: 1 to len(cuts) (none lies below the first cut)."""
+    if type(data) is not int or not 1 <= data <= len(cuts):
+        raise Corrupt("a piece that is not one of the cut points' pieces")
+    return data
 
 
 def _scalar(data: object) -> int | bool | str:

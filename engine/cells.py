@@ -1,0 +1,135 @@
+"""A model's table of cells: which dimensions key it, and how, so its size follows the rules, not their ranges.
+
+The compiled table (engine.compile) maps a request's values on the dimensions
+the rules depend on to the rules that may price it. A dimension keys the table
+in one of three ways:
+
+- by value, when it offers few values (`res 720 | 1080`, `audio yes | no`):
+  the fastest lookup;
+- by piece, for whole numbers over a wide or open range: the dimension is cut
+  at every bound a rule or the offer draws (the values the rules distinguish,
+  as in engine.sweep), and a value is looked up by the piece it falls in
+  (a bisect). `x 1..4096` with one rule is one piece, not 4096 keys;
+- not at all ("scanned"): the entries of a cell carry the rule's range and are
+  checked in order. Only when keying a dimension would make the table larger
+  than a budget linear in the number of rules and pieces, which overlapping
+  rules over several wide dimensions can do: a table never grows with the
+  product of the rules' ranges, nor with the product of their pieces.
+
+Every rule's bounds are cut points, so a piece lies wholly inside or outside
+each rule: the entries of a cell are exactly the rules that price all of it.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterator, Mapping, Sequence
+
+from engine.domain import Domain, ValueType
+
+SMALL = 16          # a dimension offering at most this many values is keyed by value
+BUDGET_BASE = 1024  # the table may always hold this many cells...
+BUDGET_PER = 8      # ...plus this many per rule and per piece
+
+Cuts = tuple[int, ...]  # sorted bounds; piece k holds the values v with cuts[k-1] <= v < cuts[k]
+
+
+def by_value(offer: Domain) -> bool:
+    return offer.type is not ValueType.INT or offer.is_finite(SMALL)
+
+
+def cut_points(offer: Domain, domains: Sequence[Domain]) -> Cuts:
+    """Every bound of the offer and of the rules' domains (cut to the offer), sorted."""
+    points = set()
+    for domain in (offer, *domains):
+        for iv in domain.intervals:
+            points.add(iv.lo)
+            if iv.hi is not None:
+                points.add(iv.hi + 1)
+    return tuple(sorted(points))
+
+
+def pieces(cuts: Cuts, domain: Domain) -> Iterator[int]:
+    """The pieces (by number) a domain whose bounds are all in `cuts` covers."""
+    for iv in domain.intervals:
+        first = bisect_right(cuts, iv.lo)
+        last = len(cuts) if iv.hi is None else bisect_right(cuts, iv.hi)
+        yield from range(first, last + 1)
+
+
+def count(cuts: Cuts | None, domain: Domain) -> int:
+    """How many keys a domain takes on a dimension: its values, or its pieces."""
+    if cuts is None:
+        return domain.size or 0
+    total = 0
+    for iv in domain.intervals:
+        first = bisect_right(cuts, iv.lo)
+        last = len(cuts) if iv.hi is None else bisect_right(cuts, iv.hi)
+        total += last - first + 1
+    return total
+
+
+def budget(rules: int, cuts: Sequence[Cuts | None]) -> int:
+    return BUDGET_BASE + BUDGET_PER * (rules + sum(len(c) for c in cuts if c is not None))
+
+
+def scanned(counts: list[list[int]], limit: int) -> set[int]:
+    """The dimensions (by position) to leave out of the key so the cells fit in `limit`.
+
+    `counts[r][j]` is how many keys rule r takes on dimension j; the table holds
+    the sum over rules of their products. Dimensions are dropped greedily, the
+    one whose dropping shrinks the table most first.
+    """
+    dropped: set[int] = set()
+    if not counts:
+        return dropped
+    width = len(counts[0])
+    while True:
+        products = []
+        for row in counts:
+            p = 1
+            for j in range(width):
+                if j not in dropped:
+                    p *= row[j]
+            products.append(p)
+        total = sum(products)
+        if total <= limit or len(dropped) == width:
+            return dropped
+        best = min((j for j in range(width) if j not in dropped),
+                   key=lambda j: sum(p // row[j] for p, row in zip(products, counts) if row[j]))
+        dropped.add(best)
+
+
+class CutTable(Mapping):
+    """The table of a model with dimensions keyed by piece: looked up, like the plain table, by the
+    tuple of the request's values on `keys`; each value on a cut dimension is first turned into its
+    piece. Iterating lists one key per cell, holding the least value of each piece, so
+    `dict(zip(keys, key))` is a request that lands in that cell."""
+
+    __slots__ = ("cells", "cuts")
+
+    def __init__(self, cells: dict[tuple, tuple], cuts: tuple[Cuts | None, ...]):
+        self.cells = cells
+        self.cuts = cuts
+
+    def cell(self, key: tuple) -> tuple:
+        return tuple([v if c is None else bisect_right(c, v) for v, c in zip(key, self.cuts)])
+
+    def get(self, key: tuple, default=None):
+        try:
+            return self.cells.get(self.cell(key), default)
+        except TypeError:  # a value that does not compare with whole numbers: no cell holds it
+            return default
+
+    def __getitem__(self, key: tuple):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[tuple]:
+        for cell in self.cells:
+            yield tuple(v if c is None else c[v - 1] for v, c in zip(cell, self.cuts))
+
+    def __len__(self) -> int:
+        return len(self.cells)
