@@ -106,13 +106,16 @@ class CutTable(Mapping):
     piece. Iterating lists one key per cell, holding the least value of each piece, so
     `dict(zip(keys, key))` is a request that lands in that cell."""
 
-    __slots__ = ("cells", "cuts")
+    __slots__ = ("cells", "cuts", "_all_cut")
 
     def __init__(self, cells: dict[tuple, tuple], cuts: tuple[Cuts | None, ...]):
         self.cells = cells
         self.cuts = cuts
+        self._all_cut = all(c is not None for c in cuts)
 
     def cell(self, key: tuple) -> tuple:
+        if self._all_cut:
+            return tuple(map(bisect_right, self.cuts, key))
         return tuple([v if c is None else bisect_right(c, v) for v, c in zip(key, self.cuts)])
 
     def get(self, key: tuple, default=None):

@@ -216,3 +216,55 @@ def test_corrupt_cut_points_are_refused():
     for data in bad:
         with pytest.raises(index_json.Corrupt):
             index_json.decode_lines(data)
+
+
+_BOUND = st.sampled_from([1, 2, 3, 9, 10, 11, 99, 100, 101, 4999, 5000]) | st.integers(1, 5000)
+
+
+@st.composite
+def _condition(draw, param: str) -> str:
+    if param == "k":
+        return "k " + " | ".join(str(v) for v in sorted(set(draw(st.lists(st.sampled_from([1, 2, 3]),
+                                                                            min_size=1, max_size=2)))))
+    parts = []
+    for _ in range(draw(st.integers(1, 2))):
+        lo = draw(_BOUND)
+        kind = draw(st.sampled_from(["one", "range", "open"] if param == "z" else ["one", "range"]))
+        if kind == "one":
+            parts.append(str(lo))
+        elif kind == "range":
+            parts.append(f"{lo}..{min(5000, lo + draw(st.integers(0, 3000)))}")
+        else:
+            return f"{param} >= {lo}"
+    return f"{param} " + " | ".join(parts)
+
+
+@st.composite
+def _random_card(draw) -> str:
+    lines = ["round up", "tool t {", "    k 1 | 2 | 3", "    x 1..5000", "    z >= 1", "}"]
+    for i in range(draw(st.integers(1, 12))):
+        params = draw(st.lists(st.sampled_from("kxz"), unique=True, max_size=3))
+        conditions = " ".join(draw(_condition(p)) for p in sorted(params))
+        outcome = draw(st.sampled_from([str(i + 1), "x + z", "z / 7", 'reject "no"']))
+        lines.append(f"t {conditions} -> {outcome}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=150, deadline=None)
+@given(text=_random_card(), small_budget=st.booleans(), data=st.data())
+def test_random_wide_cards_answer_as_their_rules_say(text, small_budget, data):
+    with pytest.MonkeyPatch.context() as patch:
+        if small_budget:  # so that some dimensions are checked by range instead of keyed
+            patch.setattr("engine.cells.BUDGET_BASE", 0)
+            patch.setattr("engine.cells.BUDGET_PER", 1)
+        card = compiled(text)
+    cached = index_json.decode_lines(index_json.encode_lines(card.index))
+    points = _points(text)
+    for _ in range(30):
+        values = {"k": data.draw(st.sampled_from([1, 2, 3])),
+                  "x": data.draw(st.sampled_from([p for p in points if 1 <= p <= 5000] or [1]) | st.integers(1, 5000)),
+                  "z": data.draw(st.sampled_from([p for p in points if p >= 1] or [1]) | st.integers(1, 10**6))}
+        request = {"tool": "t", **values}
+        got = card.quote(request)
+        assert _answer(got) == oracle(card, values), (text, values)
+        assert reference(cached, request) == got
