@@ -68,3 +68,49 @@ def test_a_formula_is_shown_where_its_price_steps():
     down = engine.loads("round down\ntool say { chars >= 1 }\nsay chars / 50 + 1\n")
     rows = {dict(r.params)["chars"]: r.credits for r in price_sheet(down)}
     assert rows[49] == 1 and rows[50] == 2
+
+
+def _nested(n: int = 60) -> str:
+    """Three open parameters, each cut at n values in the part of the space the previous one leaves:
+    every axis has about n sample points, so all their combinations would be n ** 3 rows."""
+    lines = ["tool t {", "    a >= 1", "    b >= 1", "    c >= 1", "}"]
+    lines += [f"t a {i} -> {i}" for i in range(1, n)]
+    lines += [f"t a >= {n} b {i} -> {100 + i}" for i in range(1, n)]
+    lines += [f"t a >= {n} b >= {n} c {i} -> {200 + i}" for i in range(1, n)]
+    lines.append(f"t a >= {n} b >= {n} c >= {n} -> 1000")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_sheet_grows_with_the_rules_not_the_product_of_their_axes():
+    card = engine.loads(_nested())
+    rows = price_sheet(card)
+    assert all(len(_column(rows, p)) >= 60 for p in "abc")  # each axis is still cut at every bound
+    assert len(rows) <= 8 * len(card.card.rules)  # not 60 ** 3
+    priced = {r.rule for r in rows if r.credits is not None}
+    assert priced == {r.label for r in card.card.rules}  # every rule shows its price somewhere
+    assert all(r.credits is not None for r in rows)  # and the card has no gap to show
+
+
+def test_a_crowded_sheet_renders_in_every_format():
+    import csv
+    import io
+    import json
+
+    from engine.review.table import Format, render
+
+    card = engine.loads(_nested(30))
+    rows = price_sheet(card)
+    assert len(rows) < 30 ** 3
+    assert len(json.loads(render(card, Format.JSON))) == len(rows)
+    assert len(list(csv.DictReader(io.StringIO(render(card, Format.CSV))))) == len(rows)
+    text = render(card, Format.TEXT)
+    assert "c 29" in text and "1000" in text
+    assert render(card, Format.MD).count("\n") > 20
+
+
+def test_one_changed_price_on_a_crowded_card_is_reported_once():
+    old = engine.loads(_nested())
+    new = engine.loads(_nested().replace("t a >= 60 b 7 -> 107\n", "t a >= 60 b 7 -> 108\n"))
+    diff = compare(old, new)
+    assert [c.kind.value for c in diff.changes] == ["repriced"]
+    assert dict(diff.changes[0].params)["b"] == 7 and diff.changes[0].new.credits == 108
