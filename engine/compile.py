@@ -8,6 +8,7 @@ the tuple of the values its rules depend on to the entries that price it.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -121,17 +122,15 @@ def _model_index(card: Card, model: Model, rules: Sequence[PricedRule]) -> Model
             boxes.append((rule, [box.get(p) or o for p, o in zip(dims, offers)]))
     cuts = [None if cells.by_value(o) else cells.cut_points(o, [a[j] for _, a in boxes])
             for j, o in enumerate(offers)]
-    counts = [[cells.count(c, a) for c, a in zip(cuts, axes)] for _, axes in boxes]
-    dropped = cells.scanned(counts, cells.budget(len(rules), cuts))
+    limit = cells.budget(len(rules), cuts)
+    dropped: set[int] = set()
+    table = _cells(boxes, dims, cuts, dropped, limit)
+    if table is None:  # keying every dimension would not fit: leave some out, checked by range
+        dropped = cells.scanned(_counts(boxes, cuts), limit)
+        table = _cells(boxes, dims, cuts, dropped, None)
     keyed = [j for j in range(len(dims)) if j not in dropped]
     keys = tuple(dims[j] for j in keyed)
     ranged = tuple(dims[j] for j in sorted(dropped))
-    table: dict[tuple, list[Entry]] = {}
-    for rule, axes in boxes:
-        entry = make_entry(rule, tuple(axes[dims.index(p)] for p in ranged))
-        keys_of = [axes[j] if cuts[j] is None else cells.pieces(cuts[j], axes[j]) for j in keyed]
-        for key in itertools.product(*keys_of):
-            table.setdefault(key, []).append(entry)
     frozen = {key: tuple(entries) for key, entries in table.items()}
     key_cuts = tuple(cuts[j] for j in keyed)
     if any(c is not None for c in key_cuts):
@@ -139,6 +138,39 @@ def _model_index(card: Card, model: Model, rules: Sequence[PricedRule]) -> Model
     else:
         lookup = MappingProxyType(frozen)
     return ModelIndex(tool=model.tool, name=model.name, slots=slots, keys=keys, ranged=ranged, table=lookup)
+
+
+def _cells(boxes: list, dims: tuple, cuts: list, dropped: set[int], limit: int | None) -> dict | None:
+    """cell -> the entries of the rules that price it, keyed on the dimensions not dropped;
+    None as soon as the entries would pass `limit`."""
+    keyed = [j for j in range(len(dims)) if j not in dropped]
+    scanned = sorted(dropped)
+    table: dict[tuple, list[Entry]] = {}
+    total = 0
+    for rule, axes in boxes:
+        keys_of = [list(axes[j]) if cuts[j] is None else list(cells.pieces(cuts[j], axes[j])) for j in keyed]
+        total += math.prod(len(k) for k in keys_of)
+        if limit is not None and total > limit:
+            return None
+        entry = make_entry(rule, tuple(axes[j] for j in scanned))
+        for key in itertools.product(*keys_of):
+            table.setdefault(key, []).append(entry)
+    return table
+
+
+def _counts(boxes: list, cuts: list) -> list[list[int]]:
+    """How many keys each rule takes on each dimension."""
+    known: list[dict[int, int]] = [{} for _ in cuts]  # rules share their Domains: count each once
+    counts = []
+    for _, axes in boxes:
+        row = []
+        for j, a in enumerate(axes):
+            n = known[j].get(id(a))
+            if n is None:
+                n = known[j][id(a)] = cells.count(cuts[j], a)
+            row.append(n)
+        counts.append(row)
+    return counts
 
 
 def make_entry(rule: PricedRule, ranges: tuple[Domain, ...]) -> Entry:
