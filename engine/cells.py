@@ -136,3 +136,76 @@ class CutTable(Mapping):
 
     def __len__(self) -> int:
         return len(self.cells)
+
+
+BITS_BUDGET = 1 << 27  # bits of masks a BitTable may hold (16 MB); past that, dimensions are scanned
+
+
+class BitTable(Mapping):
+    """The table of a model whose cells would not fit the budget: a mask of rules per value or piece
+    of each dimension. A lookup ANDs the masks of the request's values; the lowest rule left is the
+    first in declaration order, so it is the one entry returned. Memory grows with the pieces times
+    the rules, never with their product; a lookup costs one bisect and one AND per dimension.
+    Looked up, like the other tables, by the tuple of the request's values on `keys`."""
+
+    __slots__ = ("entries", "cuts", "masks", "_singles")
+
+    def __init__(self, entries: tuple, cuts: tuple[Cuts | None, ...], masks: tuple):
+        self.entries = entries  # in declaration order: bit i is entries[i]
+        self.cuts = cuts        # per dimension: cut points, or None when keyed by value
+        self.masks = masks      # per dimension: a tuple by piece (cut), or a dict by value
+        self._singles = tuple((e,) for e in entries)
+
+    def get(self, key: tuple, default=None):
+        found = -1
+        try:
+            for value, cuts, masks in zip(key, self.cuts, self.masks):
+                found &= masks.get(value, 0) if cuts is None else masks[bisect_right(cuts, value)]
+                if not found:
+                    return default
+        except TypeError:  # a value that does not compare with whole numbers: no rule holds it
+            return default
+        return self._singles[(found & -found).bit_length() - 1]
+
+    def __getitem__(self, key: tuple):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[tuple]:
+        """For each entry, a key of values its rule holds (an earlier rule may hold it too)."""
+        for i in range(len(self.entries)):
+            bit = 1 << i
+            key = []
+            for cuts, masks in zip(self.cuts, self.masks):
+                if cuts is None:
+                    key.append(next(v for v, m in masks.items() if m & bit))
+                else:
+                    key.append(cuts[next(k for k, m in enumerate(masks) if m & bit) - 1])
+            yield tuple(key)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+def bit_masks(cuts: Cuts | None, domains: Sequence[Domain]):
+    """The masks of one dimension: bit i set where domains[i] holds the value or piece;
+    None when they would pass BITS_BUDGET together with the other dimensions (the caller sums)."""
+    if cuts is None:
+        masks: dict = {}
+        for i, domain in enumerate(domains):
+            for value in domain:
+                masks[value] = masks.get(value, 0) | (1 << i)
+        return masks
+    count_ = len(cuts) + 1
+    add, drop = [0] * (count_ + 1), [0] * (count_ + 1)
+    for i, domain in enumerate(domains):
+        for iv in domain.intervals:
+            add[bisect_right(cuts, iv.lo)] |= 1 << i
+            drop[(len(cuts) if iv.hi is None else bisect_right(cuts, iv.hi)) + 1] |= 1 << i
+    out, current = [], 0
+    for k in range(count_):
+        current = (current & ~drop[k]) | add[k]
+        out.append(current)
+    return tuple(out)

@@ -125,8 +125,14 @@ def _model_index(card: Card, model: Model, rules: Sequence[PricedRule]) -> Model
     limit = cells.budget(len(rules), cuts)
     dropped: set[int] = set()
     table = _cells(boxes, dims, cuts, dropped, limit)
-    if table is None:  # keying every dimension would not fit: leave some out, checked by range
-        dropped = cells.scanned(_counts(boxes, cuts), limit)
+    if table is None:  # keying every dimension would not fit: a mask of rules per piece, if that fits
+        width = sum(o.size if c is None else len(c) + 1 for c, o in zip(cuts, offers))
+        if width * len(boxes) <= cells.BITS_BUDGET:
+            entries = tuple(make_entry(rule, ()) for rule, _ in boxes)
+            masks = tuple(cells.bit_masks(c, [axes[j] for _, axes in boxes]) for j, c in enumerate(cuts))
+            return ModelIndex(tool=model.tool, name=model.name, slots=slots, keys=dims, ranged=(),
+                              table=cells.BitTable(entries, tuple(cuts), masks))
+        dropped = cells.scanned(_counts(boxes, cuts), limit)  # else leave some out, checked by range
         table = _cells(boxes, dims, cuts, dropped, None)
     keyed = [j for j in range(len(dims)) if j not in dropped]
     keys = tuple(dims[j] for j in keyed)
