@@ -7,6 +7,8 @@ Cards (each one rule over every parameter, so it checks clean):
 - two:   tool t { x 1..SIDE  y 1..SIDE }            t x 1..SIDE y 1..SIDE -> 5
 - three: tool t { x 1..SIDE  y 1..SIDE  z 1..SIDE }  (the same over three)
 - steps: tool t { a >= 1  b 1..SIDE }, 200 rules on `a` (one range each) and a formula
+- nested: tool t { a >= 1  b >= 1  c >= 1 }, 60 values of each cut where the previous
+  ones leave off (178 rules; every combination of the pieces would be 60 ** 3 cells)
 - the bundled card, for the paths a service takes on it.
 
 For each card: the time to compile it (engine.compile.compile_card on the
@@ -54,6 +56,15 @@ def steps_card(side: int, rules: int = 200) -> str:
     lines = ["round up", "tool t {", "    a >= 1", f"    b 1..{side}", "}"]
     lines += [f"t a {10 * i + 1}..{10 * i + 10} -> {i + 1}" for i in range(rules)]
     lines.append(f"t a >= {10 * rules + 1} -> a / 50 + b")
+    return "\n".join(lines) + "\n"
+
+
+def nested_card(n: int = 60) -> str:
+    lines = ["tool t {", "    a >= 1", "    b >= 1", "    c >= 1", "}"]
+    lines += [f"t a {i} -> {i}" for i in range(1, n)]
+    lines += [f"t a >= {n} b {i} -> {100 + i}" for i in range(1, n)]
+    lines += [f"t a >= {n} b >= {n} c {i} -> {200 + i}" for i in range(1, n)]
+    lines.append(f"t a >= {n} b >= {n} c >= {n} -> 1000")
     return "\n".join(lines) + "\n"
 
 
@@ -118,7 +129,7 @@ def main() -> None:
     three = args.three_side or args.side
     cards = [] if args.skip_wide else [(f"two {args.side}", wide_card(args.side, "xy")),
                                        (f"three {three}", wide_card(three, "xyz")),
-                                       (f"steps {args.side}", steps_card(args.side))]
+                                       (f"steps {args.side}", steps_card(args.side)), ("nested 60", nested_card())]
     for name, text in cards:
         loaded = engine.loads(text)
         start = time.perf_counter()

@@ -2,7 +2,7 @@
 
 The compiled table (engine.compile) maps a request's values on the dimensions
 the rules depend on to the rules that may price it. A dimension keys the table
-in one of three ways:
+in one of two ways:
 
 - by value, when it offers few values (`res 720 | 1080`, `audio yes | no`):
   the fastest lookup;
@@ -10,11 +10,14 @@ in one of three ways:
   at every bound a rule or the offer draws (the values the rules distinguish,
   as in engine.sweep), and a value is looked up by the piece it falls in
   (a bisect). `x 1..4096` with one rule is one piece, not 4096 keys;
-- not at all ("scanned"): the entries of a cell carry the rule's range and are
-  checked in order. Only when keying a dimension would make the table larger
-  than a budget linear in the number of rules and pieces, which overlapping
-  rules over several wide dimensions can do: a table never grows with the
-  product of the rules' ranges, nor with the product of their pieces.
+When keying every dimension would make the table larger than a budget linear
+in the number of rules and pieces (overlapping or nested rules over several
+wide dimensions can: each rule spans the pieces the others cut), the model
+gets a BitTable instead: per dimension, a mask of the rules holding each
+piece; a lookup ANDs one mask per dimension. Only if even the masks would pass
+BITS_BUDGET is a dimension left out of the key ("scanned": each entry of a cell
+carries the rule's range there, checked in order). A table never grows with
+the product of the rules' ranges, nor with the product of their pieces.
 
 Every rule's bounds are cut points, so a piece lies wholly inside or outside
 each rule: the entries of a cell are exactly the rules that price all of it.
