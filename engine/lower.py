@@ -20,7 +20,8 @@ def lower(files: Iterable[ast.File], decls: Declarations) -> tuple[list[PricedRu
     lowering = _Lowering(decls)
     for file in files:
         lowering.file(file)
-    return lowering.rules, lowering.diagnostics
+    # a line read once per tool of its group says the same of each: once is enough
+    return lowering.rules, list(dict.fromkeys(lowering.diagnostics))
 
 
 class _Lowering:
@@ -33,6 +34,7 @@ class _Lowering:
         self.known: dict[str, dict[tuple, tuple[str, Domain]]] = {}
         self.params: dict[str, dict[str, Param]] = {}  # each tool's parameters by name
         self.subjects: dict[str, tuple[str, ...]] = {}  # subjects already resolved
+        self.told_missing: set[int] = set()  # rules of a group already said to name a model none of it has
 
     def file(self, file: ast.File) -> None:
         roundings = [s for s in file.statements if isinstance(s, ast.RoundingDecl)]
@@ -158,6 +160,17 @@ class _Lowering:
         if canonical is not None:
             self.diagnostics.append(error(Code.UNKNOWN_NAME, f'"{stmt.model}" is another spelling of '
                                           f'"{canonical}"', span, hint=f'price the model by its own name, "{canonical}"'))
+            return False
+        group = self.subjects.get(stmt.subject.text, (tool,))
+        if len(group) > 1 and not any((t, stmt.model) in self.decls.models for t in group):
+            # no tool of the group has it: said once, of the group as written, not once per tool
+            if id(stmt) not in self.told_missing:
+                self.told_missing.add(id(stmt))
+                names = sorted({m for t, m in self.decls.models if t in group and m is not None})
+                suggestion = did_you_mean(stmt.model, names, '"')
+                self.diagnostics.append(error(
+                    Code.UNKNOWN_NAME, f'{stmt.subject.text} has no model "{stmt.model}"{suggestion}', span,
+                    hint=None if suggestion else f'declare it with `model {stmt.subject.text} "{stmt.model}"`'))
             return False
         suggestion = did_you_mean(stmt.model, names, '"')
         self.diagnostics.append(error(
