@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from engine import ast
@@ -22,6 +23,16 @@ def lower(files: Iterable[ast.File], decls: Declarations) -> tuple[list[PricedRu
         lowering.file(file)
     # a line read once per tool of its group says the same of each: once is enough
     return lowering.rules, list(dict.fromkeys(lowering.diagnostics))
+
+
+_NUMBERS = re.compile(r"\d+")
+
+
+def _same_version(name: str, names: Iterable[str]) -> list[str]:
+    """The names with the same numbers as `name`: a misspelt model keeps its version (`Sora 2 Por`),
+    a rule left over from a removed one (`Kling 1.6`) should not be pointed at another (`Kling 2.6 Pro`)."""
+    numbers = _NUMBERS.findall(name)
+    return [n for n in names if _NUMBERS.findall(n) == numbers]
 
 
 class _Lowering:
@@ -167,12 +178,12 @@ class _Lowering:
             if id(stmt) not in self.told_missing:
                 self.told_missing.add(id(stmt))
                 names = sorted({m for t, m in self.decls.models if t in group and m is not None})
-                suggestion = did_you_mean(stmt.model, names, '"')
+                suggestion = did_you_mean(stmt.model, _same_version(stmt.model, names), '"')
                 self.diagnostics.append(error(
                     Code.UNKNOWN_NAME, f'{stmt.subject.text} has no model "{stmt.model}"{suggestion}', span,
                     hint=None if suggestion else f'declare it with `model {stmt.subject.text} "{stmt.model}"`'))
             return False
-        suggestion = did_you_mean(stmt.model, names, '"')
+        suggestion = did_you_mean(stmt.model, _same_version(stmt.model, names), '"')
         self.diagnostics.append(error(
             Code.UNKNOWN_NAME, f'{tool} has no model "{stmt.model}"{suggestion}', span,
             hint=None if suggestion else f'declare it with `model {tool} "{stmt.model}"`'))

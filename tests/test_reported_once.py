@@ -51,3 +51,15 @@ def test_a_grid_row_the_model_does_not_offer_is_one_warning(tmp_path, cells):
     found = diagnostics(tmp_path, text)
     assert [(d.code, d.span.line) for d in found] == [(Code.DEAD_RULE, 12)]
     assert "offers res 720, not 1080" in found[0].message
+
+
+@pytest.mark.parametrize("written, hint", [
+    ("Sora 2 Por", '; did you mean "Sora 2 Pro"?'),  # a misspelling keeps its version
+    ("Sora 1", ""),  # another version: a rule left over from a removed model
+    ("Kling 1.6", ""),
+])
+def test_a_leftover_rule_is_not_pointed_at_another_model(tmp_path, written, hint):
+    text = ('tool video { res 720 }\nmodel video "Sora 2 Pro"\nmodel video "Kling 2.6 Pro"\n'
+            f'video "Sora 2 Pro" -> 1\nvideo "Kling 2.6 Pro" -> 1\nvideo "{written}" -> 2\n')
+    (found,) = diagnostics(tmp_path, text)
+    assert found.message == f'video has no model "{written}"{hint}'
