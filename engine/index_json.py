@@ -21,6 +21,7 @@ from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex, make_entry
 from engine.diagnostics import NOWHERE, Span
 from engine.domain import Domain, Interval, ValueType, type_of
 from engine.formula import constant, divisions, evaluate, with_rounding
+from engine.formula_box import Low, least
 from engine.model import NotTaken, Param, PricedRule
 
 
@@ -194,6 +195,7 @@ class _Reader:
         self.domains = domains
         self.files = None if files is None else frozenset(files)
         self.texts: dict[str, str] = {}
+        self.spanned: set[str] = set()  # file names already found among `files`
 
     def domain(self, at: object) -> Domain:
         return _at(self.domains, at)
@@ -202,6 +204,7 @@ class _Reader:
         data = _obj(data, "tool", "name", "slots", "keys", "ranged", "table", "entries")
         tool, name = _str(data["tool"]), _opt(data["name"], _str)
         slots = tuple(self.slot(s) for s in _list(data["slots"]))
+        by_name = {s.name: s for s in slots}
         params = {s.name: s.param for s in slots}
         if len(params) != len(slots):
             raise Corrupt("a parameter twice")
@@ -214,17 +217,26 @@ class _Reader:
         entries = []
         for e in _list(data["entries"]):
             ranges, rule = _pair(e)
-            rule = self.rule(rule, tool, name, params)
+            rule = self.rule(rule, tool, name, by_name)
             ranges = tuple(self.domain(d) for d in _list(ranges))
             if len(ranges) != len(ranged) or any(r.type is not ValueType.INT for r in ranges):
                 raise Corrupt("an entry whose ranges do not fit the model")
             entries.append(make_entry(rule, ranges))
         table = {}
+        domains = [params[k].domain for k in keys]
+        fits: set = set()  # (position, type, value) already found in its domain: keys repeat values a lot
         for row in _list(data["table"]):
             key, refs = _pair(row)
             key = tuple(_scalar(v) for v in _list(key))
-            if len(key) != len(keys) or any(v not in params[k].domain for k, v in zip(keys, key)):
-                raise Corrupt("a table key that does not fit the model")
+            if len(key) != len(keys):
+                raise Corrupt("a table key of the wrong length")
+            for at, value in enumerate(key):
+                if (at, type(value), value) not in fits:
+                    if value not in domains[at]:  # Domain's `in` checks the type too
+                        raise Corrupt("a table key the model does not offer")
+                    fits.add((at, type(value), value))
+            if key in table:
+                raise Corrupt("a table key twice")
             table[key] = tuple(_at(entries, at) for at in _list(refs))
         return ModelIndex(tool=tool, name=name, slots=slots, keys=keys, ranged=ranged,
                           table=MappingProxyType(table))
@@ -249,11 +261,12 @@ class _Reader:
             raise Corrupt("a value filled in that the model does not offer")
         return Slot(param=param, offer=offer, fill=fill)
 
-    def rule(self, data: object, tool: str, model: str | None, params: dict[str, Param]) -> PricedRule:
+    def rule(self, data: object, tool: str, model: str | None, slots: dict[str, Slot]) -> PricedRule:
         data = _list(data)
         if len(data) != 7:
             raise Corrupt("not a rule")
         rule_tool, rule_model, box_data, out, rounding, span, index = data
+        params = {name: slot.param for name, slot in slots.items()}
         if rule_tool != tool or rule_model != model:
             raise Corrupt("a rule under another model")
         rounding = _opt(rounding, lambda r: _enum(ast.Rounding, r))
@@ -276,17 +289,24 @@ class _Reader:
         index = _int(index)
         if index < 0:
             raise Corrupt("a rule numbered below 0")
-        return PricedRule(tool=self.text(tool), model=_opt(model, self.text), box=box, outcome=outcome,
+        rule = PricedRule(tool=self.text(tool), model=_opt(model, self.text), box=box, outcome=outcome,
                           rounding=rounding, span=self.span(span), index=index)
+        _check_positive(rule, slots)
+        return rule
 
     def span(self, data: object) -> Span:
         data = _list(data)
         if len(data) != 5:
             raise Corrupt("not a span")
-        span = Span(self.text(data[0]), *(_int(v) for v in data[1:]))
-        if self.files is not None and span.file not in self.files or min(span[1:]) < 1:
-            raise Corrupt("a span that points outside the card")
-        return span
+        file, line, column, end_line, end_column = data
+        if type(file) is not str or file not in self.spanned:
+            if self.files is not None and _str(file) not in self.files:
+                raise Corrupt("a span in a file the card does not have")
+            self.spanned.add(_str(file))
+        if (type(line) is not int or type(column) is not int or type(end_line) is not int
+                or type(end_column) is not int or line < 1 or column < 1 or end_line < 1 or end_column < 1):
+            raise Corrupt("not a span")
+        return Span(self.text(file), line, column, end_line, end_column)
 
     def text(self, data: object) -> str:
         data = _str(data)
@@ -341,6 +361,22 @@ def _check_formula(expr: ast.Expr, rounding: ast.Rounding | None, params: dict[s
             raise Corrupt("a division that is not by a positive number, or that does not say how it rounds")
     if not names and evaluate(with_rounding(expr, rounding), {}) < 1:  # every divisor is known positive here
         raise Corrupt("a price below 1 credit")
+
+
+def _check_positive(rule: PricedRule, slots: dict[str, Slot]) -> None:
+    """No price below 1 credit anywhere in the rule's box, decided as engine.checks.formulas decides it.
+
+    A price it can only call possibly below 1 is refused too: that is a warning,
+    and a card with warnings is never cached.
+    """
+    if not isinstance(rule.outcome, ast.Price) or type(rule.outcome.expr) is ast.Number:
+        return  # a reject, or a constant (checked with the formula)
+    ranges = {}
+    for name, slot in slots.items():
+        if isinstance(slot.offer, Domain) and slot.offer.type is ValueType.INT:
+            ranges[name] = rule.box[name].intersect(slot.offer) if name in rule.box else slot.offer
+    if least(rule, ranges)[0] is not Low.NEVER:
+        raise Corrupt("a price that falls below 1 credit")
 
 
 def _leaves(expr: ast.Expr, numbers: list, names: list) -> None:
