@@ -93,19 +93,22 @@ def read(path: str | Path | None) -> tuple[list[Source], list[Diagnostic]]:
 
 
 def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
-    """Every .rules file below root, by its name relative to root; a diagnostic per folder it cannot list."""
+    """Every .rules file below root, by its name relative to root; a diagnostic per folder it cannot list.
+
+    A stack, not recursion: a tree nested thousands of folders deep is walked like any other.
+    """
     found: list[tuple[str, Path]] = []
     problems: list[Diagnostic] = []
-
-    def visit(folder: Path, prefix: str, above: frozenset) -> None:
+    stack = [(root, "", frozenset({_identity(root)}))]  # (folder, its name relative to root + "/", folders above)
+    while stack:
+        folder, prefix, above = stack.pop()
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            where = prefix.rstrip("/") or str(root)
             problems.append(error(Code.IO, f"cannot read the folder {folder}: {_reason(exc)}",
-                                  Span(where, 1, 1, 1, 1)))
-            return
+                                  Span(prefix.rstrip("/") or str(root), 1, 1, 1, 1)))
+            continue
         for entry in entries:
             if entry.name.startswith("."):
                 continue  # hidden: .git/, editor lock files and the like (see the module docstring)
@@ -117,12 +120,11 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
                 is_dir = False
             if is_dir:
                 if identity not in above:  # a link back up the tree would loop
-                    visit(Path(entry.path), name + "/", above | {identity})
+                    stack.append((Path(entry.path), name + "/", above | {identity}))
             elif entry.name.endswith(".rules"):
                 found.append((name, Path(entry.path)))  # a broken link is reported when it is read
-
-    visit(root, "", frozenset({_identity(root)}))
     found.sort(key=lambda pair: pair[0].split("/"))
+    problems.sort(key=lambda d: d.span.file.split("/"))
     return found, problems
 
 

@@ -108,6 +108,24 @@ def test_linked_folders_are_read_and_a_link_back_up_the_tree_is_not_walked_twice
     assert engine.load(card, use_cache=False).quote({"tool": "voiceover", "chars": 7}).credits == 7
 
 
+def test_a_tree_deeper_than_the_recursion_limit_is_read(tmp_path):
+    depth = sys.getrecursionlimit() + 200
+    folder = tmp_path / "card"
+    deepest = folder
+    for _ in range(depth + 1):  # os.makedirs recurses once per level too
+        deepest.mkdir()
+        deepest = deepest / "a"
+    deepest = deepest.parent
+    (deepest / "voice.rules").write_text(VOICEOVER)
+    try:
+        found, diagnostics = sources.read(folder)
+        assert diagnostics == [] and [s.name for s in found] == ["a/" * depth + "voice.rules"]
+    finally:  # shutil.rmtree (and so pytest's clean-up) recurses once per level: take the tree down by hand
+        (deepest / "voice.rules").unlink()
+        for level in range(depth, -1, -1):
+            folder.joinpath(*["a"] * level).rmdir()
+
+
 # ---------------------------------------------------------------- what is read and what is passed over
 
 
