@@ -24,6 +24,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 import random
 from pathlib import Path
 
@@ -165,7 +166,11 @@ def _same(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
-@settings(max_examples=300, deadline=None, derandomize=True,
+# A longer, freshly random run by hand: RATECARD_CACHE_FUZZ_EXAMPLES=20000 pytest tests/test_cache_fuzz.py
+LONG_RUN = int(os.environ.get("RATECARD_CACHE_FUZZ_EXAMPLES", "0"))
+
+
+@settings(max_examples=LONG_RUN or 300, deadline=None, derandomize=not LONG_RUN,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(which=st.integers(0, 3), seed=st.integers(0, 2**32 - 1))
 def test_a_mutated_cache_file_gives_a_sound_index_or_a_rebuild(cards, monkeypatch, which, seed):
