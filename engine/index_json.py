@@ -212,8 +212,9 @@ class _Reader:
         ranged = tuple(_str(k) for k in _list(data["ranged"]))
         if len(set(keys + ranged)) != len(keys + ranged) or not set(keys + ranged) <= params.keys():
             raise Corrupt("a table keyed by parameters the model does not have")
-        if any(params[k].domain.type is not ValueType.INT for k in ranged):
-            raise Corrupt("a range over a parameter that is not a number")
+        if (any(params[k].unpriced for k in keys + ranged)
+                or any(params[k].domain.type is not ValueType.INT for k in ranged)):
+            raise Corrupt("a table keyed by an unpriced parameter, or ranged over one that is not a number")
         entries = []
         for e in _list(data["entries"]):
             ranges, rule = _pair(e)
@@ -277,13 +278,14 @@ class _Reader:
             outcome = ast.Reject(reason=_str(out[1]), span=self.span(out[2]))
         else:
             expr = _decode_expr(out[1])
-            _check_formula(expr, rounding, params)
+            _check_formula(expr, rounding, slots)
             outcome = ast.Price(expr=expr, span=self.span(out[2]))
         box = {}
         for pair in _list(box_data):
             param, domain = _pair(pair)
             domain = self.domain(domain)
-            if _str(param) not in params or param in box or domain.type is not params[param].domain.type:
+            if (_str(param) not in params or param in box or domain.type is not params[param].domain.type
+                    or params[param].unpriced):  # a condition on an unpriced parameter is an error in text
                 raise Corrupt("a condition on a parameter the model does not have")
             box[param] = domain
         index = _int(index)
@@ -347,14 +349,22 @@ def _decode_expr(data: object, depth: int = 0) -> ast.Expr:
     raise Corrupt("not a formula")
 
 
-def _check_formula(expr: ast.Expr, rounding: ast.Rounding | None, params: dict[str, Param]) -> None:
-    """What engine.checks.formulas asks of a price, as far as it is cheap to ask again."""
+def _check_formula(expr: ast.Expr, rounding: ast.Rounding | None, slots: dict[str, Slot]) -> None:
+    """What engine.checks.formulas asks of a price, as far as it is cheap to ask again.
+
+    A formula may name only a number the model takes and prices: a parameter
+    declared `unpriced`, or one the model takes `none` of, is never in the
+    request's values, so such a card is built from text again, never trusted here.
+    """
     numbers, names = [], []
     _leaves(expr, numbers, names)
     if any(n < 0 for n in numbers):
         raise Corrupt("a negative number in a formula")  # the grammar has none
-    if any(n not in params or params[n].domain.type is not ValueType.INT for n in names):
-        raise Corrupt("a formula that uses a parameter the model has no number for")
+    for name in names:
+        slot = slots.get(name)
+        if (slot is None or slot.param.domain.type is not ValueType.INT or slot.param.unpriced
+                or isinstance(slot.offer, NotTaken)):
+            raise Corrupt("a formula that uses a parameter the model has no number for")
     for div, rounded in divisions(expr):
         divisor = constant(div.right)
         if divisor is None or divisor <= 0 or not rounded and rounding is None:

@@ -319,7 +319,8 @@ def test_a_crafted_cache_file_that_divides_by_zero_is_rebuilt_not_a_crash(cache_
 
 @pytest.mark.parametrize("damage", ["zero price", "negative number", "unknown parameter", "unrounded division",
                                     "rule of another tool", "unsorted domain", "text in a number domain",
-                                    "key outside the model", "span outside the card", "plan for no tool"])
+                                    "key outside the model", "span outside the card", "plan for no tool",
+                                    "unpriced key", "formula of an unpriced parameter"])
 def test_a_well_typed_cache_file_with_a_meaning_no_card_has_is_rebuilt(cache_dir, damage):
     engine.load()
     path = _only_file(cache_dir)
@@ -345,6 +346,15 @@ def test_a_well_typed_cache_file_with_a_meaning_no_card_has_is_rebuilt(cache_dir
         elif damage == "key outside the model":
             keyed = next(m for m in lines[2:] if m["keys"])
             keyed["table"][0][0] = ["not offered"] * len(keyed["keys"])
+        elif damage in ("unpriced key", "formula of an unpriced parameter"):
+            keyed = next(m for m in lines[2:] if m["keys"])  # a number the table is keyed by: unpriced now
+            if damage == "unpriced key":
+                next(s for s in keyed["slots"] if s["param"]["name"] == keyed["keys"][0])["param"]["unpriced"] = True
+            else:
+                slot = next(s for s in model["slots"] if s["param"]["name"] not in model["keys"] + model["ranged"]
+                            and lines[1]["domains"][s["param"]["domain"]]["type"] == "INT")
+                slot["param"]["unpriced"] = True
+                price[3][1] = ["op", "ADD", ["n", 1], ["p", slot["param"]["name"]]]
         elif damage == "span outside the card":
             price[5][0] = "another-card.rules"
         else:
