@@ -365,11 +365,14 @@ def _check_formula(expr: ast.Expr, rounding: ast.Rounding | None, slots: dict[st
         if (slot is None or slot.param.domain.type is not ValueType.INT or slot.param.unpriced
                 or isinstance(slot.offer, NotTaken)):
             raise Corrupt("a formula that uses a parameter the model has no number for")
-    for div, rounded in divisions(expr):
+    if any(not rounded and rounding is None for _, rounded in divisions(expr)):
+        raise Corrupt("a division that does not say how it rounds")
+    priced = with_rounding(expr, rounding)  # what is evaluated: `round down` makes 10 / (1 / 2) divide by 0
+    for div, _ in divisions(priced):
         divisor = constant(div.right)
-        if divisor is None or divisor <= 0 or not rounded and rounding is None:
-            raise Corrupt("a division that is not by a positive number, or that does not say how it rounds")
-    if not names and evaluate(with_rounding(expr, rounding), {}) < 1:  # every divisor is known positive here
+        if divisor is None or divisor <= 0:
+            raise Corrupt("a division that is not by a positive number")
+    if not names and evaluate(priced, {}) < 1:  # every divisor is known positive here
         raise Corrupt("a price below 1 credit")
 
 

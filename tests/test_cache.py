@@ -320,7 +320,7 @@ def test_a_crafted_cache_file_that_divides_by_zero_is_rebuilt_not_a_crash(cache_
 @pytest.mark.parametrize("damage", ["zero price", "negative number", "unknown parameter", "unrounded division",
                                     "rule of another tool", "unsorted domain", "text in a number domain",
                                     "key outside the model", "span outside the card", "plan for no tool",
-                                    "unpriced key", "formula of an unpriced parameter"])
+                                    "unpriced key", "formula of an unpriced parameter", "divisor rounded to 0"])
 def test_a_well_typed_cache_file_with_a_meaning_no_card_has_is_rebuilt(cache_dir, damage):
     engine.load()
     path = _only_file(cache_dir)
@@ -355,12 +355,17 @@ def test_a_well_typed_cache_file_with_a_meaning_no_card_has_is_rebuilt(cache_dir
                             and lines[1]["domains"][s["param"]["domain"]]["type"] == "INT")
                 slot["param"]["unpriced"] = True
                 price[3][1] = ["op", "ADD", ["n", 1], ["p", slot["param"]["name"]]]
+        elif damage == "divisor rounded to 0":  # 1 / 2 is positive, but `round down` makes it floor(1 / 2) = 0
+            price[3][1], price[4] = ["op", "DIV", ["n", 10], ["op", "DIV", ["n", 1], ["n", 2]]], "DOWN"
         elif damage == "span outside the card":
             price[5][0] = "another-card.rules"
         else:
             lines[0]["plans"].append(["free", ["no-such-tool"]])
 
     _rewrite(path, change)
+    body = path.read_bytes().partition(b"\n")[2]
+    with pytest.raises(index_json.Corrupt):  # refused as such, not by way of some other exception
+        index_json.decode_lines(body.split(b"\n"), files=[p.name for p in bundled_path().glob("*.rules")])
     assert engine.load()._card is not None
 
 
