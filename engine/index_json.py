@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -22,7 +22,9 @@ from engine import ast
 from engine.cells import BitTable, CutTable
 from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex, make_entry
 from engine.diagnostics import NOWHERE, Span
-from engine.domain import Domain, Interval, ValueType
+from engine.domain import Domain, Interval, ValueType, type_of
+from engine.formula import constant, divisions, evaluate, with_rounding
+from engine.formula_box import Low, least
 from engine.model import NotTaken, Param, PricedRule
 from engine.plans import Period, Plan, Tier
 from engine.results import MAX_CREDITS
@@ -151,16 +153,26 @@ def _span(span: Span) -> list:
 
 
 # ---------------------------------------------------------------- in
+#
+# Each node type has one reader that decodes it and checks that it is a node
+# engine.compile could have built from a card the checks pass: types, and the
+# links between nodes (a rule's tool and model are its model's, a formula names
+# only the model's whole-number parameters and divides only by a positive
+# number, a constant price is at least 1, a domain is sorted and merged). What
+# fails is Corrupt, and the cache builds the card again.
 
 
-def decode_lines(lines: Iterable[bytes | str]) -> Index:
-    """The index from the lines encode_lines wrote; Corrupt (a ValueError) if they are not such lines."""
+def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = None) -> Index:
+    """The index from the lines encode_lines wrote; Corrupt (a ValueError) if they are not such lines.
+
+    `files`, when given, are the card's file names: every span must point into one of them.
+    """
     lines = iter(lines)
     try:
         head = _obj(json.loads(next(lines)), "tools", "plans", "plan_details", "models")
         domains = [_decode_domain(d) for d in _list(_obj(json.loads(next(lines)), "domains")["domains"])]
         count = _int(head["models"])
-        reader = _Reader(domains)
+        reader = _Reader(domains, files)
         models = [reader.model(json.loads(next(lines))) for _ in range(count)]
     except StopIteration:
         raise Corrupt("the file ends early") from None
@@ -169,11 +181,17 @@ def decode_lines(lines: Iterable[bytes | str]) -> Index:
     tools = {}
     for t in _list(head["tools"]):
         tool = _decode_tool(t, models)
+        if tool.name in tools:
+            raise Corrupt("a tool twice")
         tools[tool.name] = tool
     plans = {}
     for pair in _list(head["plans"]):
         name, members = _pair(pair)
         plans[_str(name)] = frozenset(_str(m) for m in _list(members))
+        if not plans[name] <= tools.keys():
+            raise Corrupt("a plan for a tool the card does not have")
+    if plans and any("plan" not in tool.accepts for tool in tools.values()):
+        raise Corrupt("a tool that does not accept the card's plans")
     details = {}
     for data in _list(head["plan_details"]):
         plan = read_plan(data)
@@ -185,55 +203,96 @@ def decode_lines(lines: Iterable[bytes | str]) -> Index:
 
 def _decode_tool(data: object, models: list[ModelIndex]) -> ToolIndex:
     data = _obj(data, "name", "accepts", "has_models", "canonical", "names")
+    name = _str(data["name"])
+    has_models = _bool(data["has_models"])
     by_name = {}
     for pair in _list(data["names"]):
-        name, at = _pair(pair)
-        by_name[_opt(name, _str)] = _at(models, at)
-    return ToolIndex(name=_str(data["name"]), accepts=frozenset(_str(k) for k in _list(data["accepts"])),
-                     has_models=_bool(data["has_models"]), models=MappingProxyType(by_name),
-                     canonical=tuple(_str(c) for c in _list(data["canonical"])))
+        model_name, at = _pair(pair)
+        model = _at(models, at)
+        model_name = _opt(model_name, _str)
+        if model.tool != name or (model_name is None) == has_models or (model.name is None) == has_models:
+            raise Corrupt("a model listed under another tool, or named where the tool has no models")
+        by_name[model_name] = model
+    if not by_name:
+        raise Corrupt("a tool without a model")
+    accepts = frozenset(_str(k) for k in _list(data["accepts"]))
+    needed = {"tool", *(s.name for m in by_name.values() for s in m.slots)} | ({"model"} if has_models else set())
+    if not needed <= accepts:
+        raise Corrupt("a tool that does not accept its own parameters")
+    canonical = tuple(_str(c) for c in _list(data["canonical"]))
+    if any(c not in by_name or by_name[c].name != c for c in canonical):
+        raise Corrupt("a model name that names no model")
+    return ToolIndex(name=name, accepts=accepts, has_models=has_models, models=MappingProxyType(by_name),
+                     canonical=canonical)
 
 
 class _Reader:
     """Decodes model lines against the shared domain table; repeated texts (file names) share one object."""
 
-    def __init__(self, domains: list[Domain]):
+    def __init__(self, domains: list[Domain], files: Collection[str] | None = None):
         self.domains = domains
+        self.files = None if files is None else frozenset(files)
         self.texts: dict[str, str] = {}
+        self.spanned: set[str] = set()  # file names already found among `files`
 
     def domain(self, at: object) -> Domain:
         return _at(self.domains, at)
 
     def model(self, data: object) -> ModelIndex:
         data = _obj(data, "tool", "name", "slots", "keys", "cuts", "masks", "ranged", "table", "entries")
+        tool, name = _str(data["tool"]), _opt(data["name"], _str)
+        slots = tuple(self.slot(s) for s in _list(data["slots"]))
+        by_name = {s.name: s for s in slots}
+        params = {s.name: s.param for s in slots}
+        if len(params) != len(slots):
+            raise Corrupt("a parameter twice")
+        keys = tuple(_str(k) for k in _list(data["keys"]))
+        ranged = tuple(_str(k) for k in _list(data["ranged"]))
+        if len(set(keys + ranged)) != len(keys + ranged) or not set(keys + ranged) <= params.keys():
+            raise Corrupt("a table keyed by parameters the model does not have")
+        if (any(params[k].unpriced for k in keys + ranged)
+                or any(params[k].domain.type is not ValueType.INT for k in ranged)):
+            raise Corrupt("a table keyed by an unpriced parameter, or ranged over one that is not a number")
         entries = []
         for e in _list(data["entries"]):
             ranges, rule = _pair(e)
-            entries.append(make_entry(self.rule(rule), tuple(self.domain(d) for d in _list(ranges))))
-        keys = tuple(_str(k) for k in _list(data["keys"]))
+            rule = self.rule(rule, tool, name, by_name)
+            ranges = tuple(self.domain(d) for d in _list(ranges))
+            if len(ranges) != len(ranged) or any(r.type is not ValueType.INT for r in ranges):
+                raise Corrupt("an entry whose ranges do not fit the model")
+            entries.append(make_entry(rule, ranges))
         cuts = tuple(_opt(c, _cuts) for c in _list(data["cuts"]))
         if len(cuts) != len(keys):
             raise Corrupt("cut points for the wrong number of keys")
+        if any(c is not None and params[k].domain.type is not ValueType.INT for k, c in zip(keys, cuts)):
+            raise Corrupt("cut points on a parameter that is not a number")
         table = {}
+        domains = [params[k].domain for k in keys]
+        fits: set = set()  # (position, type, value) already found in its domain: keys repeat values a lot
         for row in _list(data["table"]):
             key, refs = _pair(row)
             key = _list(key)
             if len(key) != len(keys):
                 raise Corrupt("a table key of the wrong length")
             key = tuple(_scalar(v) if c is None else _piece(v, c) for v, c in zip(key, cuts))
+            for at, value in enumerate(key):
+                if cuts[at] is None and (at, type(value), value) not in fits:
+                    if value not in domains[at]:  # Domain's `in` checks the type too
+                        raise Corrupt("a table key the model does not offer")
+                    fits.add((at, type(value), value))
+            if key in table:
+                raise Corrupt("a table key twice")
             table[key] = tuple(_at(entries, at) for at in _list(refs))
         lookup = CutTable(table, cuts) if any(c is not None for c in cuts) else MappingProxyType(table)
         if data["masks"] is not None:
-            if table or data["ranged"] or any(e.ranges for e in entries):
+            if table or ranged or any(e.ranges for e in entries):
                 raise Corrupt("a table of masks with cells or ranges")
             masks = _list(data["masks"])
             if len(masks) != len(keys):
                 raise Corrupt("masks for the wrong number of keys")
             lookup = BitTable(tuple(entries), cuts, tuple(_decode_masks(m, c, len(entries))
                                                            for m, c in zip(masks, cuts)))
-        return ModelIndex(tool=_str(data["tool"]), name=_opt(data["name"], _str),
-                          slots=tuple(self.slot(s) for s in _list(data["slots"])), keys=keys,
-                          ranged=tuple(_str(k) for k in _list(data["ranged"])), table=lookup)
+        return ModelIndex(tool=tool, name=name, slots=slots, keys=keys, ranged=ranged, table=lookup)
 
     def slot(self, data: object) -> Slot:
         data = _obj(data, "param", "offer", "fill")
@@ -241,38 +300,67 @@ class _Reader:
         param = Param(name=_str(p["name"]), domain=self.domain(p["domain"]), unit=_opt(p["unit"], _str),
                       default=_opt(p["default"], _scalar), unpriced=_bool(p["unpriced"]),
                       counted_from=_opt(p["counted_from"], _str), span=self.span(p["span"]))
+        if param.default is not None and param.default not in param.domain:
+            raise Corrupt("a parameter that could not be declared")
         offer = data["offer"]
         if type(offer) is dict:
             offer = NotTaken(reason=_opt(_obj(offer, "not_taken")["not_taken"], _str))
         else:
             offer = self.domain(offer)
-        return Slot(param=param, offer=offer, fill=_opt(data["fill"], _scalar))
+            if offer.type is not param.domain.type:
+                raise Corrupt("an offer of the wrong type")
+        fill = _opt(data["fill"], _scalar)
+        if fill is not None and (isinstance(offer, NotTaken) or fill not in offer):
+            raise Corrupt("a value filled in that the model does not offer")
+        return Slot(param=param, offer=offer, fill=fill)
 
-    def rule(self, data: object) -> PricedRule:
+    def rule(self, data: object, tool: str, model: str | None, slots: dict[str, Slot]) -> PricedRule:
         data = _list(data)
         if len(data) != 7:
             raise Corrupt("not a rule")
-        tool, model, box_data, out, rounding, span, index = data
+        rule_tool, rule_model, box_data, out, rounding, span, index = data
+        params = {name: slot.param for name, slot in slots.items()}
+        if rule_tool != tool or rule_model != model:
+            raise Corrupt("a rule under another model")
+        rounding = _opt(rounding, lambda r: _enum(ast.Rounding, r))
         out = _list(out)
         if len(out) != 3 or out[0] not in ("reject", "price"):
             raise Corrupt("an outcome that is neither a price nor a reject")
         if out[0] == "reject":
             outcome = ast.Reject(reason=_str(out[1]), span=self.span(out[2]))
         else:
-            outcome = ast.Price(expr=_decode_expr(out[1]), span=self.span(out[2]))
+            expr = _decode_expr(out[1])
+            _check_formula(expr, rounding, slots)
+            outcome = ast.Price(expr=expr, span=self.span(out[2]))
         box = {}
         for pair in _list(box_data):
             param, domain = _pair(pair)
-            box[_str(param)] = self.domain(domain)
-        return PricedRule(tool=self.text(tool), model=_opt(model, self.text), box=box, outcome=outcome,
-                          rounding=_opt(rounding, lambda r: _enum(ast.Rounding, r)),
-                          span=self.span(span), index=_int(index))
+            domain = self.domain(domain)
+            if (_str(param) not in params or param in box or domain.type is not params[param].domain.type
+                    or params[param].unpriced):  # a condition on an unpriced parameter is an error in text
+                raise Corrupt("a condition on a parameter the model does not have")
+            box[param] = domain
+        index = _int(index)
+        if index < 0:
+            raise Corrupt("a rule numbered below 0")
+        rule = PricedRule(tool=self.text(tool), model=_opt(model, self.text), box=box, outcome=outcome,
+                          rounding=rounding, span=self.span(span), index=index)
+        _check_positive(rule, slots)
+        return rule
 
     def span(self, data: object) -> Span:
         data = _list(data)
         if len(data) != 5:
             raise Corrupt("not a span")
-        return Span(self.text(data[0]), *(_int(v) for v in data[1:]))
+        file, line, column, end_line, end_column = data
+        if type(file) is not str or file not in self.spanned:
+            if self.files is not None and _str(file) not in self.files:
+                raise Corrupt("a span in a file the card does not have")
+            self.spanned.add(_str(file))
+        if (type(line) is not int or type(column) is not int or type(end_line) is not int
+                or type(end_column) is not int or line < 1 or column < 1 or end_line < 1 or end_column < 1):
+            raise Corrupt("not a span")
+        return Span(self.text(file), line, column, end_line, end_column)
 
     def text(self, data: object) -> str:
         data = _str(data)
@@ -287,7 +375,13 @@ def _decode_domain(data: object) -> Domain:
         lo, hi = _pair(pair)
         intervals.append(Interval(_int(lo), _opt(hi, _int)))
     values = tuple(_scalar(v) for v in _list(data["values"]))
-    return Domain(kind, intervals=tuple(intervals), values=values)
+    domain = Domain(kind, intervals=tuple(intervals), values=values)
+    if kind is ValueType.INT:
+        if values or (intervals and intervals[0].lo < 0) or Domain.ints(intervals).intervals != domain.intervals:
+            raise Corrupt("whole numbers that are not sorted, merged ranges of 0 or more")
+    elif intervals or len(set(values)) != len(values) or any(type_of(v) is not kind for v in values):
+        raise Corrupt(f"values that are not all {kind.value}")
+    return domain
 
 
 def _decode_expr(data: object, depth: int = 0) -> ast.Expr:
@@ -305,6 +399,61 @@ def _decode_expr(data: object, depth: int = 0) -> ast.Expr:
     if tag == "round" and len(data) == 3:
         return ast.Rounded(mode=_enum(ast.Rounding, data[1]), expr=_decode_expr(data[2], depth + 1), span=NOWHERE)
     raise Corrupt("not a formula")
+
+
+def _check_formula(expr: ast.Expr, rounding: ast.Rounding | None, slots: dict[str, Slot]) -> None:
+    """What engine.checks.formulas asks of a price, as far as it is cheap to ask again.
+
+    A formula may name only a number the model takes and prices: a parameter
+    declared `unpriced`, or one the model takes `none` of, is never in the
+    request's values, so such a card is built from text again, never trusted here.
+    """
+    numbers, names = [], []
+    _leaves(expr, numbers, names)
+    if any(n < 0 for n in numbers):
+        raise Corrupt("a negative number in a formula")  # the grammar has none
+    for name in names:
+        slot = slots.get(name)
+        if (slot is None or slot.param.domain.type is not ValueType.INT or slot.param.unpriced
+                or isinstance(slot.offer, NotTaken)):
+            raise Corrupt("a formula that uses a parameter the model has no number for")
+    if any(not rounded and rounding is None for _, rounded in divisions(expr)):
+        raise Corrupt("a division that does not say how it rounds")
+    priced = with_rounding(expr, rounding)  # what is evaluated: `round down` makes 10 / (1 / 2) divide by 0
+    for div, _ in divisions(priced):
+        divisor = constant(div.right)
+        if divisor is None or divisor <= 0:
+            raise Corrupt("a division that is not by a positive number")
+    if not names and evaluate(priced, {}) < 1:  # every divisor is known positive here
+        raise Corrupt("a price below 1 credit")
+
+
+def _check_positive(rule: PricedRule, slots: dict[str, Slot]) -> None:
+    """No price below 1 credit anywhere in the rule's box, decided as engine.checks.formulas decides it.
+
+    A price it can only call possibly below 1 is refused too: that is a warning,
+    and a card with warnings is never cached.
+    """
+    if not isinstance(rule.outcome, ast.Price) or type(rule.outcome.expr) is ast.Number:
+        return  # a reject, or a constant (checked with the formula)
+    ranges = {}
+    for name, slot in slots.items():
+        if isinstance(slot.offer, Domain) and slot.offer.type is ValueType.INT:
+            ranges[name] = rule.box[name].intersect(slot.offer) if name in rule.box else slot.offer
+    if least(rule, ranges)[0] is not Low.NEVER:
+        raise Corrupt("a price that falls below 1 credit")
+
+
+def _leaves(expr: ast.Expr, numbers: list, names: list) -> None:
+    if isinstance(expr, ast.Number):
+        numbers.append(expr.value)
+    elif isinstance(expr, ast.ParamRef):
+        names.append(expr.name)
+    elif isinstance(expr, ast.Binary):
+        _leaves(expr.left, numbers, names)
+        _leaves(expr.right, numbers, names)
+    else:
+        _leaves(expr.expr, numbers, names)
 
 
 # ---------------------------------------------------------------- plans

@@ -105,17 +105,21 @@ def _beyond(model: ModelIndex, credits: int) -> Rejection:
                      f"outside what a quote for {model.title} may be")
 
 
+_NO_TOOLS = "(this card has none)"  # engine.load refuses such a card; an Index can still be built by hand
+
+
 def _tool(index: Index, request: Mapping):
     name = request.get("tool", _MISSING)
     tools = list(index.tools)
     if name is _MISSING:
-        return None, Rejection(Code.MISSING_PARAM, f"say which tool: {listing(tools)}", "tool")
+        return None, Rejection(Code.MISSING_PARAM, f"say which tool: {listing(tools) or _NO_TOOLS}", "tool")
     if not isinstance(name, str):
-        return None, Rejection(Code.INVALID_PARAM, f"`tool` is a name such as {tools[0]}, not {show(name)}", "tool")
+        such = f" such as {tools[0]}" if tools else ""
+        return None, Rejection(Code.INVALID_PARAM, f"`tool` is a name{such}, not {show(name)}", "tool")
     tool = index.tools.get(name)
     if tool is None:
         near = nearest(name, tools)
-        hint = f"; did you mean {near}?" if near else f"; the tools are {listing(sorted(tools))}"
+        hint = f"; did you mean {near}?" if near else f"; the tools are {listing(sorted(tools)) or _NO_TOOLS}"
         return None, Rejection(Code.UNKNOWN_TOOL, f"there is no tool {show(name)}{hint}", "tool")
     return tool, None
 

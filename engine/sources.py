@@ -1,8 +1,24 @@
-"""Finding and reading .rules files: a file, a folder of them, or the bundled card."""
+"""Finding and reading .rules files: a file, a folder of them, or the bundled card.
+
+Every card's text goes through `Source`, which normalises it the one way both
+`engine.load` (a file) and `engine.loads` (a text) need: a leading byte-order
+mark is dropped and every line break ("\\r\\n", a lone "\\r", "\\n") becomes "\\n".
+
+In a folder, every `*.rules` file below it is read, in every subfolder, except
+hidden ones: a file or folder whose name starts with "." (`.git/`, an editor's
+`.#card.rules` lock file, macOS's `._card.rules`) is passed over, as version
+control and editors put copies there. Links are followed; a link back up the
+tree is not walked twice. Nothing else is passed over silently: a file or
+folder that cannot be read, a file that is not UTF-8, a path that is not a
+regular file or folder (a FIFO, a device) and a file over MAX_BYTES are each an
+error diagnostic, so such a card does not load.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -10,12 +26,24 @@ import attrs
 
 from engine.diagnostics import Code, Diagnostic, Span, error
 
+BOM = "\ufeff".encode()
+MAX_BYTES = 64 * 1024 * 1024  # a rules file larger than this is refused (the real card is 28 kB; 100k rules, 6 MB)
+
+
+def normalise(text: str) -> str:
+    """The text as the parser and the spans see it: no byte-order mark, every line ending "\\n"."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
 
 @attrs.frozen
 class Source:
     name: str   # how rules name it: `video.rules`, relative to the folder given
     path: str   # how a person finds it from here
-    text: str
+    text: str = attrs.field(converter=normalise)
 
 
 DIGEST_FORMAT = b"ratecard-card-digest-1"
@@ -32,7 +60,7 @@ def digest(sources: Iterable[Source]) -> str:
     """
     h = hashlib.sha256(DIGEST_FORMAT)
     for source in sorted(sources, key=lambda s: s.name):
-        for part in (source.name, source.text.replace("\r\n", "\n")):
+        for part in (source.name, source.text):  # the text as normalise() left it, as the parser reads it
             data = part.encode("utf-8", "surrogatepass")
             h.update(len(data).to_bytes(8, "big"))
             h.update(data)
@@ -61,22 +89,118 @@ def read(path: str | Path | None) -> tuple[list[Source], list[Diagnostic]]:
     root = bundled_path() if path is None else Path(path)
     shown = str(path) if path is not None else None
     nowhere = Span(str(root), 1, 1, 1, 1)
-    if root.is_dir():
-        files = sorted(p for p in root.rglob("*.rules") if p.is_file())
-        if not files:
+    try:
+        mode = os.stat(root).st_mode
+    except OSError as exc:
+        if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
+            return [], [error(Code.IO, f"cannot find {root}", nowhere, hint="give a .rules file or a folder of them")]
+        return [], [error(Code.IO, f"cannot read {root}: {_reason(exc)}", nowhere)]
+    if stat.S_ISDIR(mode):
+        named, diagnostics = _walk(root)
+        if not named and not diagnostics:
             return [], [error(Code.IO, f"there are no .rules files in {root}", nowhere)]
-        named = [(p.relative_to(root).as_posix(), p) for p in files]
-    elif root.is_file():
-        named = [(root.name, root)]
+    elif stat.S_ISREG(mode):
+        named, diagnostics = [(root.name, root)], []
     else:
-        return [], [error(Code.IO, f"cannot find {root}", nowhere, hint="give a .rules file or a folder of them")]
-    sources, diagnostics = [], []
+        return [], [error(Code.IO, f"{root} is not a regular file or folder ({_kind(mode)})", nowhere,
+                          hint="give a .rules file or a folder of them")]
+    sources = []
     for name, file in named:
-        display = str(Path(shown) / name) if shown is not None and root.is_dir() else (shown or name)
-        try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            diagnostics.append(error(Code.IO, f"cannot read {display}: {exc}", Span(name, 1, 1, 1, 1)))
-            continue
-        sources.append(Source(name=name, path=display, text=text))
+        display = str(Path(shown) / name) if shown is not None and stat.S_ISDIR(mode) else (shown or name)
+        text, problem = _read_text(file, name, display)
+        if problem is not None:
+            diagnostics.append(problem)
+        else:
+            sources.append(Source(name=name, path=display, text=text))
     return sources, diagnostics
+
+
+def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
+    """Every .rules file below root, by its name relative to root; a diagnostic per folder it cannot list.
+
+    A stack, not recursion: a tree nested thousands of folders deep is walked like any other.
+    """
+    found: list[tuple[str, Path]] = []
+    problems: list[Diagnostic] = []
+    stack = [(root, "", frozenset({_identity(root)}))]  # (folder, its name relative to root + "/", folders above)
+    while stack:
+        folder, prefix, above = stack.pop()
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as exc:
+            problems.append(error(Code.IO, f"cannot read the folder {folder}: {_reason(exc)}",
+                                  Span(prefix.rstrip("/") or str(root), 1, 1, 1, 1)))
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue  # hidden: .git/, editor lock files and the like (see the module docstring)
+            name = prefix + entry.name
+            try:
+                is_dir = entry.is_dir()  # follows links
+                identity = _identity(entry.path) if is_dir else None
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if identity not in above:  # a link back up the tree would loop
+                    stack.append((Path(entry.path), name + "/", above | {identity}))
+            elif entry.name.endswith(".rules"):
+                found.append((name, Path(entry.path)))  # a broken link is reported when it is read
+    found.sort(key=lambda pair: pair[0].split("/"))
+    problems.sort(key=lambda d: d.span.file.split("/"))
+    return found, problems
+
+
+def _identity(path: str | Path) -> tuple[int, int]:
+    info = os.stat(path)
+    return info.st_dev, info.st_ino
+
+
+def _read_text(file: Path, name: str, display: str) -> tuple[str | None, Diagnostic | None]:
+    """The file's text, or why it cannot be had. Never blocks on a FIFO nor reads a device forever."""
+    at = Span(name, 1, 1, 1, 1)
+    try:
+        mode = os.stat(file).st_mode  # before opening: opening a FIFO waits for a writer
+        if not stat.S_ISREG(mode):
+            return None, error(Code.IO, f"cannot read {display}: not a regular file ({_kind(mode)})", at)
+        flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+        fd = os.open(file, flags)
+        with open(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())  # the file opened may not be the one looked at
+            if not stat.S_ISREG(info.st_mode):
+                return None, error(Code.IO, f"cannot read {display}: not a regular file ({_kind(info.st_mode)})", at)
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return None, error(Code.IO, f"cannot read {display}: {_reason(exc)}", at)
+    if len(data) > MAX_BYTES:
+        return None, error(Code.IO, f"cannot read {display}: it is larger than {MAX_BYTES // (1024 * 1024)} MiB, "
+                                    "the most a rules file may hold", at,
+                           hint="split the card into several .rules files in one folder")
+    if data.startswith(BOM):
+        data = data[len(BOM):]  # a byte-order mark is no part of the text
+    try:
+        return data.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        return None, _not_utf8(data, exc, name, display)
+
+
+def _not_utf8(data: bytes, exc: UnicodeDecodeError, name: str, display: str) -> Diagnostic:
+    """Where the first byte that is not UTF-8 is: line and column as the parser would count them."""
+    before = data[:exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    line = before.count(b"\n") + 1
+    start_of_line = before.rfind(b"\n") + 1
+    column = len(before[start_of_line:].decode("utf-8")) + 1
+    byte = data[exc.start]
+    return error(Code.IO, f"cannot read {display}: line {line}, column {column} holds byte 0x{byte:02x}, "
+                          "which is not UTF-8", Span(name, line, column, line, column + 1),
+                 hint="save the file as UTF-8")
+
+
+def _kind(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+             (stat.S_ISSOCK, "a socket"), (stat.S_ISDIR, "a folder"))
+    return next((word for test, word in kinds if test(mode)), "not a file")
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else str(exc)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import json
 import shutil
 import subprocess
@@ -148,3 +149,247 @@ def test_quoting_from_the_cache_does_not_load_the_parser(cache_dir):
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
     assert out.stdout.split() == ["2", "False", "True"]
+
+
+# ---------------------------------------------------------------- a folder the cache shares with other files
+
+
+def _user_files(folder: Path, count: int) -> dict[Path, bytes]:
+    """Files a user keeps beside the cache: JSON of their own, one named like a cache file, links."""
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for i in range(count):
+        path = folder / f"notes-{i:03}.json"
+        path.write_text(json.dumps({"note": i}))
+        files[path] = path.read_bytes()
+    lookalike = folder / f"{'a' * 64}.json"  # the cache's name pattern, but not its header
+    lookalike.write_text('{"format": "something else", "key": "' + "a" * 64 + '"}\n{}')
+    files[lookalike] = lookalike.read_bytes()
+    return files
+
+
+def test_a_load_never_deletes_the_users_own_files(cache_dir):
+    kept = _user_files(cache_dir, 40)  # more than the cache keeps of its own
+    for path in kept:
+        os.utime(path, ns=(1, 1))  # older than anything the cache writes
+    engine.load()
+    assert {p: p.read_bytes() for p in kept if p.exists()} == kept
+    assert engine.load()._card is None  # and the cache still works beside them
+
+
+def test_pruning_keeps_the_newest_cards_and_touches_nothing_else(cache_dir, tmp_path):
+    kept = _user_files(cache_dir, 3)
+    outside = tmp_path / "outside.json"
+    engine.loads(VOICE.format(1), use_cache=True)
+    (written,) = [p for p in cache_dir.glob("*.json") if p not in kept]
+    outside.write_bytes(written.read_bytes())  # a file with the cache's header, outside the folder
+    link = cache_dir / f"{'b' * 64}.json"
+    link.symlink_to(outside)
+    (cache_dir / "sub").mkdir()
+    nested = cache_dir / "sub" / written.name
+    nested.write_bytes(written.read_bytes())
+    older = cache_dir / f"{'c' * 64}.json"  # a file an older version of the cache wrote: pruned too
+    older.write_text(json.dumps({"format": "ratecard-index-1", "key": "c" * 64, "sha256": "0"}) + "\n{}")
+    os.utime(older, ns=(1, 1))
+    for n in range(1, 6):
+        engine.loads(VOICE.format(n), use_cache=True)
+    for n in range(1, 6):
+        os.utime(_card_file(cache_dir, VOICE.format(n)), ns=(n * 10**9, n * 10**9))  # card 5 the newest
+    cache._prune(cache_dir, keep=2)
+    ours = sorted(p for p in cache_dir.glob("*.json") if p not in kept and p != link)
+    assert len(ours) == 2 and not older.exists()
+    assert all(engine.loads(VOICE.format(n), use_cache=True)._card is None for n in (4, 5))  # the newest two
+    assert {p: p.read_bytes() for p in kept} == kept
+    assert link.is_symlink() and outside.exists() and nested.exists()
+
+
+VOICE = "tool voiceover {{ chars >= 1 }}\nvoiceover -> chars * {}\n"
+
+
+def _card_file(folder: Path, text: str) -> Path:
+    from engine.sources import Source
+
+    return folder / f"{cache.key([Source('<string>', '<string>', text)])}.json"
+
+
+# ---------------------------------------------------------------- writing
+
+
+def test_a_write_that_fails_halfway_leaves_no_file_behind(cache_dir, monkeypatch):
+    def fail(*args):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", fail)
+    card = engine.load()
+    assert card.quote({"tool": "voiceover", "chars": 11}).credits == 2
+    assert list(cache_dir.iterdir()) == []  # neither a half-written card nor a temporary file
+
+
+@pytest.mark.parametrize("where", ["mkdir", "mkstemp", "encode"])
+def test_a_cache_that_cannot_be_written_is_silently_no_cache(cache_dir, monkeypatch, capsys, where):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied") if where != "encode" else TypeError("surprise")
+
+    target = {"mkdir": (Path, "mkdir"), "mkstemp": (__import__("tempfile"), "mkstemp"),
+              "encode": (index_json, "encode_lines")}[where]
+    monkeypatch.setattr(*target, refuse)
+    first, second = engine.load(), engine.load()
+    assert second._card is not None
+    assert first.quote({"tool": "voiceover", "chars": 11}) == second.quote({"tool": "voiceover", "chars": 11})
+    assert capsys.readouterr() == ("", "")
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0,
+                    reason="root writes to a read-only folder; the monkeypatched test above covers it")
+def test_a_read_only_cache_folder_for_real(cache_dir):
+    cache_dir.mkdir()
+    cache_dir.chmod(0o500)
+    try:
+        assert engine.load().quote({"tool": "voiceover", "chars": 11}).credits == 2
+        assert engine.load()._card is not None
+    finally:
+        cache_dir.chmod(0o700)
+
+
+def test_concurrent_writers_and_readers_only_ever_see_whole_files(cache_dir):
+    import threading
+
+    card = engine.load()
+    good = list(index_json.encode_lines(card.index))
+    seen, errors = [], []
+
+    def writer():
+        for _ in range(20):
+            cache.write(card._sources, card.index)
+
+    def reader():
+        for _ in range(60):
+            try:
+                found = cache.read(card._sources)
+            except BaseException as exc:  # noqa: BLE001 - the test reports it
+                errors.append(exc)
+            else:
+                seen.append(found is None or list(index_json.encode_lines(found)) == good)
+
+    threads = [threading.Thread(target=writer) for _ in range(3)] + [threading.Thread(target=reader)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and all(seen)
+    assert [p.name for p in cache_dir.iterdir()] == [f"{cache.key(card._sources)}.json"]  # no temporary left
+
+
+def test_a_cache_file_that_is_a_link_is_not_read(cache_dir, tmp_path):
+    engine.load()
+    path = _only_file(cache_dir)
+    moved = tmp_path / "elsewhere.json"
+    path.rename(moved)
+    path.symlink_to(moved)
+    assert engine.load()._card is not None
+
+
+# ---------------------------------------------------------------- reading: validated as strictly as text
+
+
+def _rewrite(path: Path, change) -> None:
+    """Change the body's JSON lines and write the file back with a checksum that matches again."""
+    head, _, body = path.read_bytes().partition(b"\n")
+    lines = [json.loads(line) for line in body.split(b"\n")]
+    change(lines)
+    body = b"\n".join(json.dumps(line).encode() for line in lines)
+    header = json.loads(head)
+    header["sha256"] = hashlib.sha256(body).hexdigest()
+    path.write_bytes(json.dumps(header).encode() + b"\n" + body)
+
+
+def test_a_crafted_cache_file_that_divides_by_zero_is_rebuilt_not_a_crash(cache_dir):
+    engine.load()
+    path = _only_file(cache_dir)
+
+    def divide_by_zero(lines):
+        entry = lines[-1]["entries"][0]
+        entry[1][3][1] = ["op", "DIV", ["n", 1], ["n", 0]]
+
+    _rewrite(path, divide_by_zero)
+    again = engine.load()
+    assert again._card is not None
+    assert again.quote({"tool": "voiceover", "chars": 11}).credits == 2
+
+
+@pytest.mark.parametrize("damage", ["zero price", "negative number", "unknown parameter", "unrounded division",
+                                    "rule of another tool", "unsorted domain", "text in a number domain",
+                                    "key outside the model", "span outside the card", "plan for no tool",
+                                    "unpriced key", "formula of an unpriced parameter", "divisor rounded to 0"])
+def test_a_well_typed_cache_file_with_a_meaning_no_card_has_is_rebuilt(cache_dir, damage):
+    engine.load()
+    path = _only_file(cache_dir)
+
+    def change(lines):
+        model = next(m for m in lines[2:] if any(e[1][3][0] == "price" for e in m["entries"]))
+        price = next(e[1] for e in model["entries"] if e[1][3][0] == "price")
+        if damage == "zero price":
+            price[3][1] = ["n", 0]
+        elif damage == "negative number":
+            price[3][1] = ["op", "ADD", ["n", 5], ["n", -1]]
+        elif damage == "unknown parameter":
+            price[3][1] = ["p", "nothing-of-the-sort"]
+        elif damage == "unrounded division":
+            price[3][1], price[4] = ["op", "DIV", ["n", 10], ["n", 3]], None
+        elif damage == "rule of another tool":
+            price[0] = "some-other-tool"
+        elif damage == "unsorted domain":
+            lines[1]["domains"].append({"type": "INT", "intervals": [[5, 9], [1, 2]], "values": []})
+            price[2].append([model["slots"][0]["param"]["name"], len(lines[1]["domains"]) - 1])
+        elif damage == "text in a number domain":
+            lines[1]["domains"].append({"type": "INT", "intervals": [], "values": ["x"]})
+        elif damage == "key outside the model":
+            keyed = next(m for m in lines[2:] if m["keys"])
+            keyed["table"][0][0] = ["not offered"] * len(keyed["keys"])
+        elif damage in ("unpriced key", "formula of an unpriced parameter"):
+            keyed = next(m for m in lines[2:] if m["keys"])  # a number the table is keyed by: unpriced now
+            if damage == "unpriced key":
+                next(s for s in keyed["slots"] if s["param"]["name"] == keyed["keys"][0])["param"]["unpriced"] = True
+            else:
+                slot = next(s for s in model["slots"] if s["param"]["name"] not in model["keys"] + model["ranged"]
+                            and lines[1]["domains"][s["param"]["domain"]]["type"] == "INT")
+                slot["param"]["unpriced"] = True
+                price[3][1] = ["op", "ADD", ["n", 1], ["p", slot["param"]["name"]]]
+        elif damage == "divisor rounded to 0":  # 1 / 2 is positive, but `round down` makes it floor(1 / 2) = 0
+            price[3][1], price[4] = ["op", "DIV", ["n", 10], ["op", "DIV", ["n", 1], ["n", 2]]], "DOWN"
+        elif damage == "span outside the card":
+            price[5][0] = "another-card.rules"
+        else:
+            lines[0]["plans"].append(["free", ["no-such-tool"]])
+
+    _rewrite(path, change)
+    body = path.read_bytes().partition(b"\n")[2]
+    with pytest.raises(index_json.Corrupt):  # refused as such, not by way of some other exception
+        index_json.decode_lines(body.split(b"\n"), files=[p.name for p in bundled_path().glob("*.rules")])
+    assert engine.load()._card is not None
+
+
+def test_every_card_in_the_tests_reads_back_from_its_cache(cache_dir):
+    cards = [engine.load()] + [engine.load(p) for p in sorted((Path(__file__).parent / "cases" / "valid").glob("*"))]
+    for card in cards:
+        assert engine.load(card._sources[0].path if len(card._sources) == 1 else None)._card is None
+
+
+def test_the_key_covers_everything_that_makes_the_index(monkeypatch):
+    from engine.sources import Source
+
+    base = [Source("a.rules", "a.rules", "tool t { }\n"), Source("b.rules", "b.rules", "t -> 1\n")]
+    variants = [
+        [Source("a2.rules", "a.rules", "tool t { }\n"), base[1]],            # a file renamed
+        [Source("a.rules", "a.rules", "tool t { } \n"), base[1]],            # a file edited
+        [Source("a.rules", "a.rules", "tool t { }\nt"), Source("b.rules", "b.rules", " -> 1\n")],  # text moved
+        base[::-1],                                                          # files in another order
+    ]
+    keys = {cache.key(base)} | {cache.key(v) for v in variants}
+    assert len(keys) == 1 + len(variants)
+    assert cache.key(base) == cache.key(list(base))
+    monkeypatch.setattr(cache, "_lark_version", lambda: b"__version__ = '9.9.9'")
+    assert cache.key(base) not in keys  # another Lark may parse the same text otherwise
+    monkeypatch.undo()
+    monkeypatch.setattr(cache, "FORMAT", "ratecard-index-999")
+    assert cache.key(base) not in keys

@@ -6,11 +6,13 @@ Adding a check is adding a function to CHECKS.
 from __future__ import annotations
 
 from engine.checks.coverage import check_coverage
+from engine.checks.empty import check_not_empty
 from engine.checks.formulas import check_formulas
 from engine.diagnostics import Diagnostic
 from engine.model import Card
 
 CHECKS = (
+    check_not_empty,
     check_formulas,
     check_coverage,
 )
