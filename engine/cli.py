@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     f = commands.add_parser("fmt", help="lay out .rules files the one canonical way")
     f.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: ./rules)")
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
+
+    from engine.service.serve import add_parser as add_serve  # imports no web library
+    add_serve(commands)
     return parser
 
 
@@ -86,6 +89,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "fmt":
             from engine.fmt import run as run_fmt
             return run_fmt(args.paths, args.check)
+        if args.command == "serve":
+            from engine.service.serve import run as run_serve
+            return run_serve(args)
         return run_quote(args)
     except BrokenPipeError:  # `ratecard quote --batch big.jsonl | head`
         sys.stderr.close()
