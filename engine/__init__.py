@@ -8,4 +8,15 @@
 from engine.ratecard import RateCard, RateCardError, load, loads
 from engine.results import Code, Quote, Rejection
 
-__all__ = ["Code", "Quote", "RateCard", "RateCardError", "Rejection", "load", "loads"]
+__all__ = ["Code", "Quote", "RateCard", "RateCardError", "Rejection", "__version__", "load", "loads"]
+
+
+def __getattr__(name: str) -> str:
+    # looked up on first use: importlib.metadata would slow every start of the command
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+        try:
+            return version("ratecard")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            return "0+unknown"
+    raise AttributeError(f"module 'engine' has no attribute {name!r}")

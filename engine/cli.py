@@ -1,7 +1,7 @@
 """The `ratecard` command: a thin shell over the API.
 
 Exit codes: quote 0 priced, 1 rejected, 2 usage or rate-card error;
-check 0 clean (warnings allowed), 1 errors, 2 usage or I/O;
+check 0 clean (warnings allowed, unless --strict), 1 errors, 2 usage or I/O;
 table 0, 2 usage or rate-card error; diff 0 same prices, 1 different, 2 usage,
 I/O or rate-card error; fmt 0 done (or, with --check, nothing would change),
 1 something would change, 2 usage, I/O or syntax error.
@@ -31,6 +31,18 @@ class _Parser(argparse.ArgumentParser):
         self.exit(USAGE_ERROR, f"ratecard: {message}\n")
 
 
+class _Version(argparse.Action):
+    """--version: the installed distribution's version, looked up only when asked for."""
+
+    def __init__(self, option_strings, dest, **kwargs):
+        super().__init__(option_strings, dest, nargs=0, help="print the version and exit")
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        import engine
+        print(f"ratecard {engine.__version__}")
+        parser.exit(0)
+
+
 def _rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", metavar="PATH",
                         help="a .rules file or a folder of them (default: the bundled rate card)")
@@ -38,6 +50,7 @@ def _rules_option(parser: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="ratecard", description="Price AI generations from .rules files.")
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     q = commands.add_parser("quote", help="price one request, or a batch of JSON lines",
@@ -53,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     c = commands.add_parser("check", help="report every problem in a rate card")
     c.add_argument("path", nargs="?", help="a .rules file or a folder (default: --rules, or the bundled card)")
     c.add_argument("--format", choices=("text", "json", "github"), default="text")
+    c.add_argument("--strict", action="store_true",
+                   help="fail (exit 1) on warnings too: a warned rule is one production refuses")
     _rules_option(c)
 
     t = commands.add_parser("table", help="the complete price sheet: every combination and its price")
@@ -125,7 +140,9 @@ def run_check(args) -> int:
               file=sys.stderr)
     if read_errors and not sources or any(d.code is DiagCode.IO for d in diagnostics):
         return USAGE_ERROR
-    return 1 if has_errors(diagnostics) else 0
+    if has_errors(diagnostics) or (args.strict and diagnostics):
+        return 1
+    return 0
 
 
 def _at_path(diagnostic, paths):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from typing import ClassVar, Literal
 
 import attrs
 
@@ -25,9 +26,10 @@ class Quote:
     credits: int
     rule: str
 
-    ok = True
+    # Literal, so that `if result.ok:` narrows `Quote | Rejection` for type checkers
+    ok: ClassVar[Literal[True]] = True
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {"ok": True, "credits": self.credits, "rule": self.rule}
 
 
@@ -37,7 +39,7 @@ class Rejection:
     message: str
     param: str | None = None
 
-    ok = False
+    ok: ClassVar[Literal[False]] = False
 
-    def to_json(self) -> dict:
+    def to_json(self) -> dict[str, object]:
         return {"ok": False, "code": str(self.code), "param": self.param, "message": self.message}

@@ -78,7 +78,15 @@ _REQUESTS = st.fixed_dictionaries(
 def test_explain_agrees_with_quote(card, request):
     result = card.quote(request)
     out = explain(card, request, result).splitlines()
-    assert out[0] == (f"{result.credits} credits" if result.ok else f"rejected [{result.code}]: {result.message}")
+    assert out[0] == (f"{result.credits} credit{'s' * (result.credits != 1)}" if result.ok else f"rejected [{result.code}]: {result.message}")
     if result.ok:
         assert f"matched {result.rule}" in "\n".join(out)
         assert out[-1].startswith("price: ") and out[-1].endswith(str(result.credits))
+
+
+def test_one_credit_is_singular(capsys, tmp_path):
+    (tmp_path / "a.rules").write_text("tool t { n >= 1 }\nt -> n\n")
+    assert main(["quote", "--explain", "--rules", str(tmp_path), "t", "n=1"]) == 0
+    assert main(["quote", "--explain", "--rules", str(tmp_path), "t", "n=2"]) == 0
+    heads = [line for line in capsys.readouterr().out.splitlines() if "credit" in line]
+    assert heads == ["1 credit", "2 credits"]

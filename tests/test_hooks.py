@@ -31,3 +31,12 @@ def test_the_hooks_pass_on_the_bundled_card(monkeypatch, capsys):
     files = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "rules").glob("*.rules"))]
     assert main(fmt["entry"].split()[1:] + files) == 0
     capsys.readouterr()
+
+
+def test_the_check_hook_fails_on_a_warning(tmp_path, capsys):
+    """A rule for a value the model does not offer is only a warning, but production refuses
+    those requests: the hook must not print "Passed" for it."""
+    (tmp_path / "a.rules").write_text('tool t { n 1 | 2 }\nmodel t "M" { n 1 }\nt "M" n 2 -> 5\nt "M" n 1 -> 3\n')
+    check = _hooks()["ratecard-check"]
+    assert main(check["entry"].split()[1:] + [str(tmp_path)]) == 1
+    assert "warning[W202]" in capsys.readouterr().out

@@ -26,8 +26,12 @@ _MISSING = object()
 MAX_NEAREST = 5
 
 
+def _credits(n: int) -> str:
+    return "1 credit" if n == 1 else f"{n} credits"
+
+
 def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
-    head = f"{result.credits} credits" if result.ok else f"rejected [{result.code}]: {result.message}"
+    head = _credits(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"
     model = _model_index(card, request)
     if model is None:
         return head
