@@ -176,3 +176,19 @@ def test_unknown_paths_and_methods_answer_in_the_rejection_shape(client):
 def test_settings_refuse_limits_that_would_refuse_everything(bad):
     with pytest.raises(ValueError):
         Settings(**bad)
+
+
+def test_an_engine_failure_is_a_500_in_the_rejection_shape_not_a_traceback():
+    import engine
+
+    broken = engine.loads("tool voice-clone\nvoice-clone -> 500\n")
+
+    def fail(request):
+        raise RuntimeError("boom")
+
+    broken.quote = fail
+    with TestClient(app(broken), raise_server_exceptions=False) as c:
+        response = c.post("/quote", json={"tool": "voice-clone"})
+    assert response.status_code == 500
+    assert response.json()["code"] == "invalid-request" and "boom" not in response.text
+    assert response.headers["Ratecard-Digest"] == card_digest(broken)

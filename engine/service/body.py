@@ -63,8 +63,13 @@ def parse(text: str, settings: Settings, what: str = "the request body") -> obje
     return value
 
 
+_FLAT = frozenset({str, int, bool, float, type(None)})
+
+
 def depth_exceeds(value: object, limit: int) -> bool:
     """Whether arrays and objects nest more than `limit` levels (iterative: no recursion to blow)."""
+    if type(value) is dict and _FLAT.issuperset(map(type, value.values())):
+        return limit < 1  # a flat object, as almost every request is
     stack = [(value, 1)]
     while stack:
         item, level = stack.pop()
