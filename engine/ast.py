@@ -7,11 +7,13 @@ built by hand with trees read from text.
 from __future__ import annotations
 
 import enum
+from decimal import Decimal
 from typing import Union
 
 import attrs
 
 from engine.diagnostics import NOWHERE, Span
+from engine.plans import Period
 
 
 def _span():
@@ -184,11 +186,41 @@ class ModelDecl:
 
 
 @node
+class BillingDecl:
+    """`billed monthly` or `billed yearly`, in a plan's block."""
+
+    period: Period
+    span: Span = _span()
+
+
+@node
+class TierDecl:
+    """One credit tier of a plan: `credits 40000`, or `credits 40000 price 29.99 USD`.
+
+    `credits 40000 | 240000` is two of them. `currency` may be missing (a
+    mistake the resolver reports); there is none without a price.
+    """
+
+    credits: int
+    price: Decimal | None = None
+    currency: str | None = None
+    price_span: Span | None = attrs.field(default=None, eq=False, repr=False)
+    span: Span = _span()
+
+
+@node
 class PlanDecl:
-    """`plan "AI Voiceover" allows voiceover`; `tools` is None for `allows all`."""
+    """`plan "AI Suite" allows all { billed monthly  credits 40000 | 240000 }`.
+
+    `tools` is None for `allows all`; the block is optional, and everything
+    in it is kept as written (order, repeats) for the resolver to judge.
+    """
 
     name: str
     tools: tuple[Name, ...] | None
+    billing: tuple[BillingDecl, ...] = ()
+    tiers: tuple[TierDecl, ...] = ()
+    name_span: Span = _span()
     span: Span = _span()
 
 

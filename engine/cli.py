@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--tool", metavar="T", help="only this tool")
     t.add_argument("--model", metavar="M", help="only this model (its name or an alias)")
     t.add_argument("--format", choices=("text", "md", "csv", "json"), default="text")
+    t.add_argument("--plans", action="store_true", help="only the plans: their tiers, billing period and tools")
     _rules_option(t)
 
     d = commands.add_parser("diff", help="what a change does to prices: added, removed, repriced, refused",
@@ -166,6 +167,11 @@ def run_table(args) -> int:
     card = _load(args)
     if card is None:
         return USAGE_ERROR
+    if args.plans:
+        from engine.review import plans_table
+
+        print(plans_table.render(card, args.format))
+        return 0
     if args.tool is not None and args.tool not in card.card.tools:
         print(f"ratecard: there is no tool {args.tool!r}", file=sys.stderr)
         return USAGE_ERROR

@@ -73,6 +73,7 @@ class ToolIndex:
 class Index:
     tools: MappingProxyType
     plans: MappingProxyType     # plan name -> frozenset of tools
+    plan_details: MappingProxyType = MappingProxyType({})  # plan name -> engine.plans.Plan (period, tiers)
 
 
 def compile_card(card: Card) -> Index:
@@ -96,7 +97,8 @@ def compile_card(card: Card) -> Index:
         tools[tool.name] = ToolIndex(name=tool.name, accepts=frozenset(accepts), has_models=has_models,
                                      models=MappingProxyType(models), canonical=tuple(canonical))
     plans = {name: plan.tools for name, plan in card.plans.items()}
-    return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans))
+    return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans),
+                 plan_details=MappingProxyType(dict(card.plans)))
 
 
 def _fill(param: Param, offer: Domain | NotTaken):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from types import MappingProxyType
 
 from engine import ast
@@ -21,6 +22,7 @@ from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex, make_entry
 from engine.diagnostics import NOWHERE, Span
 from engine.domain import Domain, Interval, ValueType
 from engine.model import NotTaken, Param, PricedRule
+from engine.plans import Period, Plan, Tier
 
 
 class Corrupt(ValueError):
@@ -47,7 +49,7 @@ def encode_lines(index: Index) -> Iterator[str]:
     domains: dict[Domain, int] = {}
     lines = [_dump(_model(m, domains)) for m in models]
     yield _dump({"tools": tools, "plans": [[name, sorted(ts)] for name, ts in index.plans.items()],
-                 "models": len(models)})
+                 "plan_details": [plan_data(p) for p in index.plan_details.values()], "models": len(models)})
     table = [None] * len(domains)
     for domain, at in domains.items():
         table[at] = _domain(domain)
@@ -125,7 +127,7 @@ def decode_lines(lines: Iterable[bytes | str]) -> Index:
     """The index from the lines encode_lines wrote; Corrupt (a ValueError) if they are not such lines."""
     lines = iter(lines)
     try:
-        head = _obj(json.loads(next(lines)), "tools", "plans", "models")
+        head = _obj(json.loads(next(lines)), "tools", "plans", "plan_details", "models")
         domains = [_decode_domain(d) for d in _list(_obj(json.loads(next(lines)), "domains")["domains"])]
         count = _int(head["models"])
         reader = _Reader(domains)
@@ -142,7 +144,11 @@ def decode_lines(lines: Iterable[bytes | str]) -> Index:
     for pair in _list(head["plans"]):
         name, members = _pair(pair)
         plans[_str(name)] = frozenset(_str(m) for m in _list(members))
-    return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans))
+    details = {}
+    for data in _list(head["plan_details"]):
+        plan = read_plan(data)
+        details[plan.name] = plan
+    return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans), plan_details=MappingProxyType(details))
 
 
 def _decode_tool(data: object, models: list[ModelIndex]) -> ToolIndex:
@@ -254,6 +260,46 @@ def _decode_expr(data: object, depth: int = 0) -> ast.Expr:
     if tag == "round" and len(data) == 3:
         return ast.Rounded(mode=_enum(ast.Rounding, data[1]), expr=_decode_expr(data[2], depth + 1), span=NOWHERE)
     raise Corrupt("not a formula")
+
+
+# ---------------------------------------------------------------- plans
+
+
+def plan_data(plan: Plan) -> dict:
+    """A plan as plain JSON data; prices as exact decimal texts ("29.99"), never floats."""
+    return {"name": plan.name, "tools": sorted(plan.tools), "period": plan.period.value,
+            "tiers": [[t.credits, None if t.price is None else str(t.price), t.currency, _span(t.span)]
+                      for t in plan.tiers],
+            "span": _span(plan.span)}
+
+
+def read_plan(data: object) -> Plan:
+    data = _obj(data, "name", "tools", "period", "tiers", "span")
+    reader = _Reader([])
+    tiers = []
+    for t in _list(data["tiers"]):
+        t = _list(t)
+        if len(t) != 4:
+            raise Corrupt("not a tier")
+        credits, price, currency, span = t
+        tiers.append(Tier(credits=_int(credits), price=_opt(price, _decimal), currency=_opt(currency, _str),
+                          span=reader.span(span)))
+    try:
+        period = Period(_str(data["period"]))
+    except ValueError:
+        raise Corrupt("not a billing period") from None
+    return Plan(name=_str(data["name"]), tools=frozenset(_str(t) for t in _list(data["tools"])), period=period,
+                tiers=tuple(tiers), span=reader.span(data["span"]))
+
+
+def _decimal(data: object) -> Decimal:
+    try:
+        value = Decimal(_str(data))
+    except ArithmeticError:
+        raise Corrupt("not a decimal amount") from None
+    if not value.is_finite():
+        raise Corrupt("not a decimal amount")
+    return value
 
 
 # ---------------------------------------------------------------- checked reading

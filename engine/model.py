@@ -13,6 +13,10 @@ import attrs
 from engine import ast
 from engine.diagnostics import Span
 from engine.domain import Domain
+from engine.plans import Period, Plan, Tier
+
+
+__all__ = ["Card", "Model", "NotTaken", "Param", "Period", "Plan", "PricedRule", "Tier", "Tool"]
 
 
 @attrs.frozen(kw_only=True)
@@ -78,13 +82,6 @@ class PricedRule:
     @property
     def label(self) -> str:
         return f"{self.span.file}:{self.span.line}"
-
-
-@attrs.frozen(kw_only=True)
-class Plan:
-    name: str
-    tools: frozenset[str]
-    span: Span = attrs.field(eq=False, repr=False)
 
 
 @attrs.frozen(kw_only=True)

@@ -17,6 +17,7 @@ from engine.diagnostics import Diagnostic, has_errors, render_text, summary
 from engine.fastpath import make_quoter
 from engine.gcpause import paused_gc
 from engine.model import Card
+from engine.plans import Plan
 from engine.sources import Source
 
 
@@ -67,19 +68,27 @@ class RateCard:
     `quote(request)` prices one request and never raises; `quote_many(requests)`
     prices many into a list. `card` (the resolved semantic model) is built on
     first use when the card came from the cache; quoting needs only `index`.
+    `digest` names the card by its content (engine.sources.digest): the same
+    text gives the same digest on any machine, cached or not.
     """
 
-    __slots__ = ("_card", "_sources", "index", "quote", "quote_many", "warnings")
+    __slots__ = ("_card", "_sources", "digest", "index", "quote", "quote_many", "warnings")
 
     def __init__(self, card: Card | None, index: Index, warnings: Sequence[Diagnostic] = (),
                  sources: Sequence[Source] = ()):
         self._card = card
         self._sources = tuple(sources)
+        self.digest: str = source_files.digest(self._sources)
         self.index = index
         self.warnings = tuple(warnings)
         # quote(request) -> Quote | Rejection, never raises; quote_many(requests) -> list.
         # Plain attributes holding engine.fastpath's functions: a quote pays no method call.
         self.quote, self.quote_many = make_quoter(index)
+
+    @property
+    def plans(self) -> Mapping[str, Plan]:
+        """Plan name -> engine.plans.Plan: the tools it allows, its billing period, its credit tiers."""
+        return self.index.plan_details
 
     @property
     def card(self) -> Card:

@@ -8,10 +8,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from engine import ast
-from engine.diagnostics import Code, Diagnostic, Related, error
+from engine.diagnostics import Code, Diagnostic, Related, Span, error
 from engine.domain import Domain, Interval, ValueType, type_of
 from engine.model import Model, NotTaken, Param, Plan, Tool
 from engine.names import did_you_mean
+from engine.resolve_plans import period_of, tiers_of
 
 _BOUNDS = {
     ast.Cmp.GE: lambda n: Interval(n, None),
@@ -73,6 +74,7 @@ class Declarations:
         self.plans: dict[str, Plan] = {}
         self.diagnostics: list[Diagnostic] = []
         self._group_spans: dict[str, ast.GroupDecl] = {}
+        self._plan_names: dict[str, Span] = {}
 
     # ------------------------------------------------------------ entry
     def collect(self, files: Iterable[ast.File]) -> None:
@@ -217,7 +219,7 @@ class Declarations:
     # ------------------------------------------------------------ plans
     def _plan(self, decl: ast.PlanDecl) -> None:
         if decl.name in self.plans:
-            self._duplicate(f'plan "{decl.name}"', None, decl.span, self.plans[decl.name].span)
+            self._duplicate(f'plan "{decl.name}"', None, decl.name_span, self._plan_names[decl.name])
             return
         if decl.tools is None:
             tools = frozenset(self.tools)
@@ -227,7 +229,9 @@ class Declarations:
                 found = self.subject(name, self.diagnostics)
                 resolved.update(found or ())
             tools = frozenset(resolved)
-        self.plans[decl.name] = Plan(name=decl.name, tools=tools, span=decl.span)
+        self._plan_names[decl.name] = decl.name_span
+        self.plans[decl.name] = Plan(name=decl.name, tools=tools, period=period_of(decl, self.diagnostics),
+                                     tiers=tiers_of(decl, self.diagnostics), span=decl.span)
 
     # ------------------------------------------------------------ helpers
     def _duplicate(self, what: str, name: ast.Name | None, span=None, first=None) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 
 import attrs
@@ -14,6 +16,27 @@ class Source:
     name: str   # how rules name it: `video.rules`, relative to the folder given
     path: str   # how a person finds it from here
     text: str
+
+
+DIGEST_FORMAT = b"ratecard-card-digest-1"
+
+
+def digest(sources: Iterable[Source]) -> str:
+    """The card's identity: a SHA-256 (hex) of its files' names and texts.
+
+    The same on every machine and for any order the files were found in (they
+    are taken by name, relative to the card's folder), and different after any
+    edit. Line endings count as the parser reads them: `\\r\\n` is `\\n`, so a
+    card checked out with either ending has one digest. Each part is prefixed
+    with its length, so no two cards can run together into one text.
+    """
+    h = hashlib.sha256(DIGEST_FORMAT)
+    for source in sorted(sources, key=lambda s: s.name):
+        for part in (source.name, source.text.replace("\r\n", "\n")):
+            data = part.encode("utf-8", "surrogatepass")
+            h.update(len(data).to_bytes(8, "big"))
+            h.update(data)
+    return h.hexdigest()
 
 
 def bundled_path() -> Path:

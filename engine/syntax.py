@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import re
 from contextvars import ContextVar
+from decimal import Decimal
 
 import attrs
 from lark import Lark, Token
@@ -205,11 +206,27 @@ class _ToAst:
 
     # -- plans
     def plan_decl(self, children):
-        return ast.PlanDecl(name=_unquote(children[1]), tools=children[3],
-                            span=_between(children[0], children[3]))
+        tools = children[3] if isinstance(children[3], tuple) else None  # a name_list, or `all`
+        items = children[4:]
+        billing = tuple(c for c in items if isinstance(c, ast.BillingDecl))
+        tiers = tuple(t for c in items if isinstance(c, list) for t in c)
+        return ast.PlanDecl(name=_unquote(children[1]), tools=tools, billing=billing, tiers=tiers,
+                            name_span=_tok(children[1]), span=_between(children[0], children[-1]))
 
-    def plan_all(self, children):
-        return ast.PlanDecl(name=_unquote(children[1]), tools=None, span=_between(children[0], children[3]))
+    def billing(self, children):
+        return ast.BillingDecl(period=ast.Period(str(children[1])), span=_between(children[0], children[1]))
+
+    def tier_list(self, children):  # `credits 40000 | 240000`: one tier per figure
+        return [ast.TierDecl(credits=_int(t), span=_tok(t)) for t in children[1:]]
+
+    def tier(self, children):  # `credits 40000` or `credits 40000 price 29.99 USD`; spans the figure
+        credits = children[1]
+        if len(children) == 2:
+            return [ast.TierDecl(credits=_int(credits), span=_tok(credits))]
+        amount = children[3]
+        currency = str(children[4]) if len(children) > 4 else None
+        return [ast.TierDecl(credits=_int(credits), price=Decimal(str(amount).replace("_", "")), currency=currency,
+                             price_span=_between(children[2], children[-1]), span=_tok(credits))]
 
     # -- prices
     def _head(self, children):
@@ -345,7 +362,8 @@ _WORDS = {
     "_STAR": "`*`", "_SLASH": "`/`", "UP": "`up`", "DOWN": "`down`", "CEIL": "`ceil`", "FLOOR": "`floor`",
     "TOOL": "`tool`", "MODEL": "`model`", "GROUP": "`group`", "PLAN": "`plan`", "ROUND": "`round`",
     "REJECT": "`reject`", "AKA": "`aka`", "FOR": "`for`", "NONE": "`none`", "ALLOWS": "`allows`",
-    "ALL": "`all`", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
+    "ALL": "`all`", "BILLED": "`billed`", "MONTHLY": "`monthly`", "YEARLY": "`yearly`", "CREDITS": "`credits`",
+    "PRICE": "`price`", "DECIMAL": "an amount such as 29.99", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
     "$END": "the end of the file",
 }
 
@@ -365,6 +383,25 @@ _EXAMPLES: dict[str, list[str]] = {
     ],
     "the price is missing after `->`": [
         'video "Sora 2" dur 4 ->\n',
+    ],
+    "a price belongs to one tier: give each priced tier a line of its own, `credits 40000  price 29.99 USD`": [
+        'plan "A" allows all {\n    credits 1 | 2 price 3 USD\n}\n',
+    ],
+    "a tier's price is written after `price`: `credits 40000  price 29.99 USD`": [
+        'plan "A" allows all {\n    credits 40000 USD\n}\n',
+        'plan "A" allows all {\n    credits 40000 29.99 USD\n}\n',
+        'plan "A" allows all {\n    credits 40000 29 USD\n}\n',
+    ],
+    "credits are a whole number without commas: `40000` or `40_000`": [
+        'plan "A" allows all {\n    credits 40,000\n}\n',
+        'plan "A" allows all {\n    credits 40000 | 240,000\n}\n',
+    ],
+    "an amount has a decimal point and no thousands separator: `price 1299.99 USD`": [
+        'plan "A" allows all {\n    credits 1 price 29,99 USD\n}\n',
+    ],
+    'a plan says which tools its credits may be spent on: `plan "AI Suite" allows all { ... }`': [
+        'plan "A" {\n    credits 40000\n}\n',
+        'plan "A"\n',
     ],
 }
 

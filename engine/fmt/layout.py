@@ -16,6 +16,8 @@ The layout (documented for people in notes/README-issue4.md):
 - Inside `tool` and `model` blocks, parameters line up in columns: the name
   (at least 6 wide), the values, the options (`unit`, `default`, `for`, ...),
   two spaces apart.
+- Inside a `plan` block, the lines line up in columns: the keyword (`billed`,
+  `credits`), one space, the values, then two spaces before any `price`.
 - A price grid lines up as a table: row conditions at least 9 wide, then
   `->`, then price columns each at least 4 wide, three spaces apart, the
   header's values over their columns.
@@ -37,6 +39,7 @@ _TOKEN = re.compile(r'''
   | (?P<comment>\#.*)
   | (?P<op>->|\.\.|>=|<=|[<>{}()|,=+\-*/])
   | (?P<name>[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*)
+  | (?P<decimal>[0-9](?:_?[0-9])*\.[0-9]+)
   | (?P<int>[0-9](?:_?[0-9])*)
   | (?P<space>[ \t\f]+)
   | (?P<other>.)
@@ -57,12 +60,14 @@ class Role(enum.Enum):
     MODEL = enum.auto()         # a one-line model declaration: aligned on `aka`
     PLAN = enum.auto()          # aligned on `allows`
     PARAM = enum.auto()         # a line of a tool or model block
+    PLAN_ITEM = enum.auto()     # a line of a plan block: `billed ...`, `credits ...`
     GRID_HEADER = enum.auto()
     GRID_ROW = enum.auto()
 
 
 class Block(enum.Enum):
     DECL = enum.auto()          # tool or model
+    PLAN = enum.auto()
     GRID = enum.auto()
     OTHER = enum.auto()
 
@@ -161,6 +166,8 @@ def classify(text: str) -> list[Line]:
             grid = grids
         elif top is Block.DECL and not braces:
             role = Role.PARAM
+        elif top is Block.PLAN and not braces:
+            role = Role.PLAN_ITEM
         elif top is None and not braces:
             role = _top_level_role(tokens)
         else:
@@ -168,8 +175,8 @@ def classify(text: str) -> list[Line]:
         lines.append(Line(role=role, depth=indent, tokens=tuple(tokens), comment=comment, grid=grid))
         opens, closes = tokens.count("{"), tokens.count("}")
         if tokens[-1] == "{" and opens == 1 and closes == 0:
-            is_grid = tokens[0] not in ("tool", "model")
-            stack.append(Block.GRID if is_grid else Block.DECL)
+            is_grid = tokens[0] not in ("tool", "model", "plan")
+            stack.append(Block.GRID if is_grid else Block.PLAN if tokens[0] == "plan" else Block.DECL)
             if is_grid:
                 grids += 1
                 header_seen = False
@@ -206,7 +213,7 @@ def layout(text: str) -> str:
             while j < len(lines) and lines[j].grid == line.grid:
                 j += 1
             out += _grid([x for x in lines[i:j]])
-        elif line.role in (Role.RULE, Role.MODEL, Role.PLAN, Role.PARAM):
+        elif line.role in (Role.RULE, Role.MODEL, Role.PLAN, Role.PARAM, Role.PLAN_ITEM):
             while j < len(lines) and lines[j].role is line.role and lines[j].depth == line.depth:
                 j += 1
             out += _run(lines[i:j])
@@ -263,6 +270,9 @@ def _split(line: Line) -> list[str]:
     if line.role is Role.PLAN:
         at = tokens.index("allows")
         return [join(tokens[:at]), join(tokens[at:])]
+    if line.role is Role.PLAN_ITEM:
+        at = tokens.index("price") if "price" in tokens else len(tokens)
+        return [tokens[0], join(tokens[1:at]), join(tokens[at:])]
     at = next((k for k, t in enumerate(tokens) if k > 0 and t in _OPTIONS), len(tokens))
     return [tokens[0], join(tokens[1:at]), join(tokens[at:])]
 
@@ -275,6 +285,8 @@ def _run(lines: list[Line]) -> list[str]:
     if lines[0].role is Role.PARAM:
         gaps = [2] * ncols
         widths[0] = max(widths[0], _NAME_MIN)
+    elif lines[0].role is Role.PLAN_ITEM:
+        gaps = [1, 2, 2]
     else:
         gaps = [1] * ncols
     pairs = []

@@ -20,6 +20,8 @@ import attrs
 
 from engine.domain import show_value
 from engine.ratecard import RateCard
+from engine.review import plan_diff
+from engine.review.plan_diff import PlanChange, compare_plans
 from engine.review.revision import DiffInputError, read_side
 from engine.sheet import Row, boundaries, price_sheet
 
@@ -48,10 +50,11 @@ class Change:
 class Diff:
     changes: tuple[Change, ...]
     compared: int
+    plans: tuple[PlanChange, ...] = ()   # engine.review.plan_diff
 
     @property
     def same(self) -> bool:
-        return not self.changes
+        return not self.changes and not self.plans
 
 
 def compare(old: RateCard, new: RateCard) -> Diff:
@@ -65,7 +68,7 @@ def compare(old: RateCard, new: RateCard) -> Diff:
     changes = [c for k in keys if (c := _change(before.get(k), after.get(k))) is not None]
     order = {tm: i for i, tm in enumerate(dict.fromkeys((c.tool, c.model) for c in changes))}
     changes.sort(key=lambda c: order[(c.tool, c.model)])  # stable: sheet order within a model
-    return Diff(changes=tuple(changes), compared=len(keys))
+    return Diff(changes=tuple(changes), compared=len(keys), plans=compare_plans(old.plans, new.plans))
 
 
 def _key(row: Row) -> tuple:
@@ -122,7 +125,12 @@ def note(change: Change) -> str:
 
 
 def summary(diff: Diff) -> str:
-    if diff.same:
+    plans = f"; {plan_diff.summary(diff.plans)}" if diff.plans else ""
+    return _price_summary(diff) + plans
+
+
+def _price_summary(diff: Diff) -> str:
+    if not diff.changes:
         return f"no price changes ({diff.compared} combinations compared)"
     counts = {k: sum(c.kind is k for c in diff.changes) for k in Kind}
     words = {Kind.REPRICED: "repriced", Kind.ADDED: "added", Kind.REMOVED: "removed",
@@ -157,6 +165,8 @@ def render_text(diff: Diff) -> str:
         lines = [_title(tool, model)] + [f"  {label.ljust(w[0])}   {old.rjust(w[1])} -> {new.rjust(w[2])}   {what}"
                                           for label, old, new, what in rows]
         blocks.append("\n".join(lines))
+    if diff.plans:
+        blocks.append("\n".join(plan_diff.lines(diff.plans)))
     return "\n\n".join(blocks + [summary(diff)])
 
 
@@ -167,6 +177,10 @@ def render_md(diff: Diff) -> str:
         for c in changes:
             cells = [_params(c.params, ", "), _credits(c.old), _credits(c.new), note(c)]
             out.append("| " + " | ".join(x.replace("|", "\\|") for x in cells) + " |")
+    if diff.plans:
+        out += ["", "#### plans", "", "| plan | change |", "|---|---|"]
+        out += ["| " + " | ".join(x.replace("|", "\\|") for x in (c.plan, plan_diff.describe(c))) + " |"
+                for c in diff.plans]
     return "\n".join(out)
 
 
@@ -175,7 +189,8 @@ def to_json(diff: Diff) -> list[dict]:
         return None if row is None else row.credits
 
     return [{"kind": c.kind.value, "tool": c.tool, "model": c.model, "params": dict(c.params),
-             "old": credits(c.old), "new": credits(c.new)} for c in diff.changes]
+             "old": credits(c.old), "new": credits(c.new)} for c in diff.changes] + [
+        plan_diff.to_json(c) for c in diff.plans]
 
 
 # ---------------------------------------------------------------- the command

@@ -18,6 +18,7 @@ from engine.domain import Domain, show_value
 from engine.formula import explain as explain_formula
 from engine.interpreter import find
 from engine.model import NotTaken, PricedRule
+from engine.names import listing
 from engine.ratecard import RateCard
 from engine.results import Quote, Rejection
 from engine.values import Invalid, coerce, show
@@ -37,6 +38,7 @@ def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
         return head
     values = given_values(model, request)
     lines = [head, f"request: {_subject(model)}" + (f" {_values(model, values)}" if values else "")]
+    lines += _plan(card, request, model.tool)
     entry = find(model, values) if all(k in values for k in model.keys + model.ranged) else None
     if entry is not None and (result.ok or result.code == "rejected" and result.param is None
                               and entry.reason is not None):
@@ -112,6 +114,23 @@ def _excerpt(card: RateCard, rule: PricedRule, carets: bool = True) -> list[str]
     if carets and end - span.column < len(text.split("#")[0].strip()):
         gutter = " " * len(str(span.line))
         out.append(f"  {gutter} | {' ' * (span.column - 1)}{'^' * max(1, end - span.column)}")
+    return out
+
+
+def _plan(card: RateCard, request: Mapping, tool: str) -> list[str]:
+    """Which plan allowed or refused the tool, and where the card declares it."""
+    plan = card.plans.get(request.get("plan")) if isinstance(request.get("plan"), str) else None
+    if plan is None:  # no plan named, or none of that name (the rejection says which there are)
+        return []
+    if tool in plan.tools:
+        verdict = f"allows {tool}"
+    else:
+        allowed = [t for t in card.index.tools if t in plan.tools]
+        verdict = f"does not allow {tool}, only {listing(allowed) or 'nothing'}"
+    lines = source_lines(card.card.sources.get(plan.span.file, ""))
+    out = [f'plan "{plan.name}" {verdict} ({plan.span.label()})']
+    if 1 <= plan.span.line <= len(lines):
+        out.append(f"  {plan.span.line} | {lines[plan.span.line - 1]}")
     return out
 
 

@@ -73,7 +73,12 @@ def render(card: RateCard, fmt: Format, tool: str | None = None, model: str | No
     if fmt is Format.CSV:
         return _csv(grids(card, tool, model))
     markdown = fmt is Format.MD
-    return "\n\n".join(_grid(g, markdown) for g in grids(card, tool, model))
+    parts = [_grid(g, markdown) for g in grids(card, tool, model)]
+    if card.plans and tool is None and model is None:  # the whole card: its plans too
+        from engine.review import plans_table
+
+        parts.append(plans_table.markdown(card) if markdown else plans_table.text(card))
+    return "\n\n".join(parts)
 
 
 def text(card: RateCard, tool: str | None = None, model: str | None = None) -> str:

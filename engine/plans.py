@@ -1,0 +1,48 @@
+"""Subscription plans as a card declares them: the tools allowed, the billing period, the credit tiers.
+
+Plain data, light to import: a card loaded from the compiled-card cache carries
+its plans too (engine.index_json), without the parser.
+"""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+import attrs
+
+from engine.diagnostics import NOWHERE, Span
+
+
+class Period(enum.Enum):
+    """How often a plan is billed. Credits are granted monthly either way (the FAQ:
+    "Yearly plans still get a monthly allowance")."""
+
+    MONTHLY = "monthly"
+    YEARLY = "yearly"
+
+
+@attrs.frozen(kw_only=True)
+class Tier:
+    """One monthly credit allowance a plan is sold in, and its price per billing period if the card says."""
+
+    credits: int
+    price: Decimal | None = None     # exact; None when the card gives no price
+    currency: str | None = None      # ISO 4217 code ("USD"), set exactly when price is
+    span: Span = attrs.field(default=NOWHERE, eq=False, repr=False)
+
+
+@attrs.frozen(kw_only=True)
+class Plan:
+    """A plan: `tools` its credits may be spent on, `tiers` ascending by credits (may be empty)."""
+
+    name: str
+    tools: frozenset[str]
+    period: Period = Period.MONTHLY
+    tiers: tuple[Tier, ...] = ()
+    span: Span = attrs.field(default=NOWHERE, eq=False, repr=False)
+
+    def tier(self, credits: int) -> Tier | None:
+        """The tier of exactly this many credits, if the plan is sold in one."""
+        return next((t for t in self.tiers if t.credits == credits), None)
+
