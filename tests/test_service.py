@@ -16,7 +16,6 @@ from starlette.testclient import TestClient  # noqa: E402
 from engine.review.explain import explain  # noqa: E402
 from engine.review.table import Format, render  # noqa: E402
 from engine.service import Settings, app  # noqa: E402
-from engine.service.live import card_digest  # noqa: E402
 from tests.seed_requests import seed_requests  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
@@ -33,7 +32,7 @@ def _sample(card, every=37):
 
 
 def test_quote_answers_what_the_api_answers_with_the_digest_of_the_card(client, card):
-    digest = card_digest(card)
+    digest = card.digest
     for request in _sample(card):
         response = client.post("/quote", json=request)
         expected = card.quote(request)
@@ -49,9 +48,9 @@ def test_the_digest_is_a_sha256_of_the_card_and_changes_with_it(client, card):
     assert len(info["digest"]) == 64 and int(info["digest"], 16) >= 0
     assert info["version"] == 1 and info["diagnostics"] == []
     other = engine.loads('tool voice-clone\nvoice-clone -> 500\n')
-    assert card_digest(other) != info["digest"]
+    assert other.digest != info["digest"]
     with TestClient(app(other)) as c:
-        assert c.get("/card").json()["digest"] == card_digest(other)
+        assert c.get("/card").json()["digest"] == other.digest
 
 
 def test_a_request_that_is_not_an_object_is_invalid_request_400(client):
@@ -109,7 +108,7 @@ def test_sheet_of_an_unknown_tool_or_model_is_404_in_the_rejection_shape(client,
 
 def test_health_reports_the_serving_card(client, card):
     body = client.get("/health").json()
-    assert body == {"ok": True, "digest": card_digest(card), "version": 1, "reload": None}
+    assert body == {"ok": True, "digest": card.digest, "version": 1, "reload": None}
 
 
 # ------------------------------------------------------------------ bad input
@@ -191,4 +190,4 @@ def test_an_engine_failure_is_a_500_in_the_rejection_shape_not_a_traceback():
         response = c.post("/quote", json={"tool": "voice-clone"})
     assert response.status_code == 500
     assert response.json()["code"] == "invalid-request" and "boom" not in response.text
-    assert response.headers["Ratecard-Digest"] == card_digest(broken)
+    assert response.headers["Ratecard-Digest"] == broken.digest

@@ -14,7 +14,7 @@ from starlette.testclient import TestClient  # noqa: E402
 
 import engine  # noqa: E402
 from engine.service import Settings, app  # noqa: E402
-from engine.service.live import Live, card_digest  # noqa: E402
+from engine.service.live import Live  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
@@ -98,7 +98,7 @@ def test_no_watching_without_rules_or_with_interval_zero(rules, card):
 def test_every_response_is_priced_by_the_card_its_digest_names(rules):
     """Cards swap back and forth while quotes go on; each answer must be the price of the card it names."""
     a, b = CARD.format(per=10), CARD.format(per=1)
-    price = {card_digest(engine.loads(a, "voice.rules")): 10, card_digest(engine.loads(b, "voice.rules")): 100}
+    price = {engine.loads(a, "voice.rules").digest: 10, engine.loads(b, "voice.rules").digest: 100}
     service = app(rules=rules, settings=Settings(reload_interval=0))
     live = service.state.live
     assert live.current.digest in price

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-import hashlib
 import logging
-from collections.abc import Sequence
 from pathlib import Path
 
 import attrs
@@ -21,26 +19,8 @@ import attrs
 from engine import sources as source_files
 from engine.diagnostics import to_json_object
 from engine.ratecard import RateCard, RateCardError
-from engine.sources import Source
 
 log = logging.getLogger("ratecard.service")
-
-
-def sources_digest(sources: Sequence[Source]) -> str:
-    """sha256 over the files' names and texts, in name order."""
-    h = hashlib.sha256()
-    for s in sorted(sources, key=lambda s: s.name):
-        for part in (s.name, s.text):
-            data = part.encode("utf-8", "surrogatepass")
-            h.update(len(data).to_bytes(8, "big"))
-            h.update(data)
-    return h.hexdigest()
-
-
-def card_digest(card: RateCard) -> str:
-    """The card's identity: RateCard.digest where the engine has it, else the same hash of its sources."""
-    digest = getattr(card, "digest", None)
-    return digest if isinstance(digest, str) else sources_digest(card._sources)
 
 
 def _now() -> str:
@@ -73,14 +53,14 @@ class Refused:
 class Live:
     def __init__(self, card: RateCard, rules: str | Path | None = None):
         self.rules = rules
-        self.current = Loaded(card, card_digest(card), 1, _now())
+        self.current = Loaded(card, card.digest, 1, _now())
         self.refused: Refused | None = None
-        self._seen = sources_digest(card._sources)
+        self._seen = card.digest
 
     def check(self) -> bool:
         """Read the rules again; swap in the card they make if it changed and is clean. True if swapped."""
         sources, read_errors = source_files.read(self.rules)
-        fingerprint = sources_digest(sources) + ("!" if read_errors else "")
+        fingerprint = source_files.digest(sources) + ("!" if read_errors else "")
         if fingerprint == self._seen:
             return False
         try:
@@ -98,7 +78,7 @@ class Live:
             return False
         self._seen = fingerprint
         self.refused = None
-        self.current = Loaded(card, card_digest(card), self.current.version + 1, _now())
+        self.current = Loaded(card, card.digest, self.current.version + 1, _now())
         log.info("rate card %s (version %d) is now serving", self.current.digest[:12], self.current.version)
         return True
 
