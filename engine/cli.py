@@ -87,12 +87,19 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: ./rules)")
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
 
+    commands.add_parser("accounts", add_help=False, help="credit accounts: subscribe, hold, capture, charge, "
+                        "balance, ... (ratecard accounts --help)")
+
     from engine.service.serve import add_parser as add_serve  # imports no web library
     add_serve(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["accounts"]:  # a parser of its own, imported only when used
+        from engine.accounts.cli import main as accounts_main
+        return accounts_main(argv[1:])
     args = build_parser().parse_args(argv)
     try:
         if args.command == "check":

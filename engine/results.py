@@ -19,6 +19,8 @@ class Code(enum.StrEnum):
     INVALID_PARAM = "invalid-param"
     UNSUPPORTED = "unsupported"
     REJECTED = "rejected"
+    INSUFFICIENT_CREDITS = "insufficient-credits"  # engine.accounts: the price does not fit
+    UNKNOWN_ACCOUNT = "unknown-account"            # engine.accounts: no such account
 
 
 @attrs.frozen
