@@ -107,7 +107,8 @@ _DIGEST_HEADER = {"Ratecard-Digest": {"description": "sha256 of the rate card th
 
 def _responses(ok: dict, ok_text: str, *refusals: int) -> dict:
     texts = {400: "not JSON, nested too deeply, or not the JSON value this endpoint takes",
-             404: "no such tool or model", 413: "the body is larger than the server's limit",
+             404: "no such tool, model, account or hold", 413: "the body is larger than the server's limit",
+             409: "the key was used for another operation, or the hold is already settled",
              422: "understood, but the card refuses it (see code and message)",
              503: "took longer than the server's time limit"}
     out = {"200": _json(ok, ok_text)}
@@ -118,7 +119,7 @@ def _responses(ok: dict, ok_text: str, *refusals: int) -> dict:
     return out
 
 
-def document(card: Card, version: str) -> dict:
+def document(card: Card, version: str, accounts: bool = False) -> dict:
     requests = request_schemas(card)
     request = {"oneOf": [_ref(n) for n in requests]}
     body = {"required": True, "content": {"application/json": {"schema": _ref("Request")}}}
@@ -159,7 +160,102 @@ def document(card: Card, version: str) -> dict:
     schemas = {"Request": request, **requests, "Quote": _QUOTE, "Rejection": _REJECTION,
                "Result": {"oneOf": [_ref("Quote"), _ref("Rejection")]}, "Explained": _EXPLAINED,
                "Row": _ROW, "Card": _CARD, "Health": _HEALTH, "Diagnostic": _DIAGNOSTIC}
+    if accounts:
+        from engine.accounts import ErrorCode
+
+        more_paths, more_schemas = account_paths()
+        paths.update(more_paths)
+        schemas.update(more_schemas)
+        codes = RESULT_CODES + [str(c) for c in ErrorCode if str(c) not in RESULT_CODES]
+        schemas["Rejection"] = {**_REJECTION, "properties": {**_REJECTION["properties"],
+                                                             "code": {"type": "string", "enum": codes}}}
     return {"openapi": "3.0.3",
             "info": {"title": "ratecard", "version": version,
                      "description": "Prices for AI generations, from the rate card this server loaded."},
             "paths": paths, "components": {"schemas": schemas}}
+
+
+# ---------------------------------------------------------------- credit accounts (served with a store)
+
+_FIELD_TYPES = {"str": {"type": "string"}, "int": {"type": "integer"}, "bool": {"type": "boolean"},
+                "datetime": {"type": "string", "format": "date-time"}, "Fraction": {"type": "string"},
+                "Decimal": {"type": "string"}, "EntryKind": {"type": "string"}}
+
+
+def _result_schema(cls) -> dict:
+    """An engine.accounts result class as JSON Schema, from its attrs fields (as values.to_json writes it)."""
+    import attrs
+
+    props: dict = {"ok": {"type": "boolean", "enum": [True]}, "type": {"type": "string", "enum": [cls.__name__]}}
+    required = ["ok", "type"]
+    for field in attrs.fields(cls):
+        text = field.type if isinstance(field.type, str) else getattr(field.type, "__name__", "str")
+        optional = "None" in text
+        base = text.replace("| None", "").strip()
+        props[field.name] = {**_FIELD_TYPES.get(base, {}), **({"nullable": True} if optional else {})}
+        required.append(field.name)
+    return {"type": "object", "required": required, "properties": props}
+
+
+def account_paths() -> tuple[dict, dict]:
+    """The account operations' paths and the schemas they use."""
+    from engine.accounts import values
+
+    key = {"name": "Idempotency-Key", "in": "header", "required": True, "schema": {"type": "string", "minLength": 1},
+           "description": "the caller's key for this operation: a retry with the same key and body returns the "
+                          "first result and writes nothing; the same key with another body is a 409 conflict"}
+    optional_key = {**key, "required": False}
+    account = {"name": "account", "in": "path", "required": True, "schema": {"type": "string"}}
+    hold = {"name": "hold", "in": "path", "required": True, "schema": {"type": "string"}}
+    at = {"type": "string", "format": "date-time", "description": "when (default now), with its time zone"}
+
+    def body(props: dict, required: list[str]) -> dict:
+        return {"required": bool(required), "content": {"application/json": {"schema": {
+            "type": "object", "properties": {**props, "at": at}, "required": required}}}}
+
+    def answers(result: str, *statuses: int) -> dict:
+        out = _responses(_ref(result), "done (or, for a retried key, what was done the first time)",
+                         400, 413, 503, *statuses)
+        return out
+
+    request = {"request": _ref("Request")}
+    paths = {
+        "/accounts/{account}/subscribe": {"post": {
+            "operationId": "subscribe", "summary": "Open an account on a plan and a tier of its credits",
+            "parameters": [account, optional_key],
+            "requestBody": body({"plan": {"type": "string"}, "credits": {"type": "integer"},
+                                 "start": at}, ["plan", "credits"]),
+            "responses": answers("Subscription", 409)}},
+        "/accounts/{account}/hold": {"post": {
+            "operationId": "hold", "summary": "Reserve the price of a request", "parameters": [account, key],
+            "requestBody": body({**request, "ttl_seconds": {"type": "integer", "minimum": 1, "maximum": 400 * 86400}}, ["request"]),
+            "responses": answers("Hold", 404, 409, 422)}},
+        "/accounts/{account}/charge": {"post": {
+            "operationId": "charge", "summary": "Spend the price of a request at once", "parameters": [account, key],
+            "requestBody": body(request, ["request"]), "responses": answers("Charge", 404, 409, 422)}},
+        "/accounts/{account}/plan": {"post": {
+            "operationId": "changePlan", "summary": "Change plan: an upgrade now, a downgrade at renewal",
+            "parameters": [account, key],
+            "requestBody": body({"plan": {"type": "string"}, "credits": {"type": "integer"}}, ["plan", "credits"]),
+            "responses": answers("PlanChange", 404, 409, 422)}},
+        "/holds/{hold}/capture": {"post": {
+            "operationId": "capture", "summary": "Spend a hold (all of it, or `credits` of it)",
+            "parameters": [hold, key], "requestBody": body({"credits": {"type": "integer"}}, []),
+            "responses": answers("Charge", 404, 409)}},
+        "/holds/{hold}/release": {"post": {
+            "operationId": "release", "summary": "Give a hold back", "parameters": [hold, key],
+            "requestBody": body({}, []), "responses": answers("Release", 404, 409)}},
+        "/accounts/{account}/balance": {"get": {
+            "operationId": "balance", "summary": "This cycle's credits: granted, spent, held, available",
+            "parameters": [account, {"name": "at", "in": "query", "required": False,
+                                     "schema": {"type": "string", "format": "date-time"}}],
+            "responses": answers("Balance", 404)}},
+        "/accounts/{account}/history": {"get": {
+            "operationId": "history", "summary": "Every entry of the account, oldest first",
+            "parameters": [account],
+            "responses": _responses({"type": "array", "items": _ref("Entry")}, "the entries", 400, 404, 503)}},
+    }
+    schemas = {cls.__name__: _result_schema(cls) for cls in (
+        values.Subscription, values.Hold, values.Charge, values.Release, values.PlanChange, values.Balance,
+        values.Entry)}
+    return paths, schemas

@@ -16,7 +16,8 @@ def add_parser(commands) -> None:
                             description="ratecard serve [--rules PATH] [--host 127.0.0.1] [--port 8080]")
     s.add_argument("--rules", metavar="PATH",
                    help="a .rules file or a folder of them, watched for changes (default: the bundled rate card)")
-    s.add_argument("--db", metavar="URL", help="a credit-accounts store (not served yet)")
+    s.add_argument("--db", metavar="URL", help="a credit-accounts store (sqlite:///file.db or postgresql://...): "
+                   "serve the account operations too")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=8080)
     s.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
@@ -34,8 +35,14 @@ def run(args) -> int:
         print("ratecard: serving needs the service extra: pip install 'ratecard[service]'", file=sys.stderr)
         return 2
     if args.db is not None:
-        print("ratecard: account endpoints are not served yet; start without --db", file=sys.stderr)
-        return 2
+        from engine.accounts import AccountError
+        from engine.accounts.store import connect
+
+        try:
+            connect(args.db).close()  # refuse to start on a store that cannot be opened
+        except AccountError as exc:
+            print(f"ratecard: cannot open the accounts store: {exc.message}", file=sys.stderr)
+            return 2
     from engine.service.settings import Settings
 
     given = {"max_body": args.max_body, "time_limit": args.time_limit, "reload_interval": args.reload_interval}
@@ -49,7 +56,7 @@ def run(args) -> int:
     except RateCardError as exc:
         print(f"ratecard: cannot load the rate card\n\n{exc}", file=sys.stderr)
         return 2
-    os.environ[_ENV] = json.dumps({"rules": args.rules, "max_body": settings.max_body,
+    os.environ[_ENV] = json.dumps({"rules": args.rules, "db": args.db, "max_body": settings.max_body,
                                    "time_limit": settings.time_limit,
                                    "reload_interval": settings.reload_interval})
     print(f"ratecard: serving on http://{args.host}:{args.port}/ (calculator at /ui/, API at /openapi.json)",
@@ -65,5 +72,10 @@ def from_environment():
     from engine.service.web import app
 
     options = json.loads(os.environ.get(_ENV, "{}"))
-    rules = options.pop("rules", None)
-    return app(rules=rules, settings=Settings(**options))
+    rules, db = options.pop("rules", None), options.pop("db", None)
+    store = None
+    if db is not None:
+        from engine.accounts.store import connect
+
+        store = connect(db)
+    return app(store=store, rules=rules, settings=Settings(**options))

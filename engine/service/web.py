@@ -39,13 +39,12 @@ def app(card: RateCard | None = None, store: object | None = None, *, rules: str
 
     With `rules` and settings.reload_interval > 0 the app watches those files while
     it runs (its lifespan) and swaps in a changed card once it loads clean.
-    `store` is the credit-accounts store; account routes are not served yet.
+    `store` is a credit-accounts store (engine.accounts.store.connect(url)): with one,
+    the account routes are served too (engine.service.accounts).
     """
     settings = settings or Settings()
     live = Live(card if card is not None else load(rules), rules)
-    if store is not None:
-        raise NotImplementedError("account endpoints are not served yet: pass store=None")
-    handlers = _Handlers(live, settings)
+    handlers = _Handlers(live, settings, accounts=store is not None)
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
@@ -64,6 +63,7 @@ def app(card: RateCard | None = None, store: object | None = None, *, rules: str
         Route("/card", handlers.card, methods=["GET"]),
         Route("/health", handlers.health, methods=["GET"]),
         Route("/openapi.json", handlers.openapi, methods=["GET"]),
+        *([] if store is None else _account_routes(live, store, settings)),
         Route("/", lambda _: RedirectResponse("/ui/"), methods=["GET"]),
         Mount("/ui", StaticFiles(directory=STATIC, html=True), name="ui"),
     ]
@@ -107,6 +107,12 @@ class _DigestHeader:
         await self.asgi(scope, receive, send_with_digest)
 
 
+def _account_routes(live: Live, store, settings: Settings) -> list:
+    from engine.service.accounts import routes
+
+    return routes(live, store, settings)
+
+
 def _http_refusal(exc: HTTPException) -> Refusal:
     messages = {404: "there is nothing at this path; see /openapi.json",
                 405: "this path does not take that method; see /openapi.json"}
@@ -124,8 +130,8 @@ def _status(result) -> int:
 
 
 class _Handlers:
-    def __init__(self, live: Live, settings: Settings):
-        self.live, self.settings = live, settings
+    def __init__(self, live: Live, settings: Settings, accounts: bool = False):
+        self.live, self.settings, self.accounts = live, settings, accounts
         self._sheets: dict[tuple, str] = {}
 
     async def _guarded(self, request: Request, answer) -> Response:
@@ -227,7 +233,7 @@ class _Handlers:
 
             from engine.service.openapi import document
 
-            data = await self._thread(document, loaded.card.card, version("ratecard"))
+            data = await self._thread(document, loaded.card.card, version("ratecard"), self.accounts)
             return _json(data, loaded)
         return await self._guarded(request, answer)
 
