@@ -1,5 +1,5 @@
-"""The server examples of README.md and docs/service.md: the one start command is run as written, and every
-`shell` example is sent to that server and prints what the page says.
+"""The server examples of README.md and docs/service.md: each start command is run as written, and every
+`shell` example after it (up to the next start command) is sent to that server and prints what the page says.
 
 (The `python` sessions of docs/service.md are run by tests/test_docs.py with the other pages' sessions.)
 """
@@ -35,24 +35,41 @@ def _start_commands(path: Path) -> list[str]:
     return found
 
 
-def _shell_examples(path: Path) -> list[tuple[str, str]]:
-    return [pair for _, info, body, _ in _blocks(path) if info == "shell" for pair in _commands(body)]
+def _sections(path: Path) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each start command with the `shell` examples that follow it."""
+    out: list[tuple[str, list[tuple[str, str]]]] = []
+    for _, info, body, _ in _blocks(path):
+        if info == "sh" and any("ratecard serve" in line for line in body):
+            out.append((_start_commands_of(body)[0], []))
+        elif info == "shell" and out:
+            out[-1][1].extend(_commands(body))
+    return out
+
+
+def _start_commands_of(body: list[str]) -> list[str]:
+    return ["ratecard serve" + line.split("ratecard serve", 1)[1] for line in body if "ratecard serve" in line]
+
+
+SECTIONS = _sections(SERVICE)
+EXAMPLES = [(n, command, expected) for n, (_, examples) in enumerate(SECTIONS) for command, expected in examples]
 
 
 def test_the_readme_and_the_service_page_start_the_server_with_the_same_command():
     assert _start_commands(ROOT / "README.md") == _start_commands(SERVICE)[:1] == ["ratecard serve --rules rules/"]
-    assert len(_shell_examples(SERVICE)) >= 5
+    assert [start for start, _ in SECTIONS] == ["ratecard serve --rules rules/",
+                                                "ratecard serve --rules rules/ --db sqlite:///credits.db"]
+    assert all(len(examples) >= 5 for _, examples in SECTIONS)
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    """The page's start command, run as written in a folder holding rules/, on a free port."""
+@pytest.fixture(scope="module", params=range(len(SECTIONS)))
+def served(request, tmp_path_factory):
+    """A start command of the page, run as written in a folder holding rules/, on a free port."""
     work = tmp_path_factory.mktemp("serve")
     shutil.copytree(ROOT / "rules", work / "rules")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    words = shlex.split(_start_commands(SERVICE)[0])
+    words = shlex.split(SECTIONS[request.param][0])
     command = [str(Path(sys.executable).parent / words[0]), *words[1:], "--port", str(port)]
     process = subprocess.Popen(command, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                env={"PATH": str(Path(sys.executable).parent), "RATECARD_CACHE_DIR": str(work / ".c"),
@@ -69,15 +86,20 @@ def served(tmp_path_factory):
                 time.sleep(0.1)
         else:
             pytest.fail("the server did not answer /health")
-        yield f"127.0.0.1:{port}", work
+        yield request.param, f"127.0.0.1:{port}", work
     finally:
         process.terminate()
         process.wait(timeout=30)
 
 
-@pytest.mark.parametrize("command,expected", _shell_examples(SERVICE), ids=lambda v: v[:60])
-def test_each_shell_example_prints_what_the_page_says(served, command, expected):
-    address, work = served
+def test_each_shell_example_prints_what_the_page_says(served):
+    section, address, work = served
+    for n, command, expected in EXAMPLES:
+        if n == section:
+            _check(command, expected, address, work)
+
+
+def _check(command, expected, address, work):
     done = subprocess.run(["bash", "-c", command.replace(PAGE_PORT, address)], cwd=work, capture_output=True,
                           text=True, timeout=60)
     assert done.stdout.rstrip("\n") == expected.rstrip("\n"), done.stderr
