@@ -23,9 +23,15 @@ server), `--connections` of them at once. Two workloads:
   mixed list), cycled, so every body has been seen before;
 - first-seen: voiceover with chars 1, 2, 3, ... : no body repeats.
 
+- charge: `POST /accounts/bench/charge` of a 1-credit voiceover, each with its
+  own Idempotency-Key, on an account subscribed at 240,000 credits. ratecard
+  serves it with `--db sqlite:///...` (a fresh file per start): a durable write
+  per request. The floor answers the same route with a fixed Charge after the
+  same body and key checks, writing nothing (bare does not serve it).
+
 For each worker count it reports requests/s, p50 and p99 latency (ms) of each
-server, and ratecard's requests/s as a ratio of the floor's, measured in the
-same run. The client shares the machine with the servers: with few cores the
+server (medians over `--rounds` turns, the servers taking turns), and each
+one's requests/s as a ratio of the floor's, measured in the same run. The client shares the machine with the servers: with few cores the
 ratios are the thing to read, not the absolute figures.
 """
 
@@ -35,10 +41,12 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -47,6 +55,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 FIXED = b'{"ok":true,"credits":11400,"rule":"video.rules:89"}'
+FIXED_CHARGE = (b'{"ok":true,"type":"Charge","id":"bench#2","account":"bench","credits":1,"rule":"voiceover.rules:14",'
+                b'"digest":"0000000000000000000000000000000000000000000000000000000000000000",'
+                b'"at":"2026-01-01T00:00:00+00:00","released":0}')
 
 
 def floor():
@@ -55,10 +66,28 @@ def floor():
     from engine.results import Quote
     from engine.service import Settings, app
 
+    from starlette.responses import Response
+    from starlette.routing import Route
+
+    from engine.service.body import Refusal, read_object, refusal_response
+
     card = engine.load()
     fixed = Quote(11400, "video.rules:89")
     card.quote = lambda request: fixed  # RateCard.quote is a plain attribute: the one thing changed
-    return app(card, settings=Settings(reload_interval=0))
+    settings = Settings(reload_interval=0)
+    service = app(card, settings=settings)
+
+    async def charge(request):  # the account route's checks, then a fixed Charge: no store
+        try:
+            if not request.headers.get("Idempotency-Key"):
+                raise Refusal(400, "no key")
+            await read_object(request, settings)
+        except Refusal as refusal:
+            return refusal_response(refusal)
+        return Response(FIXED_CHARGE, media_type="application/json")
+
+    service.router.routes.insert(0, Route("/accounts/{account}/charge", charge, methods=["POST"]))
+    return service
 
 
 def bare():
@@ -91,11 +120,12 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start(kind: str, workers: int) -> tuple[subprocess.Popen, int]:
+def start(kind: str, workers: int, scratch: Path) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     if kind == "ratecard":
+        db = scratch / f"credits-{port}.db"
         command = [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--workers", str(workers),
-                   "--reload-interval", "0"]
+                   "--reload-interval", "0", "--db", f"sqlite:///{db}"]
     else:
         command = [sys.executable, "-m", "uvicorn", f"service:{kind}", "--factory", "--app-dir", str(ROOT / "bench"),
                    "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
@@ -124,9 +154,10 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def _request(body: bytes) -> bytes:
-    return (b"POST /quote HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+def _request(body: bytes, path: bytes = b"/quote", key: bytes | None = None) -> bytes:
+    extra = b"" if key is None else b"Idempotency-Key: " + key + b"\r\n"
+    return (b"POST " + path + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + extra
+            + b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
 
 
 async def _connection(port: int, requests: list[bytes], latencies: list[float]) -> None:
@@ -146,8 +177,7 @@ async def _connection(port: int, requests: list[bytes], latencies: list[float]) 
     await writer.wait_closed()
 
 
-async def _drive(port: int, bodies: list[bytes], connections: int) -> tuple[float, list[float]]:
-    requests = [_request(b) for b in bodies]
+async def _drive(port: int, requests: list[bytes], connections: int) -> tuple[float, list[float]]:
     shares = [requests[i::connections] for i in range(connections)]
     latencies: list[float] = []
     began = time.perf_counter()
@@ -155,22 +185,38 @@ async def _drive(port: int, bodies: list[bytes], connections: int) -> tuple[floa
     return len(requests) / (time.perf_counter() - began), latencies
 
 
-def measure(port: int, bodies: list[bytes], connections: int) -> dict:
-    asyncio.run(_drive(port, bodies[: max(200, len(bodies) // 10)], connections))  # warm up
-    rate, latencies = asyncio.run(_drive(port, bodies, connections))
+def measure(port: int, requests: list[bytes], warm: list[bytes], connections: int) -> dict:
+    asyncio.run(_drive(port, warm, connections))
+    rate, latencies = asyncio.run(_drive(port, requests, connections))
     cuts = statistics.quantiles(latencies, n=100)
     return {"rps": rate, "p50": cuts[49] * 1000, "p99": cuts[98] * 1000}
 
 
-def workloads(n: int) -> dict[str, list[bytes]]:
+def workloads(n: int) -> dict[str, tuple[list[bytes], list[bytes]]]:
+    """Each workload's requests, and the requests that warm the server up before it is timed."""
     import engine
     from workload import mixed
 
     requests, _ = mixed(engine.load())
     repeated = [json.dumps(r).encode() for r in requests if isinstance(r, dict)]
-    repeated = (repeated * (n // len(repeated) + 1))[:n]
-    first_seen = [json.dumps({"tool": "voiceover", "chars": i}).encode() for i in range(1, n + 1)]
-    return {"repeated": repeated, "first-seen": first_seen}
+    repeated = [_request(b) for b in (repeated * (n // len(repeated) + 1))[:n]]
+    warm = repeated[: max(200, n // 10)]
+    first_seen = [_request(json.dumps({"tool": "voiceover", "chars": i}).encode()) for i in range(1, n + 1)]
+    one = json.dumps({"request": {"tool": "voiceover", "chars": 1}}).encode()
+    charges = [_request(one, b"/accounts/bench/charge", f"c-{i}".encode()) for i in range(n)]
+    warm_charges = [_request(one, b"/accounts/bench/charge", f"w-{i}".encode()) for i in range(200)]
+    return {"repeated": (repeated, warm), "first-seen": (first_seen, warm), "charge": (charges, warm_charges)}
+
+
+def subscribe(port: int) -> None:
+    """The bench account, on the largest AI Suite tier, so the measured charges all fit."""
+    body = json.dumps({"plan": "AI Suite", "credits": 240000}).encode()
+    with socket.create_connection(("127.0.0.1", port)) as s:
+        s.sendall(_request(body, b"/accounts/bench/subscribe").replace(b"HTTP/1.1\r\n", b"HTTP/1.1\r\n"
+                                                                       b"Connection: close\r\n", 1))
+        reply = s.recv(4096)
+    if not reply.startswith(b"HTTP/1.1 200"):
+        raise SystemExit(f"could not subscribe the bench account: {reply[:300]!r}")
 
 
 def main() -> None:
@@ -178,16 +224,25 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=20_000, help="requests per measurement")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", default="1,2,4", help="worker counts to try, comma-separated")
+    parser.add_argument("--rounds", type=int, default=3, help="turns each server takes; medians are reported")
     args = parser.parse_args()
     loads = workloads(args.requests)
-    print(f"{args.requests} requests per measurement, {args.connections} keep-alive connections, "
+    print(f"{args.requests} requests per measurement, {args.rounds} rounds, {args.connections} keep-alive connections, "
           f"{os.cpu_count()} CPUs, loopback\n")
     print(f"{'workers':>7}  {'workload':<10}  {'server':<8}  {'req/s':>8}  {'p50 ms':>7}  {'p99 ms':>7}  ratio")
+    scratch = Path(tempfile.mkdtemp(prefix="ratecard-bench-"))
     for workers in (int(w) for w in args.workers.split(",")):
-        servers = {kind: start(kind, workers) for kind in ("bare", "floor", "ratecard")}
+        servers = {kind: start(kind, workers, scratch) for kind in ("bare", "floor", "ratecard")}
+        subscribe(servers["ratecard"][1])
         try:
-            for name, bodies in loads.items():
-                results = {kind: measure(port, bodies, args.connections) for kind, (_, port) in servers.items()}
+            for name, (requests, warm) in loads.items():
+                kinds = [k for k in servers if not (name == "charge" and k == "bare")]
+                rounds: dict[str, list[dict]] = {k: [] for k in kinds}
+                for _ in range(args.rounds):  # the servers take turns, so a busy moment hits each alike
+                    for kind in kinds:
+                        rounds[kind].append(measure(servers[kind][1], requests, warm, args.connections))
+                results = {k: {f: statistics.median(r[f] for r in rs) for f in ("rps", "p50", "p99")}
+                           for k, rs in rounds.items()}
                 for kind, r in results.items():
                     ratio = r["rps"] / results["floor"]["rps"]
                     print(f"{workers:>7}  {name:<10}  {kind:<8}  {r['rps']:>8.0f}  {r['p50']:>7.2f}  {r['p99']:>7.2f}"
@@ -195,6 +250,7 @@ def main() -> None:
         finally:
             for process, _ in servers.values():
                 stop(process)
+    shutil.rmtree(scratch, ignore_errors=True)
 
 
 if __name__ == "__main__":
