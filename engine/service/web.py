@@ -132,9 +132,9 @@ def _status(result) -> int:
 class _Handlers:
     def __init__(self, live: Live, settings: Settings, accounts: bool = False):
         self.live, self.settings, self.accounts = live, settings, accounts
-        self._sheets: dict[tuple, str] = {}
+        self._memos: dict[tuple, object] = {}  # sheets, catalogs, OpenAPI documents, by card
 
-    async def _guarded(self, request: Request, answer) -> Response:
+    async def _guarded(self, _request: Request, answer) -> Response:
         """Run `answer(loaded)` under the time limit, answering a Refusal in the rejection shape."""
         loaded = self.live.current
         try:
@@ -148,6 +148,16 @@ class _Handlers:
 
     async def _thread(self, fn, *args):
         return await anyio.to_thread.run_sync(fn, *args, abandon_on_cancel=True)
+
+    async def _memo(self, key: tuple, fn, *args):
+        """fn(*args), computed in a thread once per key (keys start with the card's digest)."""
+        value = self._memos.get(key)
+        if value is None:
+            value = await self._thread(fn, *args)
+            if len(self._memos) > 64:
+                self._memos.clear()
+            self._memos[key] = value
+        return value
 
     # ------------------------------------------------------------ pricing
 
@@ -197,13 +207,7 @@ class _Handlers:
     async def sheet(self, request: Request) -> Response:
         async def answer(loaded: Loaded) -> Response:
             tool, model = request.query_params.get("tool"), request.query_params.get("model")
-            key = (loaded.digest, tool, model)
-            text = self._sheets.get(key)
-            if text is None:
-                text = await self._thread(_sheet, loaded.card, tool, model)
-                if len(self._sheets) > 64:
-                    self._sheets.clear()
-                self._sheets[key] = text
+            text = await self._memo((loaded.digest, "sheet", tool, model), _sheet, loaded.card, tool, model)
             return Response(text, media_type="application/json", headers={DIGEST: loaded.digest})
         return await self._guarded(request, answer)
 
@@ -213,7 +217,7 @@ class _Handlers:
         async def answer(loaded: Loaded) -> Response:
             from engine.service.catalog import catalog
 
-            data = await self._thread(catalog, loaded.card.card)
+            data = await self._memo((loaded.digest, "catalog"), catalog, loaded.card.card)
             return _json({"digest": loaded.digest, **data}, loaded)
         return await self._guarded(request, answer)
 
@@ -233,7 +237,8 @@ class _Handlers:
 
             from engine.service.openapi import document
 
-            data = await self._thread(document, loaded.card.card, version("ratecard"), self.accounts)
+            data = await self._memo((loaded.digest, "openapi"), document, loaded.card.card, version("ratecard"),
+                                    self.accounts)
             return _json(data, loaded)
         return await self._guarded(request, answer)
 
