@@ -127,9 +127,10 @@ def start(kind: str, workers: int, scratch: Path) -> tuple[subprocess.Popen, int
         command = [sys.executable, "-m", "engine.cli", "serve", "--port", str(port), "--workers", str(workers),
                    "--reload-interval", "0", "--db", f"sqlite:///{db}"]
     else:
-        command = [sys.executable, "-m", "uvicorn", f"service:{kind}", "--factory", "--app-dir", str(ROOT / "bench"),
-                   "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-                   "--log-level", "warning", "--no-access-log"]
+        # served as `ratecard serve` serves (engine.service.serve.run_uvicorn), so only the app differs
+        command = [sys.executable, "-c", "import sys; from engine.service.serve import run_uvicorn; "
+                   "run_uvicorn(sys.argv[1], '127.0.0.1', int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])",
+                   f"service:{kind}", str(port), str(workers), str(ROOT / "bench")]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

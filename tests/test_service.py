@@ -191,3 +191,30 @@ def test_an_engine_failure_is_a_500_in_the_rejection_shape_not_a_traceback():
     assert response.status_code == 500
     assert response.json()["code"] == "invalid-request" and "boom" not in response.text
     assert response.headers["Ratecard-Digest"] == broken.digest
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_listening_socket_has_nagle_off_so_worker_processes_answer_without_delayed_ack(monkeypatch, workers):
+    """Workers got the socket by pickling and asyncio left Nagle on for them: ~40 ms per response."""
+    import socket
+
+    import uvicorn
+    import uvicorn.supervisors
+
+    from engine.service.serve import run_uvicorn
+
+    given = []
+
+    class Capture:
+        def __init__(self, config, sockets, **_):
+            given.extend(sockets)
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", Capture)
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: given.extend(sockets))
+    run_uvicorn("engine.service.serve:from_environment", "127.0.0.1", 0, workers)
+    assert len(given) == 1
+    with given[0] as sock:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sys
 
 from engine.ratecard import RateCardError, load
@@ -61,9 +62,38 @@ def run(args) -> int:
                                    "reload_interval": settings.reload_interval})
     print(f"ratecard: serving on http://{args.host}:{args.port}/ (calculator at /ui/, API at /openapi.json)",
           file=sys.stderr)
-    uvicorn.run("engine.service.serve:from_environment", factory=True, host=args.host, port=args.port,
-                workers=args.workers if args.workers > 1 else None, log_level="warning", access_log=False)
+    run_uvicorn("engine.service.serve:from_environment", args.host, args.port, max(1, args.workers))
     return 0
+
+
+def run_uvicorn(target: str, host: str, port: int, workers: int, app_dir: str = "") -> None:
+    """uvicorn.run's own steps, with Nagle's algorithm off on the listening socket.
+
+    Worker processes get the socket by pickling, and asyncio then leaves Nagle on
+    for the connections they accept: each response waited ~40 ms for the client's
+    delayed ACK. TCP_NODELAY on the listener is inherited by every accepted socket.
+    """
+    import uvicorn
+
+    if app_dir:  # as uvicorn.run does; spawned workers start with this sys.path
+        sys.path.insert(0, app_dir)
+    config = uvicorn.Config(target, factory=True, host=host, port=port, workers=workers,
+                            log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    sock = config.bind_socket()
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    try:
+        if workers > 1:
+            import inspect
+
+            from uvicorn.supervisors import Multiprocess
+
+            older = "target" in inspect.signature(Multiprocess).parameters  # uvicorn before 0.30 asks for it
+            Multiprocess(config, sockets=[sock], **({"target": server.run} if older else {})).run()
+        else:
+            server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass
 
 
 def from_environment():
