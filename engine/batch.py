@@ -1,10 +1,17 @@
 """`ratecard quote --batch`: JSON lines in, JSON lines out, as fast as the JSON library allows.
 
+Input is bytes, split at b"\\n" only (a lone carriage return is JSON whitespace, not a line end),
+each line decoded as strict UTF-8, the same from standard input as from a file, whatever the
+locale. Every input line gets exactly one output line, in order: a line that is not UTF-8, not
+JSON, or whose answer cannot be computed or written gets its own `invalid-request` answer and
+the batch goes on. Output is UTF-8 JSON text (`utf8_writer`).
+
 `line_result` is the reference: one line -> the result object. `run` gives the
 same output faster: a line seen before gets the output it got then (a batch of
 past generations repeats itself), a price is written from a template, a result already
 written is not serialised again (results for repeated requests are the same objects, from the quote
-memo), and output goes out in chunks. Both memories are bounded. With orjson installed (the `fast` extra) lines are parsed by
+memo), and output goes out in chunks; answers already computed are written even if the batch
+is interrupted. Both memories are bounded. With orjson installed (the `fast` extra) lines are parsed by
 orjson; anything but a flat object of plain values, or a line orjson refuses, is
 parsed again by the stdlib, so what is accepted, every value and every error message
 stay exactly the stdlib's. Results are always written by
@@ -15,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections.abc import Callable, Iterable
 
 from engine.results import Code, Quote, Rejection
@@ -40,69 +48,133 @@ def fast_loads() -> Callable[[str], object]:
         return stdlib_loads
     parse, error = orjson.loads, orjson.JSONDecodeError
 
-    def loads(line: str) -> object:
+    def loads(line: bytes | str) -> object:
         try:
-            value = parse(line)
+            value = parse(line)  # bytes go in as they are: orjson checks the UTF-8 as strictly as Python
         except error:
-            return json.loads(line)  # the stdlib decides, and words the error
+            return json.loads(_text(line))  # the stdlib decides, and words the error
         # Trust orjson only with a flat object of texts, whole numbers, booleans and nulls: it reads a
         # number too big for 64 bits as a float where the stdlib keeps an exact int, and nests deeper
         # than the stdlib's recursion limit; anything else (rare in a batch) is read again.
         if type(value) is dict and _FLAT.issuperset(map(type, value.values())):
             return value
-        return json.loads(line)
+        return json.loads(_text(line))
 
+    loads.takes_bytes = True
     return loads
 
 
-def line_result(quote: Callable[[object], Quote | Rejection], line: str,
+def _text(line: bytes | str) -> str:
+    return line.decode("utf-8") if type(line) is bytes else line  # UnicodeDecodeError: the line is not UTF-8
+
+
+def not_utf8(exc: UnicodeDecodeError) -> Rejection:
+    byte = exc.object[exc.start]
+    return Rejection(Code.INVALID_REQUEST,
+                     f"this line is not UTF-8 text (byte 0x{byte:02x} at byte {exc.start + 1} of the line)")
+
+
+def unreadable(exc: Exception) -> Rejection:
+    """The answer to a line the JSON parser refused."""
+    if isinstance(exc, json.JSONDecodeError):
+        return Rejection(Code.INVALID_REQUEST, f"this line is not JSON ({exc.msg})")
+    if isinstance(exc, RecursionError):
+        return Rejection(Code.INVALID_REQUEST, "this line is not JSON (too deeply nested)")
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        detail = f"a number has more than {sys.get_int_max_str_digits()} digits"
+    else:
+        detail = type(exc).__name__
+    return Rejection(Code.INVALID_REQUEST, f"this line could not be read ({detail})")
+
+
+def unanswerable(exc: Exception) -> Rejection:
+    """The answer to a line whose answer could not be computed or written out."""
+    if isinstance(exc, ValueError) and "integer string conversion" in str(exc):
+        detail = f"a number in the answer has more than {sys.get_int_max_str_digits()} digits"
+    else:
+        detail = type(exc).__name__
+    return Rejection(Code.INVALID_REQUEST, f"this request could not be answered ({detail})")
+
+
+def line_result(quote: Callable[[object], Quote | Rejection], line: bytes | str,
                 loads: Callable[[str], object] = stdlib_loads) -> Quote | Rejection:
+    if isinstance(line, bytes):
+        try:
+            line = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            return not_utf8(exc)
     try:
         request = loads(line)
-    except (ValueError, RecursionError) as exc:
-        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else "too deeply nested"
-        return Rejection(Code.INVALID_REQUEST, f"this line is not JSON ({detail})")
-    return quote(request)
+    except Exception as exc:
+        return unreadable(exc)
+    try:
+        return quote(request)
+    except Exception as exc:  # quote never raises; if it ever does, the line says so and the batch goes on
+        return unanswerable(exc)
 
 
 def encode(result: Quote | Rejection) -> str:
-    return json.dumps(result.to_json(), ensure_ascii=False) + "\n"
+    """One output line. A lone surrogate the request carried stays in the text: `utf8_writer` writes it
+    as its JSON escape."""
+    try:
+        return json.dumps(result.to_json(), ensure_ascii=False) + "\n"
+    except Exception as exc:  # a price too long to write out
+        return json.dumps(unanswerable(exc).to_json(), ensure_ascii=False) + "\n"
 
 
-def run(quote: Callable[[object], Quote | Rejection], lines: Iterable[str], write: Callable[[str], object],
+def utf8_writer(write: Callable[[bytes], object]) -> Callable[[str], object]:
+    """Output lines -> UTF-8 bytes. The texts are JSON written with ensure_ascii=False, so the only
+    characters UTF-8 cannot encode, lone surrogates (`"\\ud800"` in a request), stand inside JSON
+    strings, where backslashreplace writes exactly their JSON escape: valid UTF-8, valid JSON."""
+    return lambda text: write(text.encode("utf-8", "backslashreplace"))
+
+
+def run(quote: Callable[[object], Quote | Rejection], lines: Iterable[bytes | str], write: Callable[[str], object],
         loads: Callable[[str], object] = stdlib_loads) -> None:
-    done: dict[str, str] = {}  # a short line already answered -> its output line
+    done: dict[bytes | str, str] = {}  # a short line already answered -> its output line
     texts: dict[int, tuple[Quote | Rejection, str]] = {}  # id(result) -> (result, its line); holds result alive
     rules: dict[str, str] = {}  # a rule's label -> its JSON text
     remembered, get_text = done.get, texts.get
     chunk: list[str] = []
     add = chunk.append
-    for line in lines:
-        text = remembered(line)
-        if text is None:
-            try:
-                request = loads(line)
-            except (ValueError, RecursionError):
-                result = line_result(quote, line)
-            else:
-                result = quote(request)
-            hit = get_text(id(result))
-            if hit is not None and hit[0] is result:
-                text = hit[1]
-            elif type(result) is Quote and type(result.credits) is int:
-                rule = rules.get(result.rule)
-                if rule is None:
-                    rule = rules[result.rule] = json.dumps(result.rule, ensure_ascii=False)
-                text = f'{{"ok": true, "credits": {result.credits}, "rule": {rule}}}\n'  # as encode() writes it
-            else:
-                text = encode(result)
-                if len(texts) < _TEXTS_LIMIT:
-                    texts[id(result)] = (result, text)
-            if len(line) <= _LINE_LIMIT and len(done) < _LINES_LIMIT:
-                done[line] = text
-        add(text)
-        if len(chunk) >= _CHUNK:
-            write("".join(chunk))
+    takes_bytes = getattr(loads, "takes_bytes", False)
+    try:
+        for raw in lines:
+            text = remembered(raw)
+            if text is None:
+                try:
+                    line = raw if takes_bytes or type(raw) is not bytes else raw.decode("utf-8")
+                    try:
+                        request = loads(line)
+                    except Exception:
+                        result = line_result(quote, line)
+                    else:
+                        result = quote(request)
+                    hit = get_text(id(result))
+                    if hit is not None and hit[0] is result:
+                        text = hit[1]
+                    elif type(result) is Quote and type(result.credits) is int:
+                        rule = rules.get(result.rule)
+                        if rule is None:
+                            rule = rules[result.rule] = json.dumps(result.rule, ensure_ascii=False)
+                        text = f'{{"ok": true, "credits": {result.credits}, "rule": {rule}}}\n'  # as encode() writes it
+                    else:
+                        text = encode(result)
+                        if len(texts) < _TEXTS_LIMIT:
+                            texts[id(result)] = (result, text)
+                except UnicodeDecodeError as exc:
+                    text = encode(not_utf8(exc))
+                except Exception as exc:  # this line's answer only: the batch goes on
+                    text = encode(unanswerable(exc))
+                if len(raw) <= _LINE_LIMIT and len(done) < _LINES_LIMIT:
+                    done[raw] = text
+            add(text)
+            if len(chunk) >= _CHUNK:
+                out = "".join(chunk)
+                chunk.clear()
+                write(out)
+    finally:  # what was computed is written, even when the batch is cut short
+        if chunk:
+            out = "".join(chunk)
             chunk.clear()
-    if chunk:
-        write("".join(chunk))
+            write(out)

@@ -25,14 +25,20 @@ def effective_box(rule: PricedRule, model: Model) -> dict[str, Domain]:
 
 
 def dimensions(rules: Sequence[PricedRule], model: Model) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The parameters the model's rules depend on: (finite ones, unbounded or large ones), in tool order."""
+    """The parameters the model's rules depend on: (finite ones, unbounded or large ones), in tool order.
+
+    Only parameters the model takes: a rule that conditions on one it does not take
+    (`x none`) never applies, so no request is looked up by it.
+    """
     conditioned = {p for r in rules for p in r.box}
     finite, ranged = [], []
     for param in model.offers:
         if param not in conditioned:
             continue
         offer = offered(model, param)
-        (finite if offer is not None and offer.is_finite(FINITE_LIMIT) else ranged).append(param)
+        if offer is None:
+            continue
+        (finite if offer.is_finite(FINITE_LIMIT) else ranged).append(param)
     return tuple(finite), tuple(ranged)
 
 

@@ -247,15 +247,23 @@ def run_batch(args) -> int:
     card = _load(args)
     if card is None:
         return USAGE_ERROR
-    try:
-        stream = sys.stdin if args.batch == "-" else open(args.batch, encoding="utf-8", errors="replace")
+    try:  # bytes, split at b"\n" only and decoded line by line, from stdin as from a file
+        stream = sys.stdin.buffer if args.batch == "-" else open(args.batch, "rb")
     except OSError as exc:
         print(f"ratecard: cannot read {args.batch}: {exc.strerror}", file=sys.stderr)
         return USAGE_ERROR
     from engine import batch
 
-    with stream:
-        batch.run(card.quote, stream, sys.stdout.write, batch.fast_loads())
+    sys.stdout.flush()
+    try:
+        with stream:
+            batch.run(card.quote, stream, batch.utf8_writer(sys.stdout.buffer.write), batch.fast_loads())
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # a read or write error part way: the answers so far are out, the rest is not
+        print(f"ratecard: the batch stopped: {exc.strerror or exc}", file=sys.stderr)
+        return USAGE_ERROR
     return 0
 
 

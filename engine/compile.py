@@ -18,7 +18,7 @@ from engine.boxes import dimensions, effective_box, offered
 from engine.domain import Domain
 from engine.formula import Evaluator, compile_expr, with_rounding
 from engine.model import Card, Model, NotTaken, Param, PricedRule
-from engine.results import Quote
+from engine.results import MAX_CREDITS, Quote
 
 
 @attrs.frozen
@@ -117,6 +117,8 @@ def _model_index(card: Card, model: Model, rules: Sequence[PricedRule]) -> Model
     table: dict[tuple, list[Entry]] = {}
     for rule in rules:
         box = effective_box(rule, model)
+        if any(d.is_empty for d in box.values()):
+            continue  # it never applies (a value or a parameter this model does not offer)
         axes = [box.get(p) or offered(model, p) for p in keys]
         if any(a is None or a.is_empty for a in axes):
             continue
@@ -140,5 +142,6 @@ def make_entry(rule: PricedRule, ranges: tuple[Domain, ...]) -> Entry:
     except KeyError:
         pass
     else:
-        quote = Quote(credits=int(value), rule=rule.label)
+        if abs(int(value)) <= MAX_CREDITS:  # a constant past it is refused by check; else priced as a formula
+            quote = Quote(credits=int(value), rule=rule.label)
     return Entry(ranges=ranges, rule=rule, quote=quote, formula=formula, expr=expr, reason=None)

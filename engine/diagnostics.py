@@ -122,15 +122,48 @@ def _excerpt(span: Span, sources: Mapping[str, str], lines_of: dict[str, list[st
         lines = lines_of[span.file] = source_lines(text)
     if not 1 <= span.line <= len(lines):
         return []
-    source_line = lines[span.line - 1].expandtabs(4)
+    line = lines[span.line - 1]
+    shown, at = _on_screen(line)
     gutter = " " * len(str(span.line))
-    end = span.end_column if span.end_line == span.line else len(source_line) + 1
-    width = max(1, end - span.column)
+    end = span.end_column if span.end_line == span.line else len(line) + 1
+    start = _screen_column(at, span.column)
+    width = max(1, _screen_column(at, end) - start)
     return [
         f"{gutter} |",
-        f"{span.line} | {source_line}",
-        f"{gutter} | {' ' * (span.column - 1)}{'^' * width}",
+        f"{span.line} | {shown}",
+        f"{gutter} | {' ' * start}{'^' * width}",
     ]
+
+
+def _on_screen(line: str) -> tuple[str, list[int]]:
+    """The line as printed (tabs expanded to stops of 4, control characters as their visible
+    pictures, so a lone CR cannot send the cursor back) and, for each character and the end of
+    the line, the screen column it starts at (wide characters take two, combining marks none)."""
+    import unicodedata
+
+    out, at, column = [], [], 0
+    for ch in line:
+        at.append(column)
+        if ch == "\t":
+            ch = " " * (4 - column % 4)
+            width = len(ch)
+        elif ch < " " or ch == "\x7f":
+            ch = chr(0x2400 + ord(ch)) if ch < " " else "\u2421"
+            width = 1
+        elif unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+            width = 0
+        else:
+            width = 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+        out.append(ch)
+        column += width
+    at.append(column)
+    return "".join(out), at
+
+
+def _screen_column(at: list[int], column: int) -> int:
+    """Where a span's column (counted in characters from 1) falls on screen, counted from 0."""
+    index = max(column, 1) - 1
+    return at[index] if index < len(at) else at[-1] + index - (len(at) - 1)
 
 
 def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]) -> str:
@@ -182,8 +215,14 @@ def render_json(diagnostics: Iterable[Diagnostic]) -> str:
     return json.dumps([to_json_object(d) for d in diagnostics], indent=2, ensure_ascii=False)
 
 
-def _github_escape(text: str) -> str:
+def _github_data(text: str) -> str:
+    """A workflow command's message, escaped as GitHub's own toolkit does (`escapeData`)."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    """A workflow command's property value (`escapeProperty`): also `:` and `,`, which end it."""
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def render_github(diagnostics: Iterable[Diagnostic]) -> str:
@@ -192,7 +231,7 @@ def render_github(diagnostics: Iterable[Diagnostic]) -> str:
     for d in diagnostics:
         s = d.span
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-        props = (f"file={s.file},line={s.line},col={s.column},"
-                 f"endLine={s.end_line},endColumn={s.end_column},title={d.code.id} {d.name}")
-        lines.append(f"::{d.severity.value} {props}::{_github_escape(message)}")
+        props = (f"file={_github_property(s.file)},line={s.line},col={s.column},"
+                 f"endLine={s.end_line},endColumn={s.end_column},title={_github_property(f'{d.code.id} {d.name}')}")
+        lines.append(f"::{d.severity.value} {props}::{_github_data(message)}")
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from engine.compile import Index, ModelIndex
 from engine.domain import Domain, ValueType
 from engine.interpreter import outcome
 from engine.model import NotTaken, Param
-from engine.results import Quote, Rejection
+from engine.results import MAX_REQUEST_NUMBER, Quote, Rejection
 from engine.values import Invalid, coerce
 
 _ABSENT = object()
@@ -28,7 +28,12 @@ Reader = tuple  # (name, param, table | None, offer | None, fill, counted_from, 
 
 
 def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
-    """request (a dict whose values are all hashable) -> its result, or None for 'ask the reference'."""
+    """request -> its result, or None for 'ask the reference'.
+
+    The request is a dict whose keys are plain strs (engine.fastpath checks); its values
+    may be anything hashable: each is looked up keyed by its exact type first, so no
+    value's own `==` is ever asked (a Decimal or a numpy scalar equal to 2 is not 2).
+    """
     tools = {}
     for name, tool in index.tools.items():
         models = {}
@@ -37,13 +42,20 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
         tools[name] = (tool.accepts, tool.has_models, models)
 
     def direct(request: dict) -> Quote | Rejection | None:
-        found = tools.get(request.get("tool"))
+        tool = request.get("tool")
+        if type(tool) is not str:
+            return None
+        found = tools.get(tool)
         if found is None:
             return None
         accepts, has_models, models = found
         if "plan" in request or not accepts.issuperset(request):
             return None
-        found = models.get(request.get("model")) if has_models else models.get(None)
+        if has_models:
+            name = request.get("model")
+            found = models.get(name) if type(name) is str else None
+        else:
+            found = models.get(None)
         if found is None:
             return None
         model, readers = found
@@ -95,9 +107,9 @@ def _priced(model: ModelIndex, values: dict) -> Quote | Rejection | None:
 
 
 def _within(value: int, intervals: tuple) -> bool:
-    """Domain.__contains__ for whole numbers, on (lo, hi) pairs."""
+    """Domain.__contains__ for whole numbers, on (lo, hi) pairs (ends within the request bound)."""
     for lo, hi in intervals:
-        if lo <= value and (hi is None or value <= hi):
+        if lo <= value <= hi:
             return True
     return False
 
@@ -115,7 +127,9 @@ def _reader(param: Param, offer: Domain | NotTaken, fill: object) -> Reader:
     small = offer.type is not ValueType.INT or offer.is_finite(_TABLE_LIMIT)
     table = _table(param, offer) if small else None
     if table is None:
-        offer = tuple((iv.lo, iv.hi) for iv in offer.intervals)  # only whole numbers have offers this large
+        # only whole numbers have offers this large; a request's numbers stop at MAX_REQUEST_NUMBER
+        offer = tuple((iv.lo, MAX_REQUEST_NUMBER if iv.hi is None else min(iv.hi, MAX_REQUEST_NUMBER))
+                      for iv in offer.intervals)
     return (param.name, param, table, offer, fill, param.counted_from, False, param.unpriced)
 
 

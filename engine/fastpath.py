@@ -4,11 +4,20 @@ The reference path (engine.interpreter) stays the one that decides; this
 module remembers its answers, and on the first sight of a plainly valid request
 takes engine.direct's shorter road to the same answer.
 
-A result depends on the request's items in order (the first unknown key is the
-one reported) and on each value's type as well as its value: `True == 1 == 1.0`
-in Python, but `audio=1` is invalid and `tool=1.0` is shown as `1.0`. So each
-remembered answer carries a guard, the keys whose values must also have the
-same type as before:
+Only exact builtin values reach the memo, each checked with `type(v) is ...`: a
+dict whose keys are strs and whose values are strs, ints, floats, bools or None.
+Anything else (another mapping, a `Decimal`, a numpy scalar, a str subclass, a
+list) goes straight to the reference path before any lookup, so no hash and no
+`==` but the builtins' own is ever called (a `Decimal(2)` hashes and compares
+equal to 2, a numpy scalar says it equals 2, a hostile value's `==` raises), a
+request never raises here either, and its answer never depends on what was
+quoted before.
+
+Among exact builtins, values of different types collide only as numbers:
+`True == 1 == 1.0`. A result depends on the request's items in order (the first
+unknown key is the one reported) and on those types, since `audio=1` is invalid
+and `tool=1.0` is shown as `1.0`. So each remembered answer carries a guard, the
+keys whose values must also have the same type as before:
 
 - texts and nulls never need one (nothing else equals them);
 - for a rejection, every number and boolean, since its message may show the value;
@@ -16,12 +25,9 @@ same type as before:
   A price means every number was read as a whole number of a numeric parameter,
   and `dur=8.0` reads exactly as `dur=8`, so the other ints need no check.
 
-Only small plain requests are remembered: a dict whose keys are texts and whose
-values are short texts, ints, floats, bools or null. A float zero is not:
-`-0.0 == 0.0`, so a remembered answer could show the other zero. (Any other
-two equal floats print alike, and NaN never equals anything, so never hits.) Anything else (unhashable
-values, other mappings, long texts) goes straight to the reference path, so a
-request never raises here either. The memo stops growing at `limit` entries.
+Not remembered: long texts, and a float zero: `-0.0 == 0.0`, yet a message
+shows each as written. (Any other two equal floats print alike, and NaN never
+equals anything, so never hits.) The memo stops growing at `limit` entries.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from engine.interpreter import quote as reference_quote
 from engine.results import Quote, Rejection
 
 Result = Quote | Rejection
+
 Guard = tuple[tuple[str, type], ...]
 
 MEMO_LIMIT = 1 << 13  # ample for every shape of a finite card; small enough that a stream of new requests pays little
@@ -55,11 +62,14 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object
         """Price one request (a mapping, as PRODUCT.md describes); never raises."""
         if type(request) is not dict:
             return _not_a_dict(request)
-        try:
-            key = tuple(request.items())
-            hit = get(key)
-        except TypeError:  # an unhashable value: a list, a mapping
+        key = tuple(request.items())
+        for name, value in key:  # exact builtins only: see the module's docstring
+            if type(name) is str:
+                kind = type(value)
+                if kind is str or kind is int or kind is bool or kind is float or value is None:
+                    continue
             return reference_quote(index, request)
+        hit = get(key)
         if hit is not None:
             guard, result = hit
             for name, kind in guard:
@@ -94,17 +104,22 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object
         add = out.append
         for request in requests:
             if type(request) is dict:
-                try:
-                    hit = get(tuple(request.items()))
-                except TypeError:
-                    hit = None
-                if hit is not None:
-                    for name, kind in hit[0]:
-                        if type(request[name]) is not kind:
-                            break
-                    else:
-                        add(hit[1])
-                        continue
+                key = tuple(request.items())
+                for name, value in key:
+                    if type(name) is str:
+                        kind = type(value)
+                        if kind is str or kind is int or kind is bool or kind is float or value is None:
+                            continue
+                    break
+                else:
+                    hit = get(key)
+                    if hit is not None:
+                        for name, kind in hit[0]:
+                            if type(request[name]) is not kind:
+                                break
+                        else:
+                            add(hit[1])
+                            continue
             add(quote(request))
         return out
 
@@ -113,12 +128,10 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object
 
 def _guard(request: dict, result: Result) -> Guard | None:
     """The keys whose value types a later equal request must share to get this result;
-    None when the request is not worth remembering."""
+    None when the request is not worth remembering. Its values are exact builtins."""
     priced = type(result) is Quote
     guard = []
     for key, value in request.items():
-        if type(key) is not str:
-            return None
         kind = type(value)
         if kind is float and not value:  # -0.0 == 0.0, yet a message shows each as written
             return None
@@ -128,6 +141,4 @@ def _guard(request: dict, result: Result) -> Guard | None:
         elif kind in _NUMERIC:
             if not (priced and kind is int and value not in (0, 1)):
                 guard.append((key, kind))
-        elif kind is not type(None):
-            return None
     return tuple(guard)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from engine import ast
+from engine.results import show_number
 
 Env = Mapping[str, int]
 Evaluator = Callable[[Env], int | Fraction]
@@ -95,7 +96,7 @@ def _floor_div(a: int | Fraction, b: int) -> int:
 def _render(expr: ast.Expr, param: Callable[[str], str], parent: int = 0) -> str:
     """Infix text with only the parentheses precedence needs; `param` spells a parameter."""
     if isinstance(expr, ast.Number):
-        return str(expr.value)
+        return str(expr.value)  # as the card writes it: the parser reads no number too long to print
     if isinstance(expr, ast.ParamRef):
         return param(expr.name)
     if isinstance(expr, ast.Rounded):
@@ -113,8 +114,14 @@ def source(expr: ast.Expr) -> str:
 
 
 def explain(expr: ast.Expr, env: Env) -> str:
-    """The arithmetic with values put in: `ceil(123 / 10) = 13`."""
-    return f"{_render(expr, lambda name: str(env[name]))} = {evaluate(expr, env)}"
+    """The arithmetic with values put in: `ceil(123 / 10) = 13`; a very long number is cut short."""
+    return f"{_render(expr, lambda name: show_number(env[name]))} = {_show(evaluate(expr, env))}"
+
+
+def _show(value: int | Fraction) -> str:
+    if type(value) is Fraction:
+        return f"{show_number(value.numerator)}/{show_number(value.denominator)}"
+    return show_number(value)
 
 
 def divisions(expr: ast.Expr, rounded: bool = False):

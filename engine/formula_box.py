@@ -21,7 +21,67 @@ from engine.model import PricedRule
 Point = dict[str, int]
 ENUMERATE_LIMIT = 4096            # boxes with at most this many points are checked point by point
 _FAR = (1, 2, 10, 100, 10**3, 10**4, 10**6, 10**9, 10**12, 10**18, 10**30)
-INF = math.inf                    # only ever an end of a range, never a price: see _bounds
+
+
+class _Endless:
+    """An open end of a range, +infinity or -infinity, in exact arithmetic with ints and Fractions.
+
+    Not math.inf: a float end turns `n + 10**310` into an OverflowError (and would
+    round a large int on its way), and money is never a float. Adding a number
+    keeps the end; times 0 is 0 (a box end times nothing); times a number or an
+    end takes the sign of the product; it compares above (or below) every number.
+    """
+
+    __slots__ = ("sign",)
+
+    def __init__(self, sign: int) -> None:
+        self.sign = sign
+
+    def __repr__(self) -> str:
+        return "INF" if self.sign > 0 else "-INF"
+
+    def __neg__(self) -> _Endless:
+        return NEG_INF if self.sign > 0 else INF
+
+    def __add__(self, other: object) -> _Endless:
+        if isinstance(other, _Endless) and other.sign != self.sign:
+            raise ArithmeticError("no value for INF - INF")
+        return self
+
+    __radd__ = __add__
+
+    def __sub__(self, other: object) -> _Endless:
+        return self + (-other)
+
+    def __rsub__(self, other: object) -> _Endless:
+        return -self
+
+    def __mul__(self, other: object) -> _Endless | int:
+        sign = other.sign if isinstance(other, _Endless) else (other > 0) - (other < 0)
+        if sign == 0:
+            return 0
+        return self if sign > 0 else -self
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, other: object) -> _Endless:  # only by a number other than 0
+        return self if other > 0 else -self
+
+    def __lt__(self, other: object) -> bool:
+        return self.sign < 0 and other is not self
+
+    def __gt__(self, other: object) -> bool:
+        return self.sign > 0 and other is not self
+
+    def __le__(self, other: object) -> bool:
+        return self.sign < 0 or other is self
+
+    def __ge__(self, other: object) -> bool:
+        return self.sign > 0 or other is self
+
+
+INF = _Endless(1)      # only ever an end of a range, never a price: see _bounds
+NEG_INF = _Endless(-1)
 
 
 def priced_expr(rule: PricedRule) -> ast.Expr | None:
@@ -88,10 +148,6 @@ def points(ranges: Mapping[str, Domain]) -> Iterator[Point]:
 # ---------------------------------------------------------------- least value
 
 
-def _mul(a, b):
-    return 0 if a == 0 or b == 0 else a * b  # 0 times an open end is 0, not nan
-
-
 def _bounds(expr: ast.Expr, ranges: Mapping[str, Domain]):
     """(least, greatest) of expr over the box by interval arithmetic; INF stands for no end.
 
@@ -105,25 +161,45 @@ def _bounds(expr: ast.Expr, ranges: Mapping[str, Domain]):
     if isinstance(expr, ast.ParamRef):
         domain = ranges[expr.name]
         if not domain.intervals:
-            return -INF, INF
+            return NEG_INF, INF
         hi = domain.intervals[-1].hi
         return domain.intervals[0].lo, INF if hi is None else hi
     if isinstance(expr, ast.Rounded):
         lo, hi = _bounds(expr.expr, ranges)
         fn = math.ceil if expr.mode is ast.Rounding.UP else math.floor
-        return (lo if lo in (INF, -INF) else fn(lo)), (hi if hi in (INF, -INF) else fn(hi))
+        return (lo if type(lo) is _Endless else fn(lo)), (hi if type(hi) is _Endless else fn(hi))
     (a, b), (c, d) = _bounds(expr.left, ranges), _bounds(expr.right, ranges)
     if expr.op is ast.Op.ADD:
         return a + c, b + d
     if expr.op is ast.Op.SUB:
         return a - d, b - c
     if expr.op is ast.Op.MUL:
-        corners = [_mul(x, y) for x in (a, b) for y in (c, d)]
+        corners = [x * y for x in (a, b) for y in (c, d)]  # 0 times an open end is 0
         return min(corners), max(corners)
-    if c == d and c not in (0, INF):  # division by a constant
-        ends = [x if x in (INF, -INF) else Fraction(x) / c for x in (a, b)]
+    if type(c) is not _Endless and c == d and c != 0:  # division by a constant
+        ends = [x / c if type(x) is _Endless else Fraction(x) / c for x in (a, b)]
         return min(ends), max(ends)
-    return -INF, INF
+    return NEG_INF, INF
+
+
+def always_above(rule: PricedRule, ranges: Mapping[str, Domain], limit: int) -> bool:
+    """Is the rule's price more than `limit` credits everywhere in `ranges`?
+
+    Sound with any formula: the interval's least value is at most the formula's least
+    value (equal when each parameter appears once), so it being past `limit` means every
+    price is; credits are int() of the value, so past means at least limit + 1.
+    """
+    expr = priced_expr(rule)
+    if expr is None:
+        return False
+    used = list(dict.fromkeys(refs(expr)))
+    if any(name not in ranges or ranges[name].is_empty for name in used):
+        return False
+    try:
+        low, _ = _bounds(expr, {name: ranges[name] for name in used})
+    except ArithmeticError:  # no bound found (never expected: see _Endless.__add__)
+        return False
+    return low >= limit + 1
 
 
 class Low(enum.Enum):
@@ -144,7 +220,10 @@ def least(rule: PricedRule, ranges: Mapping[str, Domain]) -> tuple[Low, Point | 
     if any(name not in ranges or ranges[name].is_empty for name in used):
         return Low.NEVER, None, None  # a rule that cannot apply; the dead-rule check says so
     box = {name: ranges[name] for name in dict.fromkeys(used)}
-    low, _ = _bounds(expr, box)
+    try:
+        low, _ = _bounds(expr, box)
+    except ArithmeticError:  # no bound found (never expected: see _Endless.__add__): try the points
+        low = NEG_INF
     if low >= 1:
         return Low.NEVER, None, None
     for point in points(box):

@@ -23,6 +23,7 @@ from engine.diagnostics import NOWHERE, Span
 from engine.domain import Domain, Interval, ValueType
 from engine.model import NotTaken, Param, PricedRule
 from engine.plans import Period, Plan, Tier
+from engine.results import MAX_CREDITS
 
 
 class Corrupt(ValueError):
@@ -148,6 +149,8 @@ def decode_lines(lines: Iterable[bytes | str]) -> Index:
     for data in _list(head["plan_details"]):
         plan = read_plan(data)
         details[plan.name] = plan
+    if details.keys() != plans.keys() or any(details[n].tools != plans[n] for n in plans):
+        raise Corrupt("plan details that do not match the plans")
     return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans), plan_details=MappingProxyType(details))
 
 
@@ -284,6 +287,14 @@ def read_plan(data: object) -> Plan:
         credits, price, currency, span = t
         tiers.append(Tier(credits=_int(credits), price=_opt(price, _decimal), currency=_opt(currency, _str),
                           span=reader.span(span)))
+    # what the resolver asks of a card read from text (engine.resolve_plans), asked again
+    figures = [t.credits for t in tiers]
+    if figures != sorted(set(figures)) or any(not 1 <= c <= MAX_CREDITS for c in figures):
+        raise Corrupt("tiers that are not positive and ascending")
+    if any((t.price is None) != (t.currency is None) or t.price is not None and t.price < 0 for t in tiers):
+        raise Corrupt("a price without a currency, a currency without a price, or a negative price")
+    if len({t.currency for t in tiers if t.currency is not None}) > 1:
+        raise Corrupt("a plan priced in two currencies")
     try:
         period = Period(_str(data["period"]))
     except ValueError:

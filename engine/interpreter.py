@@ -8,20 +8,31 @@ from engine.compile import Entry, Index, ModelIndex, ToolIndex
 from engine.domain import show_value
 from engine.model import NotTaken
 from engine.names import did_you_mean, listing, nearest
-from engine.results import Code, Quote, Rejection
+from engine.results import MAX_CREDITS, Code, Quote, Rejection
 from engine.values import Invalid, coerce, show
 
 _MISSING = object()
 
 
 def quote(index: Index, request: object) -> Quote | Rejection:
+    """Read the request, then price what was read. Never raises.
+
+    Reading touches the caller's objects (a mapping, its keys, its values), and those
+    may fail in any way of their own: that, and only that, is a request that could not
+    be read. Pricing works on what reading produced, plain ints, bools and strs, with
+    the card's own rules; see `price`.
+    """
     try:
-        return _quote(index, request)
-    except Exception as exc:  # a last line of defence: a request never raises
+        read = _read(index, request)
+    except Exception as exc:  # the request's own objects failed: a mapping whose methods raise, ...
         return Rejection(Code.INVALID_REQUEST, f"this request could not be read ({type(exc).__name__})")
+    if type(read) is Rejection:
+        return read
+    model, values = read
+    return price(model, values)
 
 
-def _quote(index: Index, request: object) -> Quote | Rejection:
+def _read(index: Index, request: object) -> tuple[ModelIndex, dict] | Rejection:
     if not isinstance(request, Mapping):
         return Rejection(Code.INVALID_REQUEST, f"a request is a mapping (a JSON object), not {show(request)}")
     tool, rejection = _tool(index, request)
@@ -39,11 +50,28 @@ def _quote(index: Index, request: object) -> Quote | Rejection:
     rejection = _plan(index, tool, request)
     if rejection is not None:
         return rejection
-    entry = find(model, values)
-    if entry is None:
-        combo = ", ".join(f"{k} {show_value(values[k])}" for k in model.keys + model.ranged)
-        return Rejection(Code.UNSUPPORTED, f"{model.title} has no price for {combo}")
-    return outcome(model, entry, values)
+    return model, values
+
+
+def price(model: ModelIndex, values: Mapping[str, object]) -> Quote | Rejection:
+    """The price of values already read for `model`. Never raises.
+
+    For a card that `check` passes this cannot fail (every value a rule or formula
+    uses is there, every divisor is a positive constant); should it fail anyway, the
+    answer says the card could not price the request, never that the request was
+    unreadable.
+    """
+    entry = None
+    try:
+        entry = find(model, values)
+        if entry is None:
+            combo = ", ".join(f"{k} {show_value(values[k])}" for k in model.keys + model.ranged)
+            return Rejection(Code.UNSUPPORTED, f"{model.title} has no price for {combo}")
+        return outcome(model, entry, values)
+    except Exception as exc:  # a fault in the card (or the engine), not in the request
+        rule = f" (rule {entry.rule.label})" if entry is not None else ""
+        return Rejection(Code.UNSUPPORTED, f"the rate card cannot price this request for {model.title}"
+                         f"{rule}: {type(exc).__name__}")
 
 
 def find(model: ModelIndex, values: Mapping[str, object]) -> Entry | None:
@@ -62,7 +90,19 @@ def outcome(model: ModelIndex, entry: Entry, values: Mapping[str, object]) -> Qu
     if entry.reason is not None:
         reason = entry.reason or f"{model.title} does not offer this combination"
         return Rejection(Code.REJECTED, reason)
-    return Quote(credits=int(entry.formula(values)), rule=entry.rule.label)
+    credits = int(entry.formula(values))
+    if credits > MAX_CREDITS or credits < -MAX_CREDITS:
+        return _beyond(model, credits)
+    return Quote(credits=credits, rule=entry.rule.label)
+
+
+def _beyond(model: ModelIndex, credits: int) -> Rejection:
+    """A price past what a quote may carry: credits are stored as signed 64-bit integers."""
+    if credits > 0:
+        return Rejection(Code.UNSUPPORTED, f"this request would cost more than {MAX_CREDITS} credits, "
+                         "the most one quote may be")
+    return Rejection(Code.UNSUPPORTED, f"this request would cost less than -{MAX_CREDITS} credits, "
+                     f"outside what a quote for {model.title} may be")
 
 
 def _tool(index: Index, request: Mapping):

@@ -249,6 +249,10 @@ class _Lowering:
             elif param.domain.type is not ValueType.INT:
                 self.diagnostics.append(error(Code.TYPE_MISMATCH, f"`{ref.name}` is {param.domain.type.value}, "
                                               "not a number, so a price cannot use it", ref.span))
+            elif param.unpriced:
+                self.diagnostics.append(error(Code.BAD_DECLARATION, f"`{param.name}` does not change the price, "
+                                              "so a price cannot use it", ref.span,
+                                              hint="remove it from the price, or drop `unpriced` from the tool"))
 
 
 def param_refs(expr: ast.Expr):

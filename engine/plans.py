@@ -12,6 +12,7 @@ from decimal import Decimal
 import attrs
 
 from engine.diagnostics import NOWHERE, Span
+from engine.results import MAX_CREDITS  # also the most a credit account can hold
 
 
 class Period(enum.Enum):
@@ -34,7 +35,9 @@ class Tier:
 
 @attrs.frozen(kw_only=True)
 class Plan:
-    """A plan: `tools` its credits may be spent on, `tiers` ascending by credits (may be empty)."""
+    """A plan: the `tools` its credits may be spent on; its `period`, monthly unless the card says
+    `billed yearly`; its `tiers`, ascending by credits. A plan without tiers gates quotes, but no
+    subscription can be sold in it (`tier(credits)` is None for every figure)."""
 
     name: str
     tools: frozenset[str]

@@ -10,9 +10,9 @@ import re
 from engine import ast
 from engine.diagnostics import Code, Diagnostic, Related, error
 from engine.plans import Period, Tier
+from engine.results import MAX_CREDITS
 
 _CURRENCY = re.compile(r"[A-Z]{3}")  # an ISO 4217 code: USD, EUR, GBP
-MAX_CREDITS = 2**63 - 1  # what a credit account can hold (a signed 64-bit column in SQLite and PostgreSQL)
 
 
 def period_of(decl: ast.PlanDecl, diagnostics: list[Diagnostic]) -> Period:

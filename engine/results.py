@@ -7,6 +7,36 @@ from typing import ClassVar, Literal
 
 import attrs
 
+# The largest number a request may carry and the largest price a quote may reach. Credits are
+# kept by the credit-accounts store as signed 64-bit integers (PostgreSQL BIGINT), so a price
+# is below 2**63; a request's counts get the same bound, far below Python's int -> str limit,
+# so every number a quote reads or produces can be printed and written as JSON.
+MAX_REQUEST_NUMBER = 2**63 - 1
+MAX_CREDITS = 2**63 - 1
+_SHOWN_DIGITS = 36
+_PRINTABLE_BITS = 12_000  # about 3,600 digits: below the default int -> str limit of 4,300
+
+
+def show_number(value: int) -> str:
+    """A whole number for a message: in full when short, else its first digits and its length.
+
+    Never raises and stays short however large the number (Python's str() refuses an int of
+    more than a few thousand digits, and would be slow on far larger ones).
+    """
+    bits = abs(value).bit_length()
+    try:
+        if bits > _PRINTABLE_BITS:
+            raise ValueError("too long to print")
+        text = str(value)
+    except ValueError:  # also when the process set a lower int -> str limit
+        digits = (bits - 1) * 30102 // 100000 + 1  # 0.30102 < log10(2): a lower bound
+        return f"a {'negative ' if value < 0 else ''}number of at least {digits} digits"
+    sign = "-" if value < 0 else ""
+    digits = text[len(sign):]
+    if len(digits) <= _SHOWN_DIGITS + 4:
+        return text
+    return f"{sign}{digits[:_SHOWN_DIGITS]}... ({len(digits)} digits)"
+
 
 class Code(enum.StrEnum):
     """Rejection codes: stable, part of the API (see PRODUCT.md)."""

@@ -8,8 +8,9 @@ import re
 
 from engine.domain import ValueType
 from engine.model import Param
+from engine.results import MAX_REQUEST_NUMBER, show_number
 
-_MAX_DIGITS = 1000
+_MAX_DIGITS = len(str(MAX_REQUEST_NUMBER))  # more significant digits than this are past the bound
 _TRUE = {"yes", "true"}
 _FALSE = {"no", "false"}
 
@@ -29,7 +30,7 @@ def coerce(param: Param, raw: object) -> int | bool | str:
             return raw.strip().lower() in _TRUE
         raise Invalid(f"`{param.name}` is yes or no (true or false), not {_show(raw)}")
     if isinstance(raw, str):
-        return raw
+        return raw if type(raw) is str else str.__str__(raw)  # a plain str: pricing meets no subclass
     raise Invalid(f"`{param.name}` is a text, not {_show(raw)}")
 
 
@@ -47,13 +48,20 @@ def _whole(param: Param, raw: object) -> int:
         text = raw.strip()
         if param.unit and text.lower().endswith(param.unit.lower()):
             text = text[: -len(param.unit)].rstrip()
-        if not re.fullmatch(r"[+-]?[0-9]+", text) or len(text) > _MAX_DIGITS:
+        if not re.fullmatch(r"[+-]?[0-9]+", text):
             raise Invalid(f"{expect}, not {_show(raw)}")
-        value = int(text)
+        significant = text.lstrip("+-").lstrip("0")
+        if len(significant) > _MAX_DIGITS:  # past the bound whatever they say: not handed to int()
+            if text.startswith("-"):
+                raise Invalid(f"`{param.name}` cannot be negative (got {_show(raw)})")
+            raise Invalid(f"`{param.name}` is at most {MAX_REQUEST_NUMBER}, not {_show(raw)}")
+        value = -int(significant or "0") if text.startswith("-") else int(significant or "0")
     else:
         raise Invalid(f"{expect}, not {_show(raw)}")
     if value < 0:
-        raise Invalid(f"`{param.name}` cannot be negative (got {value})")
+        raise Invalid(f"`{param.name}` cannot be negative (got {show_number(value)})")
+    if value > MAX_REQUEST_NUMBER:
+        raise Invalid(f"`{param.name}` is at most {MAX_REQUEST_NUMBER}, not {_show(raw)}")
     return value
 
 
@@ -62,13 +70,28 @@ def _show(raw: object) -> str:
         return "null"
     if isinstance(raw, bool):
         return "true" if raw else "false"
+    if type(raw) is int:
+        return show_number(raw)  # short however long the number, and never a ValueError
     if isinstance(raw, (dict, list, tuple, set)):
         return f"a {'list' if isinstance(raw, (list, tuple, set)) else 'mapping'}"
     if isinstance(raw, str):
         text = json.dumps(raw, ensure_ascii=False)
+        if not text.isascii() and not _encodable(text):
+            text = json.dumps(raw)  # a lone surrogate: escaped, so the message stays valid UTF-8
     else:
-        text = repr(raw)
+        try:
+            text = repr(raw)
+        except Exception:  # a value whose repr fails (a Fraction of 10,000 digits, a hostile class)
+            text = f"a value of type {type(raw).__name__}"
     return text if len(text) <= 40 else text[:36] + '..."'[: 4 if isinstance(raw, str) else 3]
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def show(raw: object) -> str:

@@ -81,3 +81,30 @@ def test_a_parameter_used_twice_is_decided_point_by_point_on_a_small_box():
                       right=ast.Number(value=1))  # x*x - x + 1 >= 1, though intervals say >= -3
     assert least(rule(expr), {"x": Domain.ints([Interval(0, 4)])})[0] is Low.NEVER
     assert least(rule(expr), {"x": Domain.ints([Interval(0, None)])})[0] is Low.POSSIBLE
+
+
+def test_open_ends_are_exact_beside_constants_of_hundreds_of_digits():
+    from engine.formula_box import _bounds, always_above
+
+    big, n = 10**310, ast.ParamRef(name="n")
+    open_box = {"n": Domain.ints([Interval(1, None)])}
+
+    def num(v):
+        return ast.Number(value=v)
+
+    def op(o, a, b):
+        return ast.Binary(op=o, left=a, right=b)
+
+    plus = op(ast.Op.ADD, n, num(big))
+    assert least(rule(plus), open_box)[0] is Low.NEVER
+    assert always_above(rule(plus), open_box, 2**63 - 1)
+    assert not always_above(rule(op(ast.Op.ADD, n, num(5))), open_box, 2**63 - 1)
+    assert least(rule(op(ast.Op.SUB, num(big), n)), open_box)[0] is Low.CERTAIN
+    assert least(rule(op(ast.Op.SUB, n, num(big))), open_box) == (Low.SHOWN, {"n": 1}, 1 - big)
+    times = op(ast.Op.MUL, n, op(ast.Op.SUB, num(0), num(big)))
+    assert least(rule(times), open_box) == (Low.SHOWN, {"n": 1}, -big)
+    over = ast.Rounded(mode=ast.Rounding.UP, expr=op(ast.Op.DIV, n, num(big)))
+    assert least(rule(over), open_box)[0] is Low.NEVER
+    for expr in (plus, times, over, op(ast.Op.MUL, n, n)):
+        for end in _bounds(expr, open_box):
+            assert type(end) is not float  # no float near money, not even as an open end

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 import engine
 from engine.cli import batch_line
-from engine.results import Quote, Rejection
+from engine.results import MAX_REQUEST_NUMBER, Quote, Rejection
 
 CARD = engine.load()
 KEYS = ["tool", "model", "chars", "text", "images", "inputs", "audio", "res", "dur", "aspect", "plan"]
@@ -52,6 +52,7 @@ def test_any_batch_line_gets_a_json_answer(line):
 def test_unhashable_and_odd_keys():
     assert CARD.quote({("tuple",): 1, "tool": "voiceover"}).code == "unknown-param"
     assert CARD.quote({"tool": "voiceover", 3: 1}).code == "unknown-param"
-    # huge counts are priced exactly, never through a float
-    assert CARD.quote({"tool": "voiceover", "chars": 10**5000}).credits == 10**4999
-    assert CARD.quote({"tool": "voiceover", "chars": "9" * 5000}).code == "invalid-param"
+    # counts up to the request bound are priced exactly, never through a float; beyond it, refused
+    assert CARD.quote({"tool": "voiceover", "chars": MAX_REQUEST_NUMBER}).credits == -(-MAX_REQUEST_NUMBER // 10)
+    for huge in (10**5000, "9" * 5000, MAX_REQUEST_NUMBER + 1):
+        assert CARD.quote({"tool": "voiceover", "chars": huge}).code == "invalid-param"

@@ -113,3 +113,81 @@ def test_results_are_frozen(card):
     import attrs
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         card.quote(SORA).credits = 1
+
+
+# ---------------------------------------------------------------- unreadable requests and faulty cards
+
+
+class _RaisingMapping(dict):
+    """A mapping whose reading fails: its own fault, so the request could not be read."""
+
+    def get(self, key, default=None):
+        raise LookupError("cannot read me")
+
+
+class _RaisingStr(str):
+    def strip(self, *args):
+        raise RuntimeError("cannot strip me")
+
+    __hash__ = str.__hash__
+
+
+@pytest.mark.parametrize("request_", [
+    _RaisingMapping(tool="voiceover"),
+    {**SORA, "audio": _RaisingStr("yes")},
+])
+def test_a_request_whose_own_objects_fail_could_not_be_read(card, request_):
+    from engine.interpreter import quote as reference
+
+    for result in (card.quote(request_), reference(card.index, request_), card.quote_many([request_])[0]):
+        assert result.code == "invalid-request" and "could not be read" in result.message
+
+
+def test_a_text_subclass_is_read_as_the_text_it_holds(card):
+    class Text(str):
+        __hash__ = str.__hash__
+
+    assert card.quote({**SORA, "model": Text("Sora 2 Pro"), "aspect": Text("16:9")}).credits == 11400
+
+
+def _broken(card: engine.RateCard, fault) -> engine.RateCard:
+    """The card with every formula of voiceover replaced by `fault`: a card `check` would never pass."""
+    import attrs
+    from types import MappingProxyType
+
+    tool = card.index.tools["voiceover"]
+    model = tool.models[None]
+    table = {key: tuple(attrs.evolve(e, quote=None, formula=fault) for e in entries)
+             for key, entries in model.table.items()}
+    model = attrs.evolve(model, table=MappingProxyType(table))
+    tool = attrs.evolve(tool, models=MappingProxyType({None: model}))
+    index = attrs.evolve(card.index, tools=MappingProxyType({**card.index.tools, "voiceover": tool}))
+    return engine.RateCard(None, index)
+
+
+@pytest.mark.parametrize("fault", [lambda env: env["missing"], lambda env: 1 // 0,
+                                   lambda env: int("9" * 5000)])
+def test_a_fault_in_the_card_is_never_dressed_up_as_an_unreadable_request(card, fault):
+    from engine.interpreter import quote as reference
+
+    broken = _broken(card, fault)
+    request = {"tool": "voiceover", "chars": 120}
+    for result in (broken.quote(request), broken.quote(request), reference(broken.index, request),
+                   broken.quote_many([request])[0]):
+        assert result.code == "unsupported" and result.param is None
+        assert result.message.startswith("the rate card cannot price this request for voiceover (rule ")
+    # the request's own faults still are what they were
+    assert broken.quote({"tool": "voiceover", "chars": "many"}).code == "invalid-param"
+
+
+@pytest.mark.parametrize("value, words", [(2**63, "more than 9223372036854775807 credits"),
+                                          (-(2**63), "less than -9223372036854775807 credits")])
+def test_a_price_past_a_signed_64_bit_integer_is_refused_on_either_side(card, value, words):
+    from engine.interpreter import quote as reference
+
+    broken = _broken(card, lambda env: value)
+    request = {"tool": "voiceover", "chars": 120}
+    for result in (broken.quote(request), reference(broken.index, request)):
+        assert result.code == "unsupported" and words in result.message
+    assert _broken(card, lambda env: value - (1 if value > 0 else -1)).quote(request).credits == value - (
+        1 if value > 0 else -1)

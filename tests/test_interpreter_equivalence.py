@@ -142,3 +142,153 @@ def test_signed_zeros_are_not_confused():
         for make in (lambda v: v, lambda v: {"tool": v}, lambda v: {"tool": "voiceover", "chars": 5, "x": v}):
             card.quote(make(first))
             assert card.quote(make(second)) == reference(card.index, make(second))
+
+
+# ---------------------------------------------------------------- values equal to an int, of other types
+
+
+class IntLike:
+    """Like a numpy integer: hashes as the int and says it equals it; the reference refuses it."""
+
+    def __init__(self, value: int) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+    def __eq__(self, other: object) -> bool:
+        return self.value == other
+
+    def __repr__(self) -> str:
+        return f"IntLike({self.value})"
+
+
+class RaisingEq(IntLike):
+    """Hashes as the int; asking whether it equals anything raises."""
+
+    def __eq__(self, other: object) -> bool:
+        raise RuntimeError("do not compare me")
+
+    __hash__ = IntLike.__hash__
+
+
+class LyingKey(str):
+    """A str key that says it equals every other str."""
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    __hash__ = str.__hash__
+
+
+def _variants(value: int) -> list:
+    from decimal import Decimal
+    from fractions import Fraction
+
+    out = [value, float(value), str(value), Decimal(value), Fraction(value), IntLike(value), RaisingEq(value)]
+    if value in (0, 1):
+        out.append(bool(value))
+    return out
+
+
+# one small card per finding, and the seed card; each request first in its plain form, then equal
+# values of other types, each quoted on a warm memo (the plain form was quoted first) and on a fresh one
+_FINDINGS = {
+    "none": ('tool t { x 1 | 2  n >= 1 }\nmodel t "M" { x none }\nt "M" x 1 -> 10\nt "M" -> n * 5\n',
+             [{"tool": "t", "model": "M", "n": 2}, {"tool": "t", "model": "M", "n": 1}]),
+    "limits": ("tool t { n >= 1 }\nt -> n * n * n\n",
+               [{"tool": "t", "n": 2}, {"tool": "t", "n": 2_097_151}, {"tool": "t", "n": 2_097_152}]),
+    "cells": ('tool t { q "a" | "b"  n 1 | 2 }\nmodel t "M" { q "a" }\n'
+              't "M" {\n    n       1    2\n    q "a" -> 5   6\n    q "b" -> 0   7\n}\n',
+              [{"tool": "t", "model": "M", "q": "a", "n": 2}, {"tool": "t", "model": "M", "q": "a", "n": 1}]),
+}
+
+
+def _all_paths_agree(index, requests) -> None:
+    """Reference, memo (fresh and warm), direct and quote_many give one answer, and none raises."""
+    from engine.direct import make_direct
+
+    direct = make_direct(index)
+    expected = [reference(index, r) for r in requests]
+    warm, warm_many = make_quoter(index)
+    assert [warm(r) for r in requests] == expected
+    assert [warm(r) for r in requests] == expected
+    assert warm_many(requests) == expected
+    for request, answer in zip(requests, expected):
+        fresh, fresh_many = make_quoter(index)
+        assert fresh(request) == answer
+        assert fresh_many([request]) == [answer]
+        if type(request) is dict and all(type(k) is str for k in request):
+            got = direct(request)
+            assert got is None or got == answer, request
+
+
+@pytest.mark.parametrize("finding", sorted(_FINDINGS))
+def test_every_path_agrees_on_the_findings_cards(finding):
+    text, plain = _FINDINGS[finding]
+    index = engine.loads(text).index
+    requests = list(plain)
+    for request in plain:
+        for key, value in request.items():
+            if type(value) is int:
+                requests += [{**request, key: v} for v in _variants(value)]
+    _all_paths_agree(index, requests)
+
+
+def test_every_path_agrees_on_the_seed_with_values_of_other_types(card):
+    requests = []
+    for base in _BASES + [{"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 12}]:
+        requests.append(base)
+        for key, value in base.items():
+            if type(value) in (int, bool):
+                requests += [{**base, key: v} for v in _variants(int(value))]
+    requests += [{LyingKey("tool"): "voiceover", "chars": 10}, {"tool": "voiceover", LyingKey("chars"): 10}]
+    _all_paths_agree(card.index, requests)
+
+
+@pytest.mark.parametrize("make", [lambda v: __import__("decimal").Decimal(v),
+                                  lambda v: __import__("fractions").Fraction(v), IntLike, RaisingEq])
+def test_an_answer_does_not_depend_on_what_was_quoted_before(card, make):
+    for base in ({"tool": "voiceover"}, {"tool": "text-to-image", "model": "Flux Pro Ultra"}):
+        key = "chars" if base["tool"] == "voiceover" else "images"
+        fresh_answer = engine.load().quote({**base, key: make(2)})
+        assert fresh_answer.code == "invalid-param"
+        card.quote({**base, key: 2})  # the int first: now in the memo
+        assert card.quote({**base, key: make(2)}) == fresh_answer
+        assert card.quote_many([{**base, key: 2}, {**base, key: make(2)}])[1] == fresh_answer
+
+
+def test_a_raising_eq_as_the_tool_or_a_key_never_raises(card):
+    plain = {"tool": "voiceover", "chars": 5}
+    for request in ({"tool": RaisingEq("voiceover"), "chars": 5}, {"tool": "voiceover", RaisingEq("chars"): 5}):
+        card.quote(plain)  # now in the memo, under a key that hashes as this request's
+        expected = reference(card.index, request)
+        assert not expected.ok
+        assert card.quote(request) == expected
+        assert card.quote_many([plain, request]) == [card.quote(plain), expected]
+
+
+_ODD = (st.decimals(allow_nan=False, places=0, min_value=-5, max_value=5000)
+        | st.fractions(min_value=-5, max_value=5000, max_denominator=3)
+        | st.integers(-3, 5000).map(IntLike) | st.integers(-3, 5000).map(RaisingEq))
+
+
+def _plain(value: object) -> object:
+    """The builtin a value stands for: the int an IntLike, Decimal or whole Fraction equals."""
+    if isinstance(value, IntLike):
+        return value.value
+    if type(value).__name__ in ("Decimal", "Fraction") and value == int(value):
+        return int(value)
+    return value
+
+
+@settings(max_examples=300, deadline=None)
+@given(base=_BASE, extra=st.dictionaries(_TEXT, _SCALAR | _ODD, max_size=4))
+def test_garbage_with_odd_values_quotes_the_same_on_every_path(card, base, extra):
+    request = {**base, **extra}
+    plain = {k: _plain(v) for k, v in request.items()}
+    fast, many = make_quoter(card.index)
+    fast(plain)  # the equal plain request first
+    expected = reference(card.index, request)
+    assert fast(request) == expected
+    assert many([plain, request])[1] == expected

@@ -10,6 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import engine
 from engine import ast, index_json
@@ -17,6 +19,7 @@ from engine.fmt import format_text
 from engine.model import Period, Plan, Tier
 from engine.sources import Source
 from engine.syntax import parse
+from tests.test_fmt import _perturb
 
 TOOLS = "tool voiceover { chars >= 1 }\ntool voice-clone\nround up\nvoiceover chars / 10\nvoice-clone -> 500\n"
 
@@ -135,15 +138,41 @@ def test_plans_on_a_cache_hit_need_no_parser(tmp_path):
     assert [r.stdout.split() for r in runs] == [["240000", "monthly", "True"], ["240000", "monthly", "False"]]
 
 
-def test_decoding_refuses_plans_of_the_wrong_shape():
+def _tier(credits, price="9.99", currency="EUR"):
+    return [credits, price, currency, ["p", 1, 1, 1, 1]]
+
+
+@pytest.mark.parametrize("change", [
+    {"period": "weekly"},
+    {"tiers": [_tier(100, "nine")]},
+    {"tiers": [_tier(100, 9.99)]},                    # a float: never near money
+    {"tiers": [_tier(100, "NaN")]},
+    {"tiers": [_tier(100, "-1")]},
+    {"tiers": [_tier(100, None)]},                    # a currency without a price
+    {"tiers": [_tier(100, "9.99", None)]},            # a price without a currency
+    {"tiers": [_tier(100), _tier(200, "1", "USD")]},  # two currencies
+    {"tiers": [_tier(200), _tier(100)]},              # out of order
+    {"tiers": [_tier(100), _tier(100)]},
+    {"tiers": [_tier(0)]},
+    {"tiers": [_tier(2**63)]},
+    {"tools": ["voiceover"]},                         # not the tools the plan allows
+    {"name": "Other"},
+])
+def test_decoding_refuses_plans_a_card_could_not_declare(change):
     card = _card('plan "Suite" allows all {\n    credits 100 price 9.99 EUR\n}\n')
     head, *rest = index_json.encode_lines(card.index)
-    for broken in ({"name": "Suite"}, {**json.loads(head)["plan_details"][0], "period": "weekly"},
-                   {**json.loads(head)["plan_details"][0], "tiers": [[100, "nine", "EUR", ["p", 1, 1, 1, 1]]]},
-                   {**json.loads(head)["plan_details"][0], "tiers": [[100, 9.99, "EUR", ["p", 1, 1, 1, 1]]]}):
-        data = {**json.loads(head), "plan_details": [broken]}
-        with pytest.raises(index_json.Corrupt):
-            index_json.decode_lines([json.dumps(data), *rest])
+    good = json.loads(head)
+    assert index_json.decode_lines([json.dumps(good), *rest]).plan_details == card.index.plan_details
+    data = {**good, "plan_details": [{**good["plan_details"][0], **change}]}
+    with pytest.raises(index_json.Corrupt):
+        index_json.decode_lines([json.dumps(data), *rest])
+
+
+def test_decoding_refuses_plan_data_with_fields_missing():
+    card = _card('plan "Suite" allows all\n')
+    head, *rest = index_json.encode_lines(card.index)
+    with pytest.raises(index_json.Corrupt):
+        index_json.decode_lines([json.dumps({**json.loads(head), "plan_details": [{"name": "Suite"}]}), *rest])
 
 
 # ---------------------------------------------------------------- fmt
@@ -157,7 +186,7 @@ def test_fmt_lays_out_a_plan_block_and_keeps_its_meaning():
         plan "AI Suite" allows all {
             billed  monthly
             credits 40000 | 240_000  # two
-            credits 480000           price 1_299.99 USD
+            credits 480000  price 1_299.99 USD
         }
         """)
     assert parse(out)[0] == parse(text)[0]
@@ -180,3 +209,34 @@ def test_the_readme_plans_example_loads_and_is_formatted():
     assert card.warnings == ()
     assert [t.credits for t in card.plans["AI Suite"].tiers] == [40000, 240000]
     assert card.plans["Example"].tiers == (Tier(credits=40000, price=Decimal("29.99"), currency="USD"),)
+
+
+@st.composite
+def plan_blocks(draw):
+    """A plan block with random tiers (listed or one per line, some priced), billing, comments and spacing."""
+    sp = lambda: draw(st.sampled_from([" ", "  ", "\t"]))  # noqa: E731
+    figures = sorted(draw(st.sets(st.integers(1, 10**7), min_size=0, max_size=5)))
+    lines = [f'plan{sp()}"P"{sp()}allows{sp()}all{sp()}{{']
+    if draw(st.booleans()):
+        lines.append(f"{sp()}billed{sp()}{draw(st.sampled_from(['monthly', 'yearly']))}")
+    listed = draw(st.integers(0, len(figures)))
+    if listed:
+        lines.append(f"credits{sp()}" + f"{sp()}|{sp()}".join(map(str, figures[:listed])))
+    for f in figures[listed:]:
+        price = draw(st.one_of(st.none(), st.decimals(0, 10**6, places=2)))
+        tail = "" if price is None else f"{sp()}price{sp()}{price}{sp()}USD"
+        comment = draw(st.sampled_from(["", "  # a tier", "#x"]))
+        lines.append(f"{sp()}credits{sp()}{f}{tail}{comment}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=50, deadline=None)
+@given(plan_blocks(), st.randoms(use_true_random=False))
+def test_formatting_plan_blocks_keeps_them_and_is_stable(text, rnd):
+    tree, diagnostics = parse(text)
+    assert diagnostics == []
+    once = format_text(text)  # refuses (FormatError) a layout that would change the syntax tree
+    assert parse(once)[0] == tree
+    assert format_text(once) == once
+    assert format_text(_perturb(once, rnd)) == once

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from engine.results import MAX_REQUEST_NUMBER
 from engine.sheet import price_sheet
 from tests import seed
 
@@ -67,7 +68,7 @@ def test_seed_spellings_are_aliases_of_canonical_names(card):
             assert card.quote({"tool": tool, "model": alias}) == card.quote({"tool": tool, "model": canonical})
 
 
-@given(chars=st.integers(min_value=1, max_value=10**30))
+@given(chars=st.integers(min_value=1, max_value=MAX_REQUEST_NUMBER))
 def test_voiceover_is_one_credit_per_ten_characters_rounded_up(card, chars):
     assert card.quote({"tool": "voiceover", "chars": chars}).credits == math.ceil(Fraction(chars, 10))
 

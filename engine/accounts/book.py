@@ -69,16 +69,17 @@ class Book:
 
     def subscribe(self, account: str, *, plan: str, credits: int, start: datetime | None = None,
                   op: str | None = None, at: datetime | None = None):
-        start = None if start is None else _when(start, "start")
-        at = (start or now()) if at is None else _when(at)
-        start = at if start is None else start
+        given = None if start is None else _when(start, "start")
+        at = (given or now()) if at is None else _when(at)
+        start = at if given is None else given
         account = _id(account, ErrorCode.BAD_ACCOUNT, "an account id")
         op = f"subscribe:{account}" if op is None else op
-        body = {"account": account, "plan": plan, "credits": credits, "start": start.isoformat()}
+        # a start left out is "now" on each try: a retry must not differ by it
+        body = {"account": account, "plan": plan, "credits": credits, "start": given and given.isoformat()}
 
-        def step(tx):
-            return machine.subscribe(self.plans, tx.account(account), account, plan, credits, start, at)
-        return self._change("subscribe", op, body, step)
+        def step(tx, state, holds):
+            return machine.subscribe(self.plans, state, account, plan, credits, start, at)
+        return self._change("subscribe", op, body, account, step, new=True)
 
     def hold(self, account: str, request, *, op: str, at: datetime | None = None,
              ttl: timedelta | None = None, expires: datetime | None = None):
@@ -125,13 +126,7 @@ class Book:
     def balance(self, account: str, *, at: datetime | None = None):
         at = _when(at)
         account = _id(account, ErrorCode.BAD_ACCOUNT, "an account id")
-
-        def step(tx):
-            state = tx.account(account)
-            if state is None:
-                return machine.Outcome(machine.unknown_account(account))
-            return machine.balance(self.plans, state, tx.open_holds(account), at)
-        return self._transact(step, None, None)
+        return self._transact(None, None, account, lambda tx, s, h: machine.balance(self.plans, s, h, at))
 
     def history(self, account: str):
         account = _id(account, ErrorCode.BAD_ACCOUNT, "an account id")
@@ -150,41 +145,45 @@ class Book:
         hold = _id(hold, ErrorCode.UNKNOWN_HOLD, "a hold id")
         body = {"hold": hold, "credits": credits}
 
-        def step(tx):
+        def account_of(tx) -> str:
             held = tx.hold(hold)
             if held is None:
                 raise AccountError(ErrorCode.UNKNOWN_HOLD, f"there is no hold {hold!r}")
-            state = tx.account(held.account)
-            held = tx.hold(hold)  # again, now that the account is locked
-            return machine.settle(self.plans, state, tx.open_holds(state.id), held, at, op,
-                                  method == "capture", credits)
-        return self._change(method, op, body, step)
+            return held.account
+
+        def step(tx, state, holds):
+            held = next((h for h in holds if h.id == hold), None)
+            if held is None:  # not open once the account is locked: read what became of it
+                held = tx.hold(hold)
+            return machine.settle(self.plans, state, holds, held, at, op, method == "capture", credits)
+        return self._change(method, op, body, account_of, step)
 
     def _on_account(self, method: str, account: str, op: str, body: dict, at: datetime, run):
         account = _id(account, ErrorCode.BAD_ACCOUNT, "an account id")
+        return self._change(method, op, body, account, lambda tx, state, holds: run(state, holds, at))
 
-        def step(tx):
-            state = tx.account(account)
-            if state is None:
-                return machine.Outcome(machine.unknown_account(account))
-            return run(state, tx.open_holds(account), at)
-        return self._change(method, op, body, step)
-
-    def _change(self, method: str, op: str, body: dict, step):
+    def _change(self, method: str, op: str, body: dict, account, step, new: bool = False):
         op = _id(op, ErrorCode.BAD_OP, "an op id")
-        return self._transact(step, op, _fingerprint(method, body))
+        return self._transact(op, _fingerprint(method, body), account, step, new)
 
-    def _transact(self, step, op, fingerprint):
+    def _transact(self, op, fingerprint, account, step, new: bool = False):
+        """One attempt: lock the account (and read the op) in one go, run the machine, write.
+
+        `account` is an id, or a function of the transaction giving one (a hold's account);
+        `step(tx, state, open_holds)` returns the Outcome. Unknown accounts are a Rejection,
+        except where the step makes them (`new`).
+        """
         def attempt():
             with self.store.transaction() as tx:
-                if op is not None:
-                    prior = tx.op(op)
-                    if prior is not None:
-                        if prior[0] != fingerprint:
-                            raise AccountError(ErrorCode.CONFLICT, f"op {op!r} was already used for "
-                                               "another operation; a retry must repeat it exactly")
-                        return from_json(json.loads(prior[1]))
-                outcome = step(tx)
+                prior, state, holds = tx.load(op, account if isinstance(account, str) else account(tx))
+                if prior is not None:
+                    if prior[0] != fingerprint:
+                        raise AccountError(ErrorCode.CONFLICT, f"op {op!r} was already used for "
+                                           "another operation; a retry must repeat it exactly")
+                    return from_json(json.loads(prior[1]))
+                if state is None and not new:
+                    return machine.unknown_account(account)
+                outcome = step(tx, state, holds)
                 if isinstance(outcome.result, Rejection) or not outcome.entries:
                     return outcome.result
                 stored = None if op is None else json.dumps(to_json(outcome.result))

@@ -93,14 +93,14 @@ def main(argv) -> int:
 
 def _run(args) -> int:
     from engine.accounts import open as open_book
-    from engine.accounts.errors import AccountError, ErrorCode
     from engine.ratecard import RateCardError, load
 
     at = _time(args.at, "--at")
     try:
         card = load(args.rules)
     except RateCardError as exc:
-        raise AccountError(ErrorCode.STORE, f"cannot load the rate card\n\n{exc}") from None
+        print(f"ratecard accounts: cannot load the rate card\n\n{exc}", file=sys.stderr)
+        return USAGE_ERROR
     url = args.db
     if url is None:
         url = default_db()

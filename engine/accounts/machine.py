@@ -32,10 +32,6 @@ class Outcome:
     holds: tuple[HoldState, ...] = ()      # holds made or changed
     created: bool = False                   # the account row is new
 
-    @property
-    def writes(self) -> bool:
-        return bool(self.entries) and not isinstance(self.result, Rejection)
-
 
 def unknown_account(account: str) -> Rejection:
     return Rejection(Code.UNKNOWN_ACCOUNT, f"there is no account {account!r}; subscribe it to a plan first",

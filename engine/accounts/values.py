@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
+from typing import ClassVar, Literal
 
 import attrs
 
@@ -72,7 +73,7 @@ class Subscription:
     start: datetime = attrs.field(converter=_time)
     cycle_start: datetime = attrs.field(converter=_time)
     cycle_end: datetime = attrs.field(converter=_time)
-    ok = True
+    ok: ClassVar[Literal[True]] = True   # `if result.ok:` narrows X | Rejection
 
 
 @attrs.frozen(kw_only=True)
@@ -86,7 +87,7 @@ class Hold:
     digest: str
     at: datetime = attrs.field(converter=_time)
     expires: datetime = attrs.field(converter=_time)
-    ok = True
+    ok: ClassVar[Literal[True]] = True   # `if result.ok:` narrows X | Rejection
 
 
 @attrs.frozen(kw_only=True)
@@ -100,7 +101,7 @@ class Charge:
     digest: str
     at: datetime = attrs.field(converter=_time)
     released: int = 0   # what a partial capture gave back
-    ok = True
+    ok: ClassVar[Literal[True]] = True   # `if result.ok:` narrows X | Rejection
 
 
 @attrs.frozen(kw_only=True)
@@ -109,7 +110,7 @@ class Release:
     account: str
     credits: int
     at: datetime = attrs.field(converter=_time)
-    ok = True
+    ok: ClassVar[Literal[True]] = True   # `if result.ok:` narrows X | Rejection
 
 
 @attrs.frozen(kw_only=True)
@@ -125,7 +126,7 @@ class PlanChange:
     fraction_left: Fraction = attrs.field(converter=_fraction)  # of the billing period
     prorata: Decimal | None = attrs.field(default=None, converter=_opt_decimal)
     currency: str | None = None
-    ok = True
+    ok: ClassVar[Literal[True]] = True   # `if result.ok:` narrows X | Rejection
 
 
 @attrs.frozen(kw_only=True)
@@ -134,7 +135,7 @@ class Adjustment:
     credits: int
     reason: str
     at: datetime = attrs.field(converter=_time)
-    ok = True
+    ok: ClassVar[Literal[True]] = True   # `if result.ok:` narrows X | Rejection
 
 
 @attrs.frozen(kw_only=True)
@@ -151,7 +152,7 @@ class Balance:
     next_plan: str | None = None    # a downgrade waiting for its renewal
     next_credits: int | None = None
     next_change: datetime | None = attrs.field(default=None, converter=_opt_time)
-    ok = True
+    ok: ClassVar[Literal[True]] = True   # `if result.ok:` narrows X | Rejection
 
 
 @attrs.frozen(kw_only=True)

@@ -3,7 +3,8 @@
 Formatting is checked, not trusted: a file is formatted only when it parses,
 and the result must parse to the same syntax tree (positions aside), or the
 file is left alone and the failure reported. So formatting can never change
-a price.
+a price. A file is replaced whole (engine.fmt.replace): a full disk or a file
+the user cannot write leaves it as it was.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from engine.diagnostics import render_text
 from engine.fmt.layout import layout
+from engine.fmt.replace import replace_text
 from engine.syntax import parse
 
 USAGE_ERROR = 2
@@ -23,8 +25,16 @@ class FormatError(Exception):
     """A file that cannot be formatted; the text is for a person."""
 
 
+def as_read(text: str) -> str:
+    """The text as a card is read from a file: a leading byte-order mark dropped, every line break
+    ("\\r\\n", a lone "\\r") made "\\n". So a lone carriage return (in a comment, say) ends a line
+    for the formatter as it does for the loader."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def format_text(text: str, name: str = "<string>") -> str:
     """The canonical layout of one file's text; FormatError when it does not parse."""
+    text = as_read(text)
     before, diagnostics = parse(text, name)
     if before is None:
         raise FormatError(f"cannot format {name}: it does not parse\n\n" + render_text(diagnostics, {name: text}))
@@ -76,6 +86,12 @@ def run(paths: Sequence[str], check: bool) -> int:
             print(f"would reformat {path}")
             status = max(status, 1)
         else:
-            path.write_text(new, encoding="utf-8")
+            try:
+                replace_text(path, new)
+            except OSError as exc:  # the file keeps its old text
+                print(f"ratecard: cannot write {path}: {exc.strerror or exc}; it is left as it was",
+                      file=sys.stderr)
+                status = USAGE_ERROR
+                continue
             print(f"reformatted {path}")
     return status

@@ -287,6 +287,7 @@ def _run(lines: list[Line]) -> list[str]:
         widths[0] = max(widths[0], _NAME_MIN)
     elif lines[0].role is Role.PLAN_ITEM:
         gaps = [1, 2, 2]
+        widths[1] = max((len(r[1]) for r in rows if r[2]), default=0)  # only a `price` needs lining up
     else:
         gaps = [1] * ncols
     pairs = []

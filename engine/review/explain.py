@@ -20,7 +20,7 @@ from engine.interpreter import find
 from engine.model import NotTaken, PricedRule
 from engine.names import listing
 from engine.ratecard import RateCard
-from engine.results import Quote, Rejection
+from engine.results import Code, Quote, Rejection
 from engine.values import Invalid, coerce, show
 
 _MISSING = object()
@@ -49,6 +49,13 @@ def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
             lines.append(f"price: {result.credits}")
         return "\n".join(lines)
     if result.ok:  # cannot happen while find() is what the interpreter uses; say so rather than guess
+        return "\n".join(lines)
+    if entry is not None and entry.expr is not None and result.code == Code.UNSUPPORTED and result.param is None:
+        lines += _matched(card, entry.rule)  # it matched, and its price is past what a quote may be
+        try:
+            lines.append(f"price: {explain_formula(entry.expr, values)}")
+        except Exception:  # the card could not price it: the rejection above says so
+            pass
         return "\n".join(lines)
     if entry is not None:  # refused for something else (a plan, a parameter the model does not take)
         lines.append(f"otherwise these values match {entry.rule.label}")

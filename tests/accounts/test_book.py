@@ -302,3 +302,20 @@ def test_an_idle_account_expires_each_unused_cycle_into_the_next(acme):
     expired = sum(e.credits for e in history if e.kind is EntryKind.EXPIRY)
     assert granted == expired + b.available
     assert acme.verify() == []
+
+
+def test_the_schema_refuses_an_overdraft_and_a_second_grant_whatever_the_code_does(acme):
+    acme.charge("acme", SORA, op="gen-1", at=T0)
+    for sql in ("UPDATE accounts SET spent = granted + 1",
+                "UPDATE accounts SET held = granted - spent + 1",
+                "INSERT INTO entries (id, account, seq, kind, op, at, credits, cycle) "
+                "VALUES ('acme#99', 'acme', 99, 'grant', 'grant:acme:0', '2026-01-31T12:00:00+00:00', 40000, 0)"):
+        with pytest.raises(AccountError) as err:
+            acme._retrying(lambda: _raw(acme, sql))   # as the book runs a transaction: a lost race is retried
+        assert err.value.code == "store"
+    assert acme.verify() == [] and acme.balance("acme", at=T0).spent == 11400
+
+
+def _raw(book, sql: str) -> None:
+    with book.store.transaction() as tx:
+        tx.run(sql)

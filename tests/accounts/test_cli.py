@@ -96,3 +96,18 @@ def test_the_installed_command_runs_it(tmp_path):
     assert done.returncode == 0 and json.loads(done.stdout)["plan"] == "AI Suite"
     listed = subprocess.run([sys.executable, "-m", "engine.cli", "--help"], capture_output=True, text=True)
     assert "accounts" in listed.stdout
+
+
+def test_subscribe_retried_without_a_start_returns_the_first_answer(url, capsys):
+    first = run_json(capsys, "--db", url, "subscribe", "acme", "--plan", "AI Suite", "--credits", "40000")
+    again = run_json(capsys, "--db", url, "subscribe", "acme", "--plan", "AI Suite", "--credits", "40000")
+    assert first == again and first[0] == 0
+    code, history = run_json(capsys, "--db", url, "history", "acme")
+    assert len(history["history"]) == 2
+
+
+def test_a_rate_card_with_errors_is_a_usage_error(capsys, tmp_path):
+    bad = tmp_path / "bad.rules"
+    bad.write_text("tool voiceover {\n")
+    code, out, err = run(capsys, "--db", f"sqlite:///{tmp_path}/x.db", "--rules", str(bad), "verify")
+    assert (code, out) == (2, "") and "cannot load the rate card" in err and "bad.rules:" in err

@@ -104,3 +104,26 @@ def test_a_client_killed_mid_stream_loses_no_acknowledged_charge(url, card):
     assert ops.count(in_flight) == 1 and len(ops) == len(set(ops))
     assert book.balance("acme", at=T0).spent == len(ops)
     book.close()
+
+
+def test_a_cycles_grant_is_written_once_when_many_read_its_start_at_once(url, card):
+    with accounts.open(url, card=card) as book:
+        book.subscribe("acme", plan="AI Suite", credits=40000, start=T0)
+    renewal = T0.replace(month=2, day=28)
+    books = [accounts.open(url, card=card) for _ in range(6)]   # a connection each, as processes have
+    barrier, seen = threading.Barrier(len(books)), []
+
+    def read(book):
+        barrier.wait()
+        seen.append(book.balance("acme", at=renewal).granted)
+
+    threads = [threading.Thread(target=read, args=(b,)) for b in books]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert seen == [40000] * len(books)
+    grants = [e.cycle for e in books[0].history("acme") if e.kind is EntryKind.GRANT]
+    assert grants == [0, 1] and books[0].verify() == []
+    for b in books:
+        b.close()

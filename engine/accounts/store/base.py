@@ -58,6 +58,7 @@ class SqlStore:
     lock = ""              # appended to the account read inside a transaction
     driver_errors: tuple = ()
     retry_errors: tuple = ()
+    tx_class: type = None  # Tx, or a subclass that batches round trips
     one_writer = False     # the database takes one writer at a time: this process's threads queue here
 
     def __init__(self, url: str):
@@ -113,7 +114,7 @@ class SqlStore:
         try:
             with self._writer:
                 self._begin(conn)
-                yield Tx(self, conn)
+                yield self.tx_class(self, conn)
                 conn.commit()
         except self.retry_errors as exc:
             self._rollback(conn)
@@ -199,13 +200,23 @@ class Tx:
     def op(self, op: str):
         return self.one("SELECT fingerprint, result FROM ops WHERE op = ?", op)
 
-    def account(self, account: str) -> AccountState | None:
-        row = self.one(f"SELECT {', '.join(ACCOUNT)} FROM accounts WHERE id = ?{self.store.lock}", account)
-        return None if row is None else AccountState(**_account(row))
+    def load(self, op: str | None, account: str):
+        """(the op's earlier (fingerprint, result) or None, the account locked or None, its open holds)."""
+        prior = self.op(op) if op is not None else None
+        state = self.one(self._account_query, account)
+        return self._loaded(prior, state, self.all(self._holds_query, account) if state is not None else [])
 
-    def open_holds(self, account: str) -> list[HoldState]:
-        rows = self.all(f"SELECT {', '.join(HOLD)} FROM holds WHERE account = ? AND status = 'open'", account)
-        return [HoldState(**_row(HOLD, r)) for r in rows]
+    @property
+    def _account_query(self) -> str:
+        return f"SELECT {', '.join(ACCOUNT)} FROM accounts WHERE id = ?{self.store.lock}"
+
+    _holds_query = f"SELECT {', '.join(HOLD)} FROM holds WHERE account = ? AND status = 'open' ORDER BY id"
+
+    @staticmethod
+    def _loaded(prior, state, holds):
+        if state is None:
+            return prior, None, []
+        return prior, AccountState(**_account(state)), [HoldState(**_row(HOLD, r)) for r in holds]
 
     def hold(self, hold: str) -> HoldState | None:
         row = self.one(f"SELECT {', '.join(HOLD)} FROM holds WHERE id = ?", hold)
@@ -230,3 +241,6 @@ class Tx:
         if op is not None:
             self.run("INSERT INTO ops (op, fingerprint, result, at) VALUES (?, ?, ?, ?)",
                      op, fingerprint, result, a.clock)
+
+
+SqlStore.tx_class = Tx

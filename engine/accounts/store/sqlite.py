@@ -10,6 +10,18 @@ from engine.accounts.store.base import SqlStore
 BUSY_TIMEOUT_MS = 60_000
 
 
+def connect(path: str, **options) -> sqlite3.Connection:
+    """A connection with the store's settings (bench/accounts.py times its floor on the same)."""
+    if not path or Path(path).is_dir():
+        raise sqlite3.OperationalError("not a file name")
+    conn = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000, **options)
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")   # an acknowledged charge survives a power cut too
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
 class SqliteStore(SqlStore):
     dialect = "sqlite"
     driver_errors = (sqlite3.Error,)
@@ -21,14 +33,7 @@ class SqliteStore(SqlStore):
         super().__init__(url)
 
     def _connect(self):
-        if not self.path or Path(self.path).is_dir():
-            raise sqlite3.OperationalError("not a file name")
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = FULL")   # an acknowledged charge survives a power cut too
-        conn.execute("PRAGMA foreign_keys = ON")
-        return conn
+        return connect(self.path)
 
     def _begin(self, conn) -> None:
         conn.execute("BEGIN IMMEDIATE")  # the write lock now: no two operations interleave
