@@ -28,7 +28,7 @@ from engine import index_json
 from engine.compile import Index
 from engine.sources import Source, grammar_path
 
-FORMAT = "ratecard-index-2"
+FORMAT = "ratecard-index-3"
 KEEP = 32  # cached cards kept in the directory
 
 

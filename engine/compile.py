@@ -8,12 +8,13 @@ the tuple of the values its rules depend on to the entries that price it.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 import attrs
 
-from engine import ast
+from engine import ast, cells
 from engine.boxes import dimensions, effective_box, offered
 from engine.domain import Domain
 from engine.formula import Evaluator, compile_expr, with_rounding
@@ -53,7 +54,7 @@ class ModelIndex:
     slots: tuple[Slot, ...]
     keys: tuple[str, ...]
     ranged: tuple[str, ...]
-    table: MappingProxyType
+    table: Mapping  # the tuple of values on `keys` -> entries (an engine.cells.CutTable when some are cut)
 
     @property
     def title(self) -> str:
@@ -113,22 +114,71 @@ def _model_index(card: Card, model: Model, rules: Sequence[PricedRule]) -> Model
     tool = card.tools[model.tool]
     slots = tuple(Slot(param=p, offer=model.offers[p.name], fill=_fill(p, model.offers[p.name]))
                   for p in tool.params)
-    keys, ranged = dimensions(rules, model)
-    table: dict[tuple, list[Entry]] = {}
+    finite, wide = dimensions(rules, model)
+    dims = tuple(p for p in finite + wide if offered(model, p) is not None)  # not `none` ones: no rule
+    offers = [offered(model, p) for p in dims]                                 # on those ever applies
+    boxes = []
     for rule in rules:
         box = effective_box(rule, model)
-        if any(d.is_empty for d in box.values()):
-            continue  # it never applies (a value or a parameter this model does not offer)
-        axes = [box.get(p) or offered(model, p) for p in keys]
-        if any(a is None or a.is_empty for a in axes):
-            continue
-        ranges = tuple(box.get(p) or offered(model, p) for p in ranged)
-        entry = make_entry(rule, ranges)
-        for key in itertools.product(*axes):
-            table.setdefault(key, []).append(entry)
+        if not any(d.is_empty for d in box.values()):
+            boxes.append((rule, [box.get(p) or o for p, o in zip(dims, offers)]))
+    cuts = [None if cells.by_value(o) else cells.cut_points(o, [a[j] for _, a in boxes])
+            for j, o in enumerate(offers)]
+    limit = cells.budget(len(rules), cuts)
+    dropped: set[int] = set()
+    table = _cells(boxes, dims, cuts, dropped, limit)
+    if table is None:  # keying every dimension would not fit: a mask of rules per piece, if that fits
+        width = sum(o.size if c is None else len(c) + 1 for c, o in zip(cuts, offers))
+        if width * len(boxes) <= cells.BITS_BUDGET:
+            entries = tuple(make_entry(rule, ()) for rule, _ in boxes)
+            masks = tuple(cells.bit_masks(c, [axes[j] for _, axes in boxes]) for j, c in enumerate(cuts))
+            return ModelIndex(tool=model.tool, name=model.name, slots=slots, keys=dims, ranged=(),
+                              table=cells.BitTable(entries, tuple(cuts), masks))
+        dropped = cells.scanned(_counts(boxes, cuts), limit)  # else leave some out, checked by range
+        table = _cells(boxes, dims, cuts, dropped, None)
+    keyed = [j for j in range(len(dims)) if j not in dropped]
+    keys = tuple(dims[j] for j in keyed)
+    ranged = tuple(dims[j] for j in sorted(dropped))
     frozen = {key: tuple(entries) for key, entries in table.items()}
-    return ModelIndex(tool=model.tool, name=model.name, slots=slots, keys=keys, ranged=ranged,
-                      table=MappingProxyType(frozen))
+    key_cuts = tuple(cuts[j] for j in keyed)
+    if any(c is not None for c in key_cuts):
+        lookup = cells.CutTable(frozen, key_cuts)
+    else:
+        lookup = MappingProxyType(frozen)
+    return ModelIndex(tool=model.tool, name=model.name, slots=slots, keys=keys, ranged=ranged, table=lookup)
+
+
+def _cells(boxes: list, dims: tuple, cuts: list, dropped: set[int], limit: int | None) -> dict | None:
+    """cell -> the entries of the rules that price it, keyed on the dimensions not dropped;
+    None as soon as the entries would pass `limit`."""
+    keyed = [j for j in range(len(dims)) if j not in dropped]
+    scanned = sorted(dropped)
+    table: dict[tuple, list[Entry]] = {}
+    total = 0
+    for rule, axes in boxes:
+        keys_of = [list(axes[j]) if cuts[j] is None else list(cells.pieces(cuts[j], axes[j])) for j in keyed]
+        total += math.prod(len(k) for k in keys_of)
+        if limit is not None and total > limit:
+            return None
+        entry = make_entry(rule, tuple(axes[j] for j in scanned))
+        for key in itertools.product(*keys_of):
+            table.setdefault(key, []).append(entry)
+    return table
+
+
+def _counts(boxes: list, cuts: list) -> list[list[int]]:
+    """How many keys each rule takes on each dimension."""
+    known: list[dict[int, int]] = [{} for _ in cuts]  # rules share their Domains: count each once
+    counts = []
+    for _, axes in boxes:
+        row = []
+        for j, a in enumerate(axes):
+            n = known[j].get(id(a))
+            if n is None:
+                n = known[j][id(a)] = cells.count(cuts[j], a)
+            row.append(n)
+        counts.append(row)
+    return counts
 
 
 def make_entry(rule: PricedRule, ranges: tuple[Domain, ...]) -> Entry:

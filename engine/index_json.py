@@ -13,11 +13,13 @@ on the way in, exactly as engine.compile does, so cached entries are the same va
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from types import MappingProxyType
 
 from engine import ast
+from engine.cells import BitTable, CutTable
 from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex, make_entry
 from engine.diagnostics import NOWHERE, Span
 from engine.domain import Domain, Interval, ValueType
@@ -70,7 +72,12 @@ def _model(model: ModelIndex, domains: dict) -> dict:
     entries: list[Entry] = []
     position: dict[int, int] = {}
     table = []
-    for key, found in model.table.items():
+    cells, cuts = _cells(model)
+    masks = None
+    if isinstance(model.table, BitTable):  # no cells: the entries in order, and the masks
+        entries = list(model.table.entries)
+        masks = [_masks(c, m) for c, m in zip(cuts, model.table.masks)]
+    for key, found in cells.items():
         refs = []
         for entry in found:
             if id(entry) not in position:
@@ -79,8 +86,30 @@ def _model(model: ModelIndex, domains: dict) -> dict:
             refs.append(position[id(entry)])
         table.append([list(key), refs])
     return {"tool": model.tool, "name": model.name, "slots": [_slot(s, domains) for s in model.slots],
-            "keys": list(model.keys), "ranged": list(model.ranged), "table": table,
+            "keys": list(model.keys), "cuts": [_opt_list(c) for c in cuts], "masks": masks,
+            "ranged": list(model.ranged),
+            "table": table,
             "entries": [[[_ref(d, domains) for d in e.ranges], _rule(e.rule, domains)] for e in entries]}
+
+
+def _cells(model: ModelIndex) -> tuple:
+    """The table's cells, keyed as stored, with each key's cut points (None: keyed by value)."""
+    if isinstance(model.table, CutTable):
+        return model.table.cells, model.table.cuts
+    if isinstance(model.table, BitTable):
+        return {}, model.table.cuts
+    return model.table, (None,) * len(model.keys)
+
+
+def _masks(cuts: tuple | None, masks) -> list:
+    """A BitTable's masks of one dimension, in hex: by piece, or [value, mask] pairs."""
+    if cuts is None:
+        return [[value, f"{mask:x}"] for value, mask in masks.items()]
+    return [f"{mask:x}" for mask in masks]
+
+
+def _opt_list(cuts: tuple | None) -> list | None:
+    return None if cuts is None else list(cuts)
 
 
 def _slot(slot: Slot, domains: dict) -> dict:
@@ -176,22 +205,35 @@ class _Reader:
         return _at(self.domains, at)
 
     def model(self, data: object) -> ModelIndex:
-        data = _obj(data, "tool", "name", "slots", "keys", "ranged", "table", "entries")
+        data = _obj(data, "tool", "name", "slots", "keys", "cuts", "masks", "ranged", "table", "entries")
         entries = []
         for e in _list(data["entries"]):
             ranges, rule = _pair(e)
             entries.append(make_entry(self.rule(rule), tuple(self.domain(d) for d in _list(ranges))))
         keys = tuple(_str(k) for k in _list(data["keys"]))
+        cuts = tuple(_opt(c, _cuts) for c in _list(data["cuts"]))
+        if len(cuts) != len(keys):
+            raise Corrupt("cut points for the wrong number of keys")
         table = {}
         for row in _list(data["table"]):
             key, refs = _pair(row)
-            key = tuple(_scalar(v) for v in _list(key))
+            key = _list(key)
             if len(key) != len(keys):
                 raise Corrupt("a table key of the wrong length")
+            key = tuple(_scalar(v) if c is None else _piece(v, c) for v, c in zip(key, cuts))
             table[key] = tuple(_at(entries, at) for at in _list(refs))
+        lookup = CutTable(table, cuts) if any(c is not None for c in cuts) else MappingProxyType(table)
+        if data["masks"] is not None:
+            if table or data["ranged"] or any(e.ranges for e in entries):
+                raise Corrupt("a table of masks with cells or ranges")
+            masks = _list(data["masks"])
+            if len(masks) != len(keys):
+                raise Corrupt("masks for the wrong number of keys")
+            lookup = BitTable(tuple(entries), cuts, tuple(_decode_masks(m, c, len(entries))
+                                                           for m, c in zip(masks, cuts)))
         return ModelIndex(tool=_str(data["tool"]), name=_opt(data["name"], _str),
                           slots=tuple(self.slot(s) for s in _list(data["slots"])), keys=keys,
-                          ranged=tuple(_str(k) for k in _list(data["ranged"])), table=MappingProxyType(table))
+                          ranged=tuple(_str(k) for k in _list(data["ranged"])), table=lookup)
 
     def slot(self, data: object) -> Slot:
         data = _obj(data, "param", "offer", "fill")
@@ -349,6 +391,44 @@ _list = _exactly(list, "a list")
 _str = _exactly(str, "a text")
 _int = _exactly(int, "a whole number")
 _bool = _exactly(bool, "true or false")
+
+
+def _cuts(data: object) -> tuple[int, ...]:
+    """Cut points: whole numbers of 0 or more, strictly increasing."""
+    cuts = tuple(_int(v) for v in _list(data))
+    if not cuts or cuts[0] < 0 or any(a >= b for a, b in zip(cuts, cuts[1:])):
+        raise Corrupt("cut points that are not increasing whole numbers")
+    return cuts
+
+
+def _decode_masks(data: object, cuts: tuple[int, ...] | None, rules: int):
+    """One dimension's masks: one per piece (len(cuts) + 1 of them), or by value; each of `rules` bits."""
+    def mask(text: object) -> int:
+        text = _str(text)
+        if not _HEX.fullmatch(text) or len(text) > rules // 4 + 1 or int(text, 16) >> rules:
+            raise Corrupt("not a mask of the rules")
+        return int(text, 16)
+
+    data = _list(data)
+    if cuts is not None:
+        if len(data) != len(cuts) + 1:
+            raise Corrupt("masks for the wrong number of pieces")
+        return tuple(mask(m) for m in data)
+    out = {}
+    for pair in data:
+        value, m = _pair(pair)
+        out[_scalar(value)] = mask(m)
+    return out
+
+
+_HEX = re.compile(r"[0-9a-f]+")
+
+
+def _piece(data: object, cuts: tuple[int, ...]) -> int:
+    """A piece of a cut dimension, by number: 1 to len(cuts) (none lies below the first cut)."""
+    if type(data) is not int or not 1 <= data <= len(cuts):
+        raise Corrupt("a piece that is not one of the cut points' pieces")
+    return data
 
 
 def _scalar(data: object) -> int | bool | str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from engine import ast
@@ -20,7 +21,18 @@ def lower(files: Iterable[ast.File], decls: Declarations) -> tuple[list[PricedRu
     lowering = _Lowering(decls)
     for file in files:
         lowering.file(file)
-    return lowering.rules, lowering.diagnostics
+    # a line read once per tool of its group says the same of each: once is enough
+    return lowering.rules, list(dict.fromkeys(lowering.diagnostics))
+
+
+_NUMBERS = re.compile(r"\d+")
+
+
+def _same_version(name: str, names: Iterable[str]) -> list[str]:
+    """The names with the same numbers as `name`: a misspelt model keeps its version (`Sora 2 Por`),
+    a rule left over from a removed one (`Kling 1.6`) should not be pointed at another (`Kling 2.6 Pro`)."""
+    numbers = _NUMBERS.findall(name)
+    return [n for n in names if _NUMBERS.findall(n) == numbers]
 
 
 class _Lowering:
@@ -33,6 +45,7 @@ class _Lowering:
         self.known: dict[str, dict[tuple, tuple[str, Domain]]] = {}
         self.params: dict[str, dict[str, Param]] = {}  # each tool's parameters by name
         self.subjects: dict[str, tuple[str, ...]] = {}  # subjects already resolved
+        self.told_missing: set[int] = set()  # rules of a group already said to name a model none of it has
 
     def file(self, file: ast.File) -> None:
         roundings = [s for s in file.statements if isinstance(s, ast.RoundingDecl)]
@@ -159,7 +172,18 @@ class _Lowering:
             self.diagnostics.append(error(Code.UNKNOWN_NAME, f'"{stmt.model}" is another spelling of '
                                           f'"{canonical}"', span, hint=f'price the model by its own name, "{canonical}"'))
             return False
-        suggestion = did_you_mean(stmt.model, names, '"')
+        group = self.subjects.get(stmt.subject.text, (tool,))
+        if len(group) > 1 and not any((t, stmt.model) in self.decls.models for t in group):
+            # no tool of the group has it: said once, of the group as written, not once per tool
+            if id(stmt) not in self.told_missing:
+                self.told_missing.add(id(stmt))
+                names = sorted({m for t, m in self.decls.models if t in group and m is not None})
+                suggestion = did_you_mean(stmt.model, _same_version(stmt.model, names), '"')
+                self.diagnostics.append(error(
+                    Code.UNKNOWN_NAME, f'{stmt.subject.text} has no model "{stmt.model}"{suggestion}', span,
+                    hint=None if suggestion else f'declare it with `model {stmt.subject.text} "{stmt.model}"`'))
+            return False
+        suggestion = did_you_mean(stmt.model, _same_version(stmt.model, names), '"')
         self.diagnostics.append(error(
             Code.UNKNOWN_NAME, f'{tool} has no model "{stmt.model}"{suggestion}', span,
             hint=None if suggestion else f'declare it with `model {tool} "{stmt.model}"`'))

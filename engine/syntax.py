@@ -12,7 +12,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from engine import ast, rule_lines
+from engine import ast, rule_lines, syntax_mistakes
 from engine.diagnostics import Code, Diagnostic, Span, error, source_lines
 from engine.sources import grammar_path
 
@@ -399,6 +399,10 @@ _EXAMPLES: dict[str, list[str]] = {
     "an amount has a decimal point and no thousands separator: `price 1299.99 USD`": [
         'plan "A" allows all {\n    credits 1 price 29,99 USD\n}\n',
     ],
+    'a model belongs to a tool: write the tool before its name, `model video "Veo 3"`': [
+        'model "Veo 3"\n',
+        'model "Veo 3" {\n    res 720\n}\n',
+    ],
     'a plan says which tools its credits may be spent on: `plan "AI Suite" allows all { ... }`': [
         'plan "A" {\n    credits 40000\n}\n',
         'plan "A"\n',
@@ -443,32 +447,39 @@ def _expected(exc: UnexpectedInput) -> str:
     return ", ".join(names[:-1]) + " or " + names[-1]
 
 
-def _open_block(text: str, line: int, column: int) -> tuple[int, str] | None:
-    """The innermost `{` still open before (line, column), with its line's text."""
-    stack: list[tuple[int, str]] = []
-    for number, source in enumerate(source_lines(text), start=1):
-        if number < line and "{" not in source and "}" not in source:
-            continue  # nothing on it opens or closes a block (a large card is mostly such lines)
-        in_string = False
-        for col, ch in enumerate(source, start=1):
-            if (number, col) >= (line, column):
-                return stack[-1] if stack else None
-            if ch == '"':
-                in_string = not in_string
-            elif in_string:
-                continue
-            elif ch == "#":
-                break
-            elif ch == "{":
-                stack.append((number, source.strip()))
-            elif ch == "}" and stack:
-                stack.pop()
-    return stack[-1] if stack else None
+def _stumble(exc: UnexpectedInput, text: str) -> syntax_mistakes.Stumble:
+    if isinstance(exc, UnexpectedCharacters):
+        ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+        return syntax_mistakes.Stumble(exc.line, exc.column, "CHAR", ch, frozenset(exc.allowed or ()))
+    tok = exc.token
+    return syntax_mistakes.Stumble(tok.line, tok.column, tok.type, str(tok), frozenset(exc.expected or ()))
+
+
+def _first_error(text: str) -> tuple[int, int] | None:
+    """Where the text first fails to parse; past its last line if only at its end."""
+    try:
+        parser().parse(text)
+    except UnexpectedInput as exc:
+        if _at_end(exc):
+            return (text.count("\n") + 2, 1)
+        return (exc.line, exc.column)
+    except RecursionError:
+        return (0, 0)
+    return None
+
+
+def _at_end(exc: UnexpectedInput) -> bool:
+    return isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END")
 
 
 def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
     lines = source_lines(text) or [""]
     hint = None
+    if not _at_end(exc):
+        mistake = syntax_mistakes.explain(text, _stumble(exc, text), _lexicon().keywords, _first_error)
+        if mistake is not None:
+            span = Span(file, mistake.line, mistake.column, mistake.line, mistake.column + mistake.width)
+            return error(Code.SYNTAX, mistake.message, span, hint=mistake.hint)
     if isinstance(exc, UnexpectedCharacters):
         ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         message = f"unexpected character {ch!r}"
@@ -479,7 +490,7 @@ def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
         elif ch == "'":
             hint = 'texts are quoted with double quotes: "16:9"'
         line, column, width = exc.line, exc.column, 1
-    elif isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+    elif _at_end(exc):
         line = len(lines)
         column = len(lines[-1]) + 1
         width = 1
@@ -496,10 +507,10 @@ def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
     label = _example_signatures().get(_signature(exc))
     if label:
         hint = label
-    block = _open_block(text, line, column)
-    if block is not None and block[0] != line:
+    block = syntax_mistakes.enclosing(text, min(line, len(lines) + 1))
+    if block is not None and block[1] is None:  # said only of a block that is never closed
         hint = ((hint + "; " if hint else "") + f"this is inside the block opened at line {block[0]} "
-                f"(`{block[1]}`): if that block should have ended, add `}}`")
+                f"(`{lines[block[0] - 1].strip()}`): if that block should have ended, add `}}`")
     if line > len(lines):
         line, column = len(lines), len(lines[-1]) + 1
     span = Span(file, line, column, line, column + width)
@@ -507,7 +518,8 @@ def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
 
 
 def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diagnostic]]:
-    """Parse one file. Reports up to MAX_SYNTAX_ERRORS errors, blanking each bad line and re-parsing.
+    """Parse one file. Reports up to MAX_SYNTAX_ERRORS errors (and says so if there are more),
+    one per mistake: the statement or block holding each is blanked and the rest parsed again.
 
     The lines engine/rule_lines.py reads are blanked first, so Lark parses only
     the rest, and reports the errors in it: they are the only ones (what that
@@ -520,6 +532,9 @@ def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diag
     context = _CURRENT.set(_Parse(file))
     try:
         tree = _builder().parse(rest)
+        misread = _misread(tree, file)
+        if misread:
+            return None, misread
         return (_with_rules(tree, taken, work) if taken else tree), []
     except UnexpectedInput:
         pass
@@ -538,6 +553,18 @@ def parse(text: str, file: str = "<string>") -> tuple[ast.File | None, list[Diag
 _IGNORED = re.compile(r"(?:[\t \f]+|\\\r?\n)*")
 
 
+def _misread(tree: ast.File, file: str) -> list[Diagnostic]:
+    """Mistakes the grammar accepts: a misspelt option read as one more parameter (engine/syntax_mistakes.py)."""
+    out = []
+    for statement in tree.statements:
+        items = (statement.params if isinstance(statement, ast.ToolDecl)
+                 else statement.offers if isinstance(statement, ast.ModelDecl) else ())
+        for m in syntax_mistakes.misread(items):
+            out.append(error(Code.SYNTAX, m.message, Span(file, m.line, m.column, m.line, m.column + m.width),
+                             hint=m.hint))
+    return out
+
+
 def _with_rules(rest: ast.File, taken: list[ast.Rule | ast.Grid], work: str) -> ast.File:
     """The parser's reading of the other lines, with the rules and grids read from their own lines put back.
 
@@ -553,27 +580,45 @@ def _with_rules(rest: ast.File, taken: list[ast.Rule | ast.Grid], work: str) -> 
 
 
 def _syntax_errors(work: str, file: str) -> list[Diagnostic]:
+    """One diagnostic per mistake: after each, the statement it is in is blanked and the text parsed again."""
     diagnostics: list[Diagnostic] = []
-    seen_lines: set[int] = set()
-    for _ in range(MAX_SYNTAX_ERRORS):
+    told: set[int] = set()  # lines a diagnostic was given for, or the parser stopped at
+    for _ in range(3 * MAX_SYNTAX_ERRORS):
         try:
             parser().parse(work)
         except UnexpectedInput as exc:
-            diagnostic = _describe(exc, work, file)
-            if diagnostic.span.line in seen_lines:
+            if len(diagnostics) == MAX_SYNTAX_ERRORS:
+                diagnostics.append(_stopped(exc, work, file))
                 break
-            diagnostics.append(diagnostic)
-            seen_lines.add(diagnostic.span.line)
-            if isinstance(exc, UnexpectedEOF) or getattr(getattr(exc, "token", None), "type", "") == "$END":
+            if _at_end(exc):
+                diagnostic = _describe(exc, work, file)
+                if diagnostic.span.line not in told:
+                    diagnostics.append(diagnostic)
                 break
-            work = _blank_line(work, diagnostic.span.line)
+            first = exc.line
+            if exc.line in told:  # the rest of a statement already told of: not again
+                blanked = syntax_mistakes.blank_lines(work, exc.line, exc.line)
+            else:
+                diagnostic = _describe(exc, work, file)
+                if diagnostic.span.line not in told:
+                    diagnostics.append(diagnostic)
+                told.update((diagnostic.span.line, exc.line))
+                first = min(diagnostic.span.line, exc.line)
+                blanked = syntax_mistakes.recover(work, first, exc.line)
+            if blanked == work:
+                break
+            # What came before the statement parsed: blanked too, so a large file is not read
+            # again from its start for each error (lines are kept, so positions hold).
+            block = syntax_mistakes.enclosing(work, first)
+            work = syntax_mistakes.blank_lines(blanked, 1, (block[0] if block is not None else first) - 1)
             continue
         break
     return diagnostics
 
 
-def _blank_line(text: str, line: int) -> str:
-    lines = text.split("\n")
-    if 1 <= line <= len(lines):
-        lines[line - 1] = ""
-    return "\n".join(lines)
+def _stopped(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
+    """Said when MAX_SYNTAX_ERRORS have been told and the parser stops at yet another line."""
+    lines = source_lines(text) or [""]
+    line = len(lines) if _at_end(exc) else max(1, min(exc.line, len(lines)))
+    return error(Code.SYNTAX, f"stopped after {MAX_SYNTAX_ERRORS} syntax errors: this line and the rest of the file are not checked",
+                 Span(file, line, 1, line, 2), hint="fix the errors above and check again")

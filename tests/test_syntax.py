@@ -261,5 +261,74 @@ def test_lines_are_counted_at_newlines_only(odd):
     _, diagnostics = parse(text, "t.rules")
     first = diagnostics[0]
     assert first.span.line == 4
-    assert "block opened at line 2 (`model t \"M\" {`)" in first.hint
+    assert "block opened at line 2 (`model t \"M\" {`)" in first.message + first.hint
     assert "4 | t x 1 -> 1" in render_text([first], {"t.rules": text})
+
+
+# ---------------------------------------------------------------- one mistake, one error
+# (tests/test_mistakes.py holds a corpus of single mistakes; these hold what
+# happens around them: blocks, several mistakes, many.)
+
+
+def test_a_closed_block_is_not_said_to_need_a_brace():
+    _, diagnostics = parse('plan "A" allows all {\n    credits 40000 USD\n}\n', "x.rules")
+    assert len(diagnostics) == 1 and "add `}`" not in diagnostics[0].hint
+
+
+def test_a_block_with_a_mistake_in_its_first_line_is_one_error():
+    _, diagnostics = parse('plan "A" {\n credits 1\n}\n', "x.rules")
+    assert [(d.span.line, d.span.column) for d in diagnostics] == [(1, 10)]
+
+
+def test_units_in_a_grid_header_are_one_error_not_one_per_line():
+    text = ('video "V" {\n    dur 4s 8s 12s\n    res 720 -> 1 2 3\n    res 1080 -> 4 5 6\n}\n'
+            'video "W" res 1 -> 2\n')
+    _, diagnostics = parse(text, "x.rules")
+    assert [(d.span.line, d.span.column) for d in diagnostics] == [(2, 10)]
+    assert "`4`" in diagnostics[0].hint and "add `}`" not in diagnostics[0].hint
+
+
+def test_each_mistake_is_told_once_and_the_lines_after_are_still_read():
+    text = ('modle video "Veo 3" {\n    dur 4\n}\n'
+            'video "Veo 3" dur 4 => 800\n'
+            'video "Veo 3" dur 8 -> 800\n'
+            'video "Veo 3" dur 8 -> rejct "x"\n')
+    _, diagnostics = parse(text, "x.rules")
+    assert [(d.span.line, d.span.column, d.hint) for d in diagnostics] == [
+        (1, 1, "did you mean `model`?"), (4, 21, "did you mean `->`?"), (6, 24, "did you mean `reject`?")]
+
+
+def test_a_hint_is_given_only_when_its_repair_parses():
+    """`shop` is close to no keyword whose use would make the line parse: no did-you-mean."""
+    _, diagnostics = parse('video "V" dur 4 -> shop "x"\n', "x.rules")
+    assert "did you mean" not in (diagnostics[0].hint or "")
+
+
+def test_errors_past_the_limit_are_said_to_be_left_unchecked():
+    from engine.syntax import MAX_SYNTAX_ERRORS
+
+    text = "".join(f"t a{i} = 1 -> 1\n" for i in range(MAX_SYNTAX_ERRORS + 5))
+    _, diagnostics = parse(text, "x.rules")
+    assert len(diagnostics) == MAX_SYNTAX_ERRORS + 1
+    last = diagnostics[-1]
+    assert f"stopped after {MAX_SYNTAX_ERRORS} syntax errors" in last.message
+    assert last.span.line == MAX_SYNTAX_ERRORS + 1
+
+
+def test_exactly_the_limit_is_not_said_to_be_capped():
+    from engine.syntax import MAX_SYNTAX_ERRORS
+
+    text = "".join(f"t a{i} = 1 -> 1\n" for i in range(MAX_SYNTAX_ERRORS))
+    _, diagnostics = parse(text, "x.rules")
+    assert len(diagnostics) == MAX_SYNTAX_ERRORS and "stopped" not in diagnostics[-1].message
+
+
+def test_a_misspelt_option_read_as_a_parameter_is_an_error():
+    tree, diagnostics = parse("tool t {\n    dur 4 | 8  defualt 4\n}\n", "x.rules")
+    assert tree is None and [(d.span.line, d.span.column) for d in diagnostics] == [(2, 16)]
+    assert "did you mean `default`" in diagnostics[0].hint
+
+
+def test_two_parameters_on_one_line_still_read():
+    tree, diagnostics = parse("tool t { a 1 | 2  b 3 }\n", "x.rules")
+    assert diagnostics == [] and [p.name.text for p in tree.statements[0].params] == ["a", "b"]

@@ -34,19 +34,22 @@ def dead_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Dia
         disputed = {id(o.second) for o in f.overlaps if o.differ}
         for rule in f.dead:
             if id(rule) not in disputed and not f.duplicated(rule):  # else an overlap on its line says it
-                joined.setdefault(rule.span, []).append((f, rule))
+                joined.setdefault((rule.span.file, rule.span.line), []).append((f, rule))  # one per line
     if not joined:
         return
     # a rule of a group is lowered once per tool, sharing its outcome
     lowered = Counter(map(id, map(_outcome, itertools.chain.from_iterable(f.rules for f in found))))
-    for span, dead in joined.items():
+    for dead in joined.values():
+        spans = sorted({rule.span for _, rule in dead})  # a grid row's cells: from the first to the last
+        span = spans[0]._replace(end_line=spans[-1].end_line, end_column=spans[-1].end_column)
         reasons: dict[str, list[str]] = {}
         related: dict[Related, None] = {}
         for f, rule in dead:
             reason, shadows = _why(card, f, rule)
             reasons.setdefault(reason, []).append(f.model.tool)
             related.update(dict.fromkeys(shadows))
-        if len(reasons) == 1 and len(dead) == lowered[id(dead[0][1].outcome)]:
+        per_outcome = Counter(id(rule.outcome) for _, rule in dead)
+        if len(reasons) == 1 and all(n == lowered[outcome] for outcome, n in per_outcome.items()):
             text = next(iter(reasons))
         else:
             text = "; ".join(f"for {' and '.join(tools)}, {reason}" for reason, tools in reasons.items())

@@ -23,7 +23,7 @@ from engine.ratecard import RateCard
 from engine.review import plan_diff
 from engine.review.plan_diff import PlanChange, compare_plans
 from engine.review.revision import DiffInputError, read_side
-from engine.sheet import Row, boundaries, price_sheet
+from engine.sheet import Row, boundaries, price_sheet, shared
 
 USAGE_ERROR = 2
 
@@ -62,8 +62,9 @@ def compare(old: RateCard, new: RateCard) -> Diff:
     for side in (old, new):
         for key, points in boundaries(side).items():
             samples.setdefault(key, set()).update(points)
-    before = {_key(r): r for r in price_sheet(old, extra=samples)}
-    after = {_key(r): r for r in price_sheet(new, extra=samples)}
+    both = shared(old, new, samples)
+    before = {_key(r): r for r in price_sheet(old, extra=samples, shown=both)}
+    after = {_key(r): r for r in price_sheet(new, extra=samples, shown=both)}
     keys = list(after) + [k for k in before if k not in after]
     changes = [c for k in keys if (c := _change(before.get(k), after.get(k))) is not None]
     order = {tm: i for i, tm in enumerate(dict.fromkeys((c.tool, c.model) for c in changes))}

@@ -34,7 +34,7 @@ class Line:
 
     model: str | None
     labels: tuple[object, ...]
-    cells: tuple[Row, ...]
+    cells: tuple[Row | None, ...]  # None: a combination the sheet does not show
 
 
 @attrs.frozen
@@ -55,21 +55,30 @@ def grids(card: RateCard, tool: str | None = None, model: str | None = None) -> 
         names = tuple(n for n, _ in named)
         down, across = (names[:-1], names[-1]) if names else ((), None)
         columns = tuple(named[-1][1]) if named else ()
-        width = max(1, len(columns))
-        rows = list(model_rows(card, m))
         lines = shapes.setdefault((m.tool, m.name is not None, down, across, columns), [])
-        for start in range(0, len(rows), width):
-            chunk = tuple(rows[start:start + width])
-            labels = tuple(v for _, v in chunk[0].params[:len(down)])
-            lines.append(Line(model=m.name, labels=labels, cells=chunk))
+        lines += _lines(m.name, list(model_rows(card, m)), len(down), columns)
     return [Grid(tool=t, has_models=has, down=down, across=across, columns=columns, lines=tuple(lines))
             for (t, has, down, across, columns), lines in shapes.items()]
+
+
+def _lines(model: str | None, rows: list[Row], down: int, columns: tuple) -> list[Line]:
+    """Rows in product order, one line per combination of the row parameters, a cell per column;
+    None where the sheet shows no row (engine.sheet.combos leaves some out on a crowded model)."""
+    if not columns:
+        return [Line(model=model, labels=tuple(v for _, v in r.params), cells=(r,)) for r in rows]
+    at = {v: i for i, v in enumerate(columns)}
+    lines: dict[tuple, list] = {}
+    for row in rows:
+        labels = tuple(v for _, v in row.params[:down])
+        cells = lines.setdefault(labels, [None] * len(columns))
+        cells[at[row.params[down][1]]] = row
+    return [Line(model=model, labels=labels, cells=tuple(cells)) for labels, cells in lines.items()]
 
 
 def render(card: RateCard, fmt: Format, tool: str | None = None, model: str | None = None) -> str:
     if fmt is Format.JSON:
         return json.dumps([row_object(r) for g in grids(card, tool, model) for line in g.lines
-                           for r in line.cells], indent=2, ensure_ascii=False)
+                           for r in line.cells if r is not None], indent=2, ensure_ascii=False)
     if fmt is Format.CSV:
         return _csv(grids(card, tool, model))
     markdown = fmt is Format.MD
@@ -101,7 +110,9 @@ def row_object(row: Row) -> dict:
 def _grid(grid: Grid, markdown: bool) -> str:
     notes: dict[str, int] = {}
 
-    def cell(row: Row) -> str:
+    def cell(row: Row | None) -> str:
+        if row is None:
+            return ""
         if row.credits is not None:
             return str(row.credits)
         number = notes.setdefault(row.reason, len(notes) + 1)
@@ -156,6 +167,8 @@ def _csv(found: list[Grid]) -> str:
     for g in found:
         for line in g.lines:
             for row in line.cells:
+                if row is None:
+                    continue
                 values = dict(row.params)
                 writer.writerow([row.tool, row.model or "", *(_csv_value(values.get(p)) for p in params),
                                  "" if row.credits is None else row.credits, row.reason or ""])
