@@ -89,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("accounts", add_help=False, help="credit accounts: subscribe, hold, capture, charge, "
                         "balance, ... (ratecard accounts --help)")
+
+    from engine.service.serve import add_parser as add_serve  # imports no web library
+    add_serve(commands)
     return parser
 
 
@@ -109,6 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "fmt":
             from engine.fmt import run as run_fmt
             return run_fmt(args.paths, args.check)
+        if args.command == "serve":
+            from engine.service.serve import run as run_serve
+            return run_serve(args)
         return run_quote(args)
     except BrokenPipeError:  # `ratecard quote --batch big.jsonl | head`
         sys.stderr.close()

@@ -1,0 +1,54 @@
+"""What a card offers, as data: the calculator's form and the OpenAPI request schemas are built from it.
+
+Every tool with its parameters, every model with the values it offers for each
+(a list when there are few, else ranges), and the plans. Nothing here is
+written by hand: change the card and the form and the schema follow.
+"""
+
+from __future__ import annotations
+
+from engine.domain import Domain, ValueType
+from engine.model import Card, Model, NotTaken, Param
+
+LISTED = 64  # a whole-number domain with at most this many values is listed value by value
+
+TYPES = {ValueType.INT: "integer", ValueType.BOOL: "boolean", ValueType.TEXT: "string"}
+
+
+def domain_object(domain: Domain) -> dict:
+    """{"type": ..., "values": [...]} or, for many whole numbers, {"type": "integer", "ranges": [[lo, hi|null]]}."""
+    out: dict = {"type": TYPES[domain.type]}
+    if domain.type is not ValueType.INT or domain.is_finite(LISTED):
+        out["values"] = list(domain)
+    else:
+        out["ranges"] = [[iv.lo, iv.hi] for iv in domain.intervals]
+    return out
+
+
+def offer_object(param: Param, offer: Domain | NotTaken) -> dict:
+    out: dict = {"name": param.name}
+    if isinstance(offer, NotTaken):
+        out.update(type=TYPES[param.domain.type], taken=False, reason=offer.reason)
+        return out
+    out.update(domain_object(offer))
+    out.update(taken=True, unit=param.unit, priced=not param.unpriced, counted_from=param.counted_from)
+    single = offer.single()
+    default = param.default if param.default is not None and param.default in offer else single
+    out["default"] = default
+    out["required"] = default is None and not param.unpriced and param.counted_from is None
+    return out
+
+
+def model_object(card: Card, model: Model) -> dict:
+    tool = card.tools[model.tool]
+    return {"name": model.name, "aliases": list(model.aliases),
+            "params": [offer_object(p, model.offers.get(p.name, p.domain)) for p in tool.params]}
+
+
+def catalog(card: Card) -> dict:
+    tools = []
+    for name, tool in card.tools.items():
+        models = card.models_of(name)
+        tools.append({"name": name, "has_models": any(m.name is not None for m in models),
+                      "models": [model_object(card, m) for m in models]})
+    return {"tools": tools, "plans": {name: sorted(plan.tools) for name, plan in card.plans.items()}}
