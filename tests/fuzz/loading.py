@@ -23,7 +23,7 @@ from tests.fuzz.core import Finding, expect
 
 @functools.lru_cache(maxsize=64)
 def _loads(text: str) -> engine.RateCard:
-    return engine.loads(text)
+    return engine.loads(text, "card.rules")
 
 
 @functools.cache
@@ -60,7 +60,10 @@ class Ran:
 
 def cli(argv: list[str], stdin: bytes | str = b"") -> Ran:
     """engine.cli.main(argv) in this process; what it printed and its exit status."""
-    out, err = io.StringIO(), io.StringIO()
+    out_bytes, err_bytes = io.BytesIO(), io.BytesIO()
+    # What a terminal or pipe under a UTF-8 locale is: text that cannot be encoded is an error there.
+    out = io.TextIOWrapper(out_bytes, encoding="utf-8", errors="strict", write_through=True)
+    err = io.TextIOWrapper(err_bytes, encoding="utf-8", errors="backslashreplace", write_through=True)
     data = stdin.encode("utf-8", "surrogatepass") if isinstance(stdin, str) else stdin
     fake_in = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="strict")
     old_in = sys.stdin
@@ -80,7 +83,13 @@ def cli(argv: list[str], stdin: bytes | str = b"") -> Ran:
                               f"argv {argv!r:.300}\n{traceback.format_exc(limit=-6)}") from exc
     finally:
         sys.stdin = old_in
-    ran = Ran(code, out.getvalue(), err.getvalue())
+    out.flush()
+    err.flush()
+    try:
+        printed = out_bytes.getvalue().decode("utf-8")
+    except UnicodeDecodeError:
+        raise Finding(f"`ratecard {argv[0]}` printed invalid UTF-8", repr(out_bytes.getvalue()[:300])) from None
+    ran = Ran(code, printed, err_bytes.getvalue().decode("utf-8", "replace"))
     expect("Traceback (most recent call last)" not in ran.err + ran.out,
            f"`ratecard {argv[0]}` printed a traceback", ran.err[-2000:])
     return ran

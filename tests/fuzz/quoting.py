@@ -243,6 +243,79 @@ def check_batch(card: engine.RateCard, lines: list[str]) -> None:
             raise Finding(f"batch ({name}) writes {len(got)} lines for {len(want)}")
 
 
+ODD_LINES = [b'{"tool": "voiceover",\r"chars": 12}', b'{"tool": "voiceover", "chars": 1\xff}', b"\xff\xfe",
+             b'{"tool": "\\ud800"}', b"", b"   ", b'{"tool": "voiceover", "chars": ' + b"9" * 5000 + b"}",
+             b'\xef\xbb\xbf{"tool": "voiceover", "chars": 10}', b'{"tool": "voiceover", "text": "a\xe9"}',
+             b'{"tool": "voiceover", "chars": 10}\r', b"[" * 100000]
+
+
+def _expected_object(index, raw: bytes) -> dict | None:
+    """The reference's answer to one line of bytes; None for a line that is not UTF-8 (then any
+    invalid-request answer will do)."""
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    return json.loads(expected_line(index, line))
+
+
+def check_cli_batch(spec: dict, card: engine.RateCard, raw_lines: list[bytes]) -> None:
+    """`ratecard quote --batch -` and `--batch FILE`: one JSON answer per line (split at \\n only), each the
+    reference's, the same from standard input as from a file."""
+    import tempfile
+    from pathlib import Path
+
+    from tests.fuzz.loading import cli
+
+    data = b"".join(line + b"\n" for line in raw_lines)
+    want = [_expected_object(card.index, line) for line in raw_lines]
+    with tempfile.TemporaryDirectory(prefix="ratecard-fuzz-") as tmp:
+        rules = []
+        if spec["kind"] != "bundled":
+            (Path(tmp) / "card.rules").write_text(spec["text"], encoding="utf-8", newline="")
+            rules = ["--rules", str(Path(tmp) / "card.rules")]
+        batch_file = Path(tmp) / "batch.jsonl"
+        batch_file.write_bytes(data)
+        outputs = []
+        for source, backend in (("-", ""), (str(batch_file), ""), ("-", "stdlib"), (str(batch_file), "stdlib")):
+            ran = _with_backend(backend, cli, ["quote", *rules, "--batch", source], stdin=data)
+            expect(ran.code == 0, "quote --batch exit status", f"{ran.code}: {ran.err[-300:]}")
+            got = ran.out.split("\n")
+            expect(got[-1] == "", "quote --batch output does not end with a newline", ran.out[-100:])
+            got = got[:-1]
+            where = ("standard input" if source == "-" else "a file") + (" (stdlib json)" if backend else "")
+            expect(len(got) == len(raw_lines), f"quote --batch from {where} answers a different number of lines",
+                   f"{len(got)} answers for {len(raw_lines)} lines")
+            for line, answer, expected in zip(raw_lines, got, want):
+                try:
+                    obj = json.loads(answer)
+                except ValueError:
+                    raise Finding(f"quote --batch from {where} wrote a line that is not JSON", answer[:200]) from None
+                if expected is None:
+                    expect(obj.get("ok") is False and obj.get("code") == "invalid-request",
+                           f"quote --batch from {where}: a line that is not UTF-8 is not invalid-request", answer[:200])
+                elif obj != expected:
+                    raise Finding(f"quote --batch from {where} differs from the reference",
+                                  f"line {line[:200]!r}\n  got  {answer[:200]}\n  want {json.dumps(expected)[:200]}")
+            outputs.append(got)
+        expect(outputs[0] == outputs[1], "quote --batch answers standard input and a file differently")
+        expect(outputs[0] == outputs[2], "quote --batch answers differently with the stdlib's json and orjson")
+
+
+def _with_backend(backend: str, fn, *args, **kw):
+    import os
+
+    old = os.environ.get("RATECARD_JSON")
+    os.environ["RATECARD_JSON"] = backend
+    try:
+        return fn(*args, **kw)
+    finally:
+        if old is None:
+            os.environ.pop("RATECARD_JSON", None)
+        else:
+            os.environ["RATECARD_JSON"] = old
+
+
 def check(case: dict) -> None:
     card = card_from(case["card"])
     requests = [values.decode(r) for r in case["requests"]]
@@ -255,5 +328,10 @@ def check(case: dict) -> None:
             if line is not None and "\n" not in line:
                 lines.append(line)
     check_batch(card, lines)
+    raw = [line.encode("utf-8", "surrogatepass") for line in lines]
+    rng = random.Random(len(lines) * 7919 + len(case["requests"]))
+    for _ in range(rng.randint(0, 2)):
+        raw.insert(rng.randint(0, len(raw)), rng.choice(ODD_LINES))
+    check_cli_batch(case["card"], card, raw)
 
 
