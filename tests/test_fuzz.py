@@ -25,7 +25,7 @@ from tests.fuzz.targets import TARGETS
 
 ROOT = Path(__file__).resolve().parent.parent
 SCALE = float(os.environ.get("RATECARD_FUZZ_SCALE", "1"))
-CASES = {"rules": 40, "requests": 150, "cache": 40, "files": 40}  # about a minute in all on two cores
+CASES = {"rules": 40, "requests": 200, "cache": 40, "files": 40}  # about a minute in all on two cores
 
 
 def short_run(name: str, folder: Path) -> list[str]:

@@ -93,7 +93,11 @@ def base_request(index, rng: random.Random) -> dict:
     if index.plans and rng.random() < 0.2:
         request["plan"] = rng.choice(list(index.plans) + ["nope"])
     if rng.random() < 0.05:
-        request[rng.choice(["colour", 3, "Tool"])] = 1
+        request[rng.choice(["colour", 3, "Tool", values.RaisingEq(3), values.NeverEq("x")])] = 1
+    if rng.random() < 0.05 and request:  # a key that equals and hashes like one of the request's own
+        key = rng.choice(list(request))
+        if type(key) is str:
+            request = {(values.NumberLike(k) if k is key else k): v for k, v in request.items()}
     if rng.random() < 0.2:
         items = list(request.items())
         rng.shuffle(items)
