@@ -129,9 +129,10 @@ def _check(case: dict) -> None:
         requests = [quoting.base_request(card.index, rng) for _ in range(4)]
         quoting.check_paths(card, requests, [[] for _ in requests])
         for request in requests[:2]:
-            words = [str(request.get("tool", "t"))] + ([str(request["model"])] if "model" in request else [])
-            words += [f"{k}={v}" for k, v in request.items() if k not in ("tool", "model") and isinstance(k, str)
-                      and "=" not in k and type(v) in (int, str, bool)]
+            words = [_word(request.get("tool", "t")), _word(request.get("model"))]
+            words += [f"{k}={_word(v)}" for k, v in request.items() if type(k) is str and k not in ("tool", "model")
+                      and "=" not in k and _word(v) is not None]
+            words = [w for w in words if w is not None]
             _quote_words(card, card_dir, words, explain=rng.random() < 0.5)
         ran = cli(["fmt", str(card_dir)])
         expect(ran.code == 0, "fmt refuses a card that loads", ran.err[-600:])
@@ -144,6 +145,13 @@ def _check(case: dict) -> None:
                 lines = "".join(quoting._json_line(r, True) + "\n" for r in requests
                                 if quoting._json_line(r, True) is not None).encode()
                 cli_subprocess(argv, stdin=lines if "--batch" in argv else b"")
+
+
+def _word(value) -> str | None:
+    """A request value as a command-line word, where it has one."""
+    if type(value) not in (int, str, bool) or (type(value) is int and abs(value) >= 10 ** 4000):
+        return None
+    return str(value)
 
 
 def _quote_words(card, card_dir: Path, words: list[str], explain: bool) -> None:
