@@ -109,7 +109,28 @@ def splice(text: str, rng: random.Random, other: str) -> str:
     return "\n".join(lines[:at] + donor[start: start + rng.randint(1, 6)] + lines[at:])
 
 
-MUTATIONS = (byte_flip, line_edit, line_endings, token_edit, token_edit, swap_numbers)
+def rename(text: str, rng: random.Random) -> str:
+    """One name spelled with a look-alike letter everywhere it appears, so the card stays whole."""
+    names = sorted({m.group() for m in re.finditer(r"\b[a-z][a-z-]*\b", text) if m.group() not in KEYWORDS
+                    and any(c in LOOKALIKE for c in m.group())})
+    if not names:
+        return token_edit(text, rng)
+    name = rng.choice(names)
+    at = rng.choice([i for i, c in enumerate(name) if c in LOOKALIKE])
+    new = name[:at] + LOOKALIKE[name[at]] + name[at + 1:]
+    return re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", new, text)
+
+
+def comment_edit(text: str, rng: random.Random) -> str:
+    """Odd characters inside a comment, where they mean nothing."""
+    comments = [m.end() for m in re.finditer(r"#[^\n]*", text)]
+    if not comments:
+        return text.replace("\n", " # c\n", 1)
+    at = rng.choice(comments)
+    return text[:at] + rng.choice(["\r", "\r x", "\f", "\t", "\x00", "\u2028", "\x85", "\ufeff"]) + text[at:]
+
+
+MUTATIONS = (byte_flip, line_edit, line_endings, token_edit, token_edit, swap_numbers, rename, comment_edit)
 
 
 def mutate(text: str, rng: random.Random, donors: list[str] = ()) -> str:
