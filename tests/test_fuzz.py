@@ -83,17 +83,17 @@ def test_bounded_turns_a_spin_into_a_finding():
         bounded(spin, cpu=1)
 
 
-def test_the_request_oracle_catches_a_path_that_answers_differently(card):
+def test_the_request_oracle_catches_a_path_that_answers_differently(card, monkeypatch):
+    from engine.fastpath import make_quoter
     from tests.fuzz import quoting
 
-    class Wrong:
-        index = card.index
+    def wrong(index, limit=0):
+        quote, many = make_quoter(index)
+        return (lambda request: quote({"tool": "voiceover", "chars": 1})), many
 
-        def quote(self, request):
-            return card.quote({"tool": "voiceover", "chars": 1})
-
-    with pytest.raises(core.Finding, match="differs from the reference"):
-        quoting.check_paths(Wrong(), [{"tool": "voice-clone"}], [[]])
+    monkeypatch.setattr(quoting, "make_quoter", wrong)
+    with pytest.raises(core.Finding, match="memo .*differs from the reference"):
+        quoting.check_paths(card, [{"tool": "voice-clone"}], [[]])
 
 
 def _documented(marker: str) -> str:
