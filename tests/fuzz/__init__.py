@@ -1,0 +1,1 @@
+"""Fuzzing ratecard: generators, oracles and a runner; short runs in the suite, long ones by hand."""
