@@ -46,7 +46,7 @@ def test_quote_with_a_broken_card_exits_2(tmp_path, capsys):
     bad = tmp_path / "bad.rules"
     bad.write_text("tool x {\n")
     code, out, err = run(capsys, "quote", "x", "--rules", str(bad))
-    assert code == 2 and "error[E001]" in err and "Traceback" not in err
+    assert code == 2 and "error[E001 syntax]" in err and "Traceback" not in err
 
 
 def test_usage_errors_exit_2(capsys):
@@ -106,7 +106,7 @@ def test_check_reports_compiler_style(tmp_path, capsys):
     """))
     code, out, err = run(capsys, "check", str(bad))
     assert code == 1
-    assert f"{bad / 'a.rules'}:3:11: error[E104]: `res` cannot be 900" in out
+    assert f"{bad / 'a.rules'}:3:11: error[E104 out-of-domain]: `res` cannot be 900" in out
     assert "  hint: `res` takes 720 or 1080" in out
     assert "3 | v \"K\" res 900 -> 1" in out
     assert "2 errors" in err

@@ -119,7 +119,7 @@ def test_cli_bad_card_and_bad_path_exit_2(copy, capsys):
     edit("image-to-image.rules", '"Flux Kontext"         -> 200', '"Flux Kontext"         -> ')
     assert main(["diff", str(RULES), str(folder)]) == 2
     err = capsys.readouterr().err
-    assert "cannot load" in err and "error[E001]" in err
+    assert "cannot load" in err and "error[E001 syntax]" in err
     assert main(["diff", str(RULES), str(folder / "nope")]) == 2
     assert "cannot find" in capsys.readouterr().err
 

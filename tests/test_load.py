@@ -42,7 +42,7 @@ def test_every_problem_at_once():
         engine.loads(text, name="card.rules")
     error = caught.value
     assert [d.span.line for d in error.diagnostics] == [3, 4, 5]
-    assert "card.rules:3:11: error[E104]" in str(error)
+    assert "card.rules:3:11: error[E104 out-of-domain]" in str(error)
     assert "3 errors" in str(error)
 
 
