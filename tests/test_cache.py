@@ -15,6 +15,7 @@ import engine
 from engine import cache, index_json
 from engine.sources import bundled_path
 from tests.seed_requests import seed_requests
+from tests.bundled import SORA, repriced_row, sora_price, sora_row
 
 
 @pytest.fixture
@@ -50,14 +51,15 @@ def test_a_cached_card_gives_the_same_answers(cache_dir):
 
 
 def test_changed_rules_are_compiled_again(cache_dir, rules):
-    request = {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 12}
-    assert engine.load(rules).quote(request).credits == 11400
+    price = sora_price()
+    assert engine.load(rules).quote(SORA).credits == price
     video = rules / "video.rules"
-    video.write_text(video.read_text().replace("11400", "11500"))
+    text = video.read_text()
+    video.write_text(text.replace(sora_row(text), repriced_row(sora_row(text), price + 100)))
     changed = engine.load(rules)
     assert changed._card is not None
-    assert changed.quote(request).credits == 11500
-    assert engine.load(rules).quote(request).credits == 11500
+    assert changed.quote(SORA).credits == price + 100
+    assert engine.load(rules).quote(SORA).credits == price + 100
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "retyped"])
@@ -68,7 +70,9 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(cache_dir, damage):
     if damage == "truncate":
         raw = raw[: len(raw) // 2]
     elif damage == "flip":
-        raw = raw.replace(b"11400", b"11401", 1)
+        price = str(sora_price()).encode()
+        assert price in raw
+        raw = raw.replace(price, str(int(price) + 1).encode(), 1)
     elif damage == "garbage":
         raw = b"\x00\xff not json"
     elif damage == "empty":
@@ -85,7 +89,7 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(cache_dir, damage):
     path.write_bytes(raw)
     again = engine.load()
     assert again._card is not None  # rebuilt from the rules
-    assert again.quote({"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 12}).credits == 11400
+    assert again.quote(SORA).credits == sora_price()
     assert engine.load()._card is None  # and the rebuilt file is good
 
 

@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from engine.cli import main
+from tests.bundled import sora_price
 
 
 def run(capsys, *argv):
@@ -17,7 +18,7 @@ def run(capsys, *argv):
 
 
 def test_quote_prints_credits(capsys):
-    assert run(capsys, "quote", "text-to-video", "Sora 2 Pro", "res=1080", "dur=12") == (0, "11400\n", "")
+    assert run(capsys, "quote", "text-to-video", "Sora 2 Pro", "res=1080", "dur=12") == (0, f"{sora_price()}\n", "")
 
 
 def test_quote_json(capsys):
@@ -70,7 +71,7 @@ def test_batch_answers_every_line_in_order(tmp_path, capsys):
     code, out, _ = run(capsys, "quote", "--batch", str(batch))
     answers = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(answers) == len(lines)
-    assert answers[0] == {"ok": True, "credits": 11400, "rule": answers[0]["rule"]}
+    assert answers[0] == {"ok": True, "credits": sora_price(), "rule": answers[0]["rule"]}
     assert [a.get("code") for a in answers[1:4]] == ["invalid-request"] * 3
     assert answers[4]["credits"] == 13
     assert answers[5] == {"ok": False, "code": "unsupported", "param": "dur",
