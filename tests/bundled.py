@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import functools
 import re
+from pathlib import Path
 
 import engine
 from engine.sheet import price_sheet
+
+# A copy of the bundled card as it was when the review tools' tests were written: tests of how
+# diff, explain and table show a card read this one, so their snapshots pin the tools, not today's prices.
+FROZEN_CARD = Path(__file__).parent / "data" / "card"
 
 SORA = {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 12}
 

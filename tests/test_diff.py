@@ -11,8 +11,15 @@ import pytest
 import engine
 from engine.cli import main
 from engine.review.diff import Kind, compare, percent, render_text
+from tests.bundled import FROZEN_CARD
 
-RULES = Path(__file__).parent.parent / "rules"
+RULES = FROZEN_CARD
+
+
+@pytest.fixture(scope="module")
+def card():
+    """The card the edits below start from: a fixed copy, so these tests do not follow price changes."""
+    return engine.load(RULES)
 
 SORA_GRID = '''video "Sora 2 Pro" {
     dur            4      8      12
