@@ -9,6 +9,8 @@ import re
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from engine.cli import main
 from engine.results import Code
@@ -235,3 +237,14 @@ def test_nothing_to_run_or_a_broken_card_is_a_usage_error(card, tmp_path_factory
     (broken / "a.expect").write_text("t -> 1\n")
     code, _, err = run(capsys, "test", str(broken))
     assert code == 2 and err.startswith("ratecard: cannot load the rate card")
+
+
+@given(st.text(alphabet=st.sampled_from(list('ab1 \t"=->#\r\nx-yé')), max_size=60))
+def test_any_text_reads_as_expectations_or_unreadable_lines(text):
+    items = list(read(text, "a.expect"))
+    assert all(isinstance(i, (Expectation, Unreadable)) for i in items)
+    lines = text.split("\n")
+    for item in items:
+        assert 1 <= item.line <= len(lines)
+        if isinstance(item, Unreadable):
+            assert 1 <= item.column <= len(lines[item.line - 1]) + 1
