@@ -16,7 +16,7 @@ import attrs
 
 from engine import sources as source_files
 from engine.boxes import source as box_source
-from engine.interpreter import _read, find
+from engine.interpreter import _read, find  # the reading and lookup card.quote does, to name the cell
 from engine.model import PricedRule
 from engine.ratecard import RateCard, RateCardError
 from engine.results import Code, Quote, Rejection
