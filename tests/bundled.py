@@ -33,8 +33,17 @@ def sheet_price(card: engine.RateCard, request: dict) -> int:
 
 
 @functools.cache
+def _built() -> engine.RateCard:
+    return engine.load(use_cache=False)
+
+
+def bundled_quote(request: dict):
+    """The bundled card's answer, from a card built from the rules (not from any cache)."""
+    return _built().quote(request)
+
+
 def sora_price() -> int:
-    return sheet_price(engine.load(use_cache=False), SORA)
+    return sheet_price(_built(), SORA)
 
 
 def sora_row(text: str) -> str:

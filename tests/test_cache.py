@@ -15,7 +15,7 @@ import engine
 from engine import cache, index_json
 from engine.sources import bundled_path
 from tests.seed_requests import seed_requests
-from tests.bundled import SORA, repriced_row, sora_price, sora_row
+from tests.bundled import SORA, bundled_quote, repriced_row, sora_price, sora_row
 
 
 @pytest.fixture
@@ -151,4 +151,5 @@ def test_quoting_from_the_cache_does_not_load_the_parser(cache_dir):
            "'lark' in sys.modules, c._card is None)"
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
-    assert out.stdout.split() == ["2", "False", "True"]
+    price = bundled_quote({"tool": "voiceover", "chars": 11}).credits
+    assert out.stdout.split() == [str(price), "False", "True"]

@@ -8,7 +8,7 @@ import textwrap
 import pytest
 
 from engine.cli import main
-from tests.bundled import sora_price
+from tests.bundled import bundled_quote, sora_price
 
 
 def run(capsys, *argv):
@@ -73,7 +73,7 @@ def test_batch_answers_every_line_in_order(tmp_path, capsys):
     assert code == 0 and len(answers) == len(lines)
     assert answers[0] == {"ok": True, "credits": sora_price(), "rule": answers[0]["rule"]}
     assert [a.get("code") for a in answers[1:4]] == ["invalid-request"] * 3
-    assert answers[4]["credits"] == 13
+    assert answers[4]["credits"] == bundled_quote({"tool": "voiceover", "chars": 123}).credits
     assert answers[5] == {"ok": False, "code": "unsupported", "param": "dur",
                           "message": "Sora 2 Pro offers dur 4, 8 or 12; got 6"}
     assert answers[6]["code"] == "invalid-request"
@@ -131,4 +131,4 @@ def test_check_missing_path_exits_2(tmp_path, capsys):
 def test_installed_command_runs_from_any_folder(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "engine.cli", "quote", "voice-clone"], cwd=tmp_path,
                           capture_output=True, text=True)
-    assert (proc.returncode, proc.stdout) == (0, "500\n")
+    assert (proc.returncode, proc.stdout) == (0, f"{bundled_quote({'tool': 'voice-clone'}).credits}\n")
