@@ -4,7 +4,8 @@ Exit codes: quote 0 priced, 1 rejected, 2 usage or rate-card error;
 check 0 clean (warnings allowed, unless --strict), 1 errors, 2 usage or I/O;
 table 0, 2 usage or rate-card error; diff 0 same prices, 1 different, 2 usage,
 I/O or rate-card error; fmt 0 done (or, with --check, nothing would change),
-1 something would change, 2 usage, I/O or syntax error.
+1 something would change, 2 usage, I/O or syntax error; test 0 every expectation
+holds, 1 some fail, 2 usage, I/O, rate-card error or an unreadable expectation.
 The review commands' modules are imported inside their functions, so the
 quote path starts no slower for them.
 """
@@ -87,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: ./rules)")
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
 
+    e = commands.add_parser("test", help="check a card's expectation files (*.expect): requests and their prices",
+                            description="ratecard test [PATH]; exit 0 all hold, 1 some fail, 2 usage, "
+                                        "I/O, card or unreadable line")
+    e.add_argument("path", nargs="?", metavar="PATH",
+                   help="a folder, a .rules file or a .expect file (default: --rules, or the bundled card)")
+    e.add_argument("--format", choices=("text", "json", "github"), default="text")
+    _rules_option(e)
+
     commands.add_parser("accounts", add_help=False, help="credit accounts: subscribe, hold, capture, charge, "
                         "balance, ... (ratecard accounts --help)")
 
@@ -112,6 +121,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "fmt":
             from engine.fmt import run as run_fmt
             return run_fmt(args.paths, args.check)
+        if args.command == "test":
+            from engine.review.expect_run import run as run_test
+            return run_test(args.path, args.rules, args.format)
         if args.command == "serve":
             from engine.service.serve import run as run_serve
             return run_serve(args)

@@ -167,12 +167,12 @@ def _screen_column(at: list[int], column: int) -> int:
 
 
 def render_text(diagnostics: Iterable[Diagnostic], sources: Mapping[str, str]) -> str:
-    """Compiler style: `file:line:col: error[CODE]: message`, the line, carets, hint."""
+    """Compiler style: `file:line:col: error[CODE name]: message`, the line, carets, hint."""
     blocks = []
     lines_of: dict[str, list[str]] = {}  # a large card is split into lines once, not once per diagnostic
     for d in diagnostics:
         s = d.span
-        out = [f"{s.file}:{s.line}:{s.column}: {d.severity.value}[{d.code.id}]: {d.message}"]
+        out = [f"{s.file}:{s.line}:{s.column}: {d.severity.value}[{d.code.id} {d.name}]: {d.message}"]
         out += _excerpt(s, sources, lines_of)
         for rel in d.related:
             out.append(f"  note: {rel.span.file}:{rel.span.line}:{rel.span.column}: {rel.message}")

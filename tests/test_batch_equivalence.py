@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from engine import batch
 from tests.seed_requests import seed_requests
+from tests.bundled import sora_price
 
 
 def _reference(card, lines) -> str:
@@ -69,4 +70,4 @@ def test_the_command_writes_one_line_per_request(tmp_path):
     out = subprocess.run([sys.executable, "-m", "engine.cli", "quote", "--batch", "-"], input="\n".join(lines) + "\n",
                          capture_output=True, text=True, cwd=root, check=True).stdout.splitlines()
     assert [json.loads(o)["ok"] for o in out] == [True, False, False]
-    assert json.loads(out[0])["credits"] == 11400
+    assert json.loads(out[0])["credits"] == sora_price()

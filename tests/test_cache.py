@@ -16,6 +16,7 @@ import engine
 from engine import cache, index_json
 from engine.sources import bundled_path
 from tests.seed_requests import seed_requests
+from tests.bundled import SORA, bundled_quote, repriced_row, sora_price, sora_row
 
 
 @pytest.fixture
@@ -51,14 +52,15 @@ def test_a_cached_card_gives_the_same_answers(cache_dir):
 
 
 def test_changed_rules_are_compiled_again(cache_dir, rules):
-    request = {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 12}
-    assert engine.load(rules).quote(request).credits == 11400
+    price = sora_price()
+    assert engine.load(rules).quote(SORA).credits == price
     video = rules / "video.rules"
-    video.write_text(video.read_text().replace("11400", "11500"))
+    text = video.read_text()
+    video.write_text(text.replace(sora_row(text), repriced_row(sora_row(text), price + 100)))
     changed = engine.load(rules)
     assert changed._card is not None
-    assert changed.quote(request).credits == 11500
-    assert engine.load(rules).quote(request).credits == 11500
+    assert changed.quote(SORA).credits == price + 100
+    assert engine.load(rules).quote(SORA).credits == price + 100
 
 
 @pytest.mark.parametrize("damage", ["truncate", "flip", "garbage", "empty", "retyped"])
@@ -69,7 +71,9 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(cache_dir, damage):
     if damage == "truncate":
         raw = raw[: len(raw) // 2]
     elif damage == "flip":
-        raw = raw.replace(b"11400", b"11401", 1)
+        price = str(sora_price()).encode()
+        assert price in raw
+        raw = raw.replace(price, str(int(price) + 1).encode(), 1)
     elif damage == "garbage":
         raw = b"\x00\xff not json"
     elif damage == "empty":
@@ -86,7 +90,7 @@ def test_a_damaged_cache_file_is_ignored_and_rebuilt(cache_dir, damage):
     path.write_bytes(raw)
     again = engine.load()
     assert again._card is not None  # rebuilt from the rules
-    assert again.quote({"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 12}).credits == 11400
+    assert again.quote(SORA).credits == sora_price()
     assert engine.load()._card is None  # and the rebuilt file is good
 
 
@@ -148,7 +152,8 @@ def test_quoting_from_the_cache_does_not_load_the_parser(cache_dir):
            "'lark' in sys.modules, c._card is None)"
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
-    assert out.stdout.split() == ["2", "False", "True"]
+    price = bundled_quote({"tool": "voiceover", "chars": 11}).credits
+    assert out.stdout.split() == [str(price), "False", "True"]
 
 
 # ---------------------------------------------------------------- a folder the cache shares with other files

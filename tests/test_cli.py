@@ -8,6 +8,7 @@ import textwrap
 import pytest
 
 from engine.cli import main
+from tests.bundled import bundled_quote, sora_price
 
 
 def run(capsys, *argv):
@@ -17,7 +18,7 @@ def run(capsys, *argv):
 
 
 def test_quote_prints_credits(capsys):
-    assert run(capsys, "quote", "text-to-video", "Sora 2 Pro", "res=1080", "dur=12") == (0, "11400\n", "")
+    assert run(capsys, "quote", "text-to-video", "Sora 2 Pro", "res=1080", "dur=12") == (0, f"{sora_price()}\n", "")
 
 
 def test_quote_json(capsys):
@@ -46,7 +47,7 @@ def test_quote_with_a_broken_card_exits_2(tmp_path, capsys):
     bad = tmp_path / "bad.rules"
     bad.write_text("tool x {\n")
     code, out, err = run(capsys, "quote", "x", "--rules", str(bad))
-    assert code == 2 and "error[E001]" in err and "Traceback" not in err
+    assert code == 2 and "error[E001 syntax]" in err and "Traceback" not in err
 
 
 def test_usage_errors_exit_2(capsys):
@@ -70,9 +71,9 @@ def test_batch_answers_every_line_in_order(tmp_path, capsys):
     code, out, _ = run(capsys, "quote", "--batch", str(batch))
     answers = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(answers) == len(lines)
-    assert answers[0] == {"ok": True, "credits": 11400, "rule": answers[0]["rule"]}
+    assert answers[0] == {"ok": True, "credits": sora_price(), "rule": answers[0]["rule"]}
     assert [a.get("code") for a in answers[1:4]] == ["invalid-request"] * 3
-    assert answers[4]["credits"] == 13
+    assert answers[4]["credits"] == bundled_quote({"tool": "voiceover", "chars": 123}).credits
     assert answers[5] == {"ok": False, "code": "unsupported", "param": "dur",
                           "message": "Sora 2 Pro offers dur 4, 8 or 12; got 6"}
     assert answers[6]["code"] == "invalid-request"
@@ -106,7 +107,7 @@ def test_check_reports_compiler_style(tmp_path, capsys):
     """))
     code, out, err = run(capsys, "check", str(bad))
     assert code == 1
-    assert f"{bad / 'a.rules'}:3:11: error[E104]: `res` cannot be 900" in out
+    assert f"{bad / 'a.rules'}:3:11: error[E104 out-of-domain]: `res` cannot be 900" in out
     assert "  hint: `res` takes 720 or 1080" in out
     assert "3 | v \"K\" res 900 -> 1" in out
     assert "2 errors" in err
@@ -130,4 +131,4 @@ def test_check_missing_path_exits_2(tmp_path, capsys):
 def test_installed_command_runs_from_any_folder(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "engine.cli", "quote", "voice-clone"], cwd=tmp_path,
                           capture_output=True, text=True)
-    assert (proc.returncode, proc.stdout) == (0, "500\n")
+    assert (proc.returncode, proc.stdout) == (0, f"{bundled_quote({'tool': 'voice-clone'}).credits}\n")

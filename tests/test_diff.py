@@ -11,8 +11,15 @@ import pytest
 import engine
 from engine.cli import main
 from engine.review.diff import Kind, compare, percent, render_text
+from tests.bundled import FROZEN_CARD
 
-RULES = Path(__file__).parent.parent / "rules"
+RULES = FROZEN_CARD
+
+
+@pytest.fixture(scope="module")
+def card():
+    """The card the edits below start from: a fixed copy, so these tests do not follow price changes."""
+    return engine.load(RULES)
 
 SORA_GRID = '''video "Sora 2 Pro" {
     dur            4      8      12
@@ -119,7 +126,7 @@ def test_cli_bad_card_and_bad_path_exit_2(copy, capsys):
     edit("image-to-image.rules", '"Flux Kontext"         -> 200', '"Flux Kontext"         -> ')
     assert main(["diff", str(RULES), str(folder)]) == 2
     err = capsys.readouterr().err
-    assert "cannot load" in err and "error[E001]" in err
+    assert "cannot load" in err and "error[E001 syntax]" in err
     assert main(["diff", str(RULES), str(folder / "nope")]) == 2
     assert "cannot find" in capsys.readouterr().err
 

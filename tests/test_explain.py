@@ -10,19 +10,21 @@ from hypothesis import strategies as st
 
 from engine.cli import main
 from engine.review.explain import explain
+from tests.bundled import FROZEN_CARD
 
 FORMULAS = str(Path(__file__).parent / "cases" / "valid" / "formulas.rules")
+CARD = ["--rules", str(FROZEN_CARD)]  # a fixed copy of the bundled card: these pin explain, not prices
 
 CASES = {
-    "grid_cell": ["text-to-video", "Sora 2 Pro", "res=1080", "dur=12"],
-    "formula": ["voiceover", "chars=123"],
-    "formula_from_text": ["voiceover", "text=hello world"],
-    "per_image": ["text-to-image", "GPT Image High", "images=3"],
-    "dur_not_offered": ["text-to-video", "Sora 2 Pro", "res=1080", "dur=6"],
-    "res_not_offered": ["image-to-video", "Kling 2.1 Master", "res=720", "dur=5"],
-    "missing_audio": ["text-to-video", "Veo 3", "res=720", "dur=4"],
-    "not_taken_aspect": ["image-to-video", "Kling 1.6", "res=720", "dur=5", "aspect=16:9"],
-    "unknown_model": ["text-to-video", "Veo"],
+    "grid_cell": [*CARD, "text-to-video", "Sora 2 Pro", "res=1080", "dur=12"],
+    "formula": [*CARD, "voiceover", "chars=123"],
+    "formula_from_text": [*CARD, "voiceover", "text=hello world"],
+    "per_image": [*CARD, "text-to-image", "GPT Image High", "images=3"],
+    "dur_not_offered": [*CARD, "text-to-video", "Sora 2 Pro", "res=1080", "dur=6"],
+    "res_not_offered": [*CARD, "image-to-video", "Kling 2.1 Master", "res=720", "dur=5"],
+    "missing_audio": [*CARD, "text-to-video", "Veo 3", "res=720", "dur=4"],
+    "not_taken_aspect": [*CARD, "image-to-video", "Kling 1.6", "res=720", "dur=5", "aspect=16:9"],
+    "unknown_model": [*CARD, "text-to-video", "Veo"],
     "reject_rule": ["--rules", FORMULAS, "narration", "chars=6000"],
     "grid_formula": ["--rules", FORMULAS, "narration", "chars=60", "voices=3"],
 }
@@ -37,7 +39,7 @@ def test_explain(name, capsys, snapshot):
 
 
 def test_the_arithmetic_is_shown(capsys):
-    assert main(["quote", "--explain", "voiceover", "chars=123"]) == 0
+    assert main(["quote", "--explain", *CARD, "voiceover", "chars=123"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "13 credits"
     assert "matched voiceover.rules:" in out[2]
@@ -45,21 +47,21 @@ def test_the_arithmetic_is_shown(capsys):
 
 
 def test_a_rejection_names_what_is_offered_at_the_other_values(capsys):
-    assert main(["quote", "--explain", "text-to-video", "Sora 2 Pro", "res=1080", "dur=6"]) == 1
+    assert main(["quote", "--explain", *CARD, "text-to-video", "Sora 2 Pro", "res=1080", "dur=6"]) == 1
     out = capsys.readouterr().out
     assert "why: Sora 2 Pro at res 1080 offers dur 4, 8 or 12; got 6" in out
     assert "needs dur 4, 8 or 12 (got 6)" in out
 
 
 def test_smoke_subprocess():
-    done = subprocess.run([sys.executable, "-m", "engine.cli", "quote", "--explain", "voiceover", "chars=11"],
+    done = subprocess.run([sys.executable, "-m", "engine.cli", "quote", "--explain", *CARD, "voiceover", "chars=11"],
                           capture_output=True, text=True, cwd=Path(__file__).parent.parent)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == "price: ceil(11 / 10) = 2"
 
 
 def test_an_unreadable_value_is_shown_as_given(capsys):
-    assert main(["quote", "--explain", "text-to-video", "Veo 3", "res=720", "dur=4", "audio=maybe"]) == 1
+    assert main(["quote", "--explain", *CARD, "text-to-video", "Veo 3", "res=720", "dur=4", "audio=maybe"]) == 1
     out = capsys.readouterr().out
     assert out.startswith("rejected [invalid-param]")
     assert 'needs audio no (got "maybe")' in out and 'needs audio yes (got "maybe")' in out

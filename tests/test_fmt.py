@@ -193,7 +193,7 @@ def test_cli_syntax_error_and_missing_path_exit_2(tmp_path, capsys):
     bad = tmp_path / "bad.rules"
     bad.write_text('video "Sora 2" dur 4 800\n')
     assert main(["fmt", str(bad)]) == 2
-    assert "error[E001]" in capsys.readouterr().err
+    assert "error[E001 syntax]" in capsys.readouterr().err
     assert main(["fmt", str(tmp_path / "nope.rules")]) == 2
     assert "cannot find" in capsys.readouterr().err
 

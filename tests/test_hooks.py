@@ -39,4 +39,4 @@ def test_the_check_hook_fails_on_a_warning(tmp_path, capsys):
     (tmp_path / "a.rules").write_text('tool t { n 1 | 2 }\nmodel t "M" { n 1 }\nt "M" n 2 -> 5\nt "M" n 1 -> 3\n')
     check = _hooks()["ratecard-check"]
     assert main(check["entry"].split()[1:] + [str(tmp_path)]) == 1
-    assert "warning[W202]" in capsys.readouterr().out
+    assert "warning[W202 dead-rule]" in capsys.readouterr().out

@@ -7,6 +7,7 @@ import pytest
 
 import engine
 from engine.sources import bundled_path
+from tests.bundled import sora_price
 
 
 def test_bundled_card_loads_clean(card):
@@ -18,11 +19,12 @@ def test_one_bad_file_refuses_the_whole_folder(tmp_path):
     folder = tmp_path / "card"
     shutil.copytree(bundled_path(), folder)
     extra = folder / "zz-extra.rules"
-    extra.write_text('text-to-video "Sora 2 Pro" res 1080 dur 12 -> 11400\n')
+    price = sora_price()
+    extra.write_text(f'text-to-video "Sora 2 Pro" res 1080 dur 12 -> {price}\n')
     (redundant,) = engine.load(folder).warnings  # the same price twice: loads, with a warning
     assert (redundant.name, redundant.severity.value) == ("redundant", "warning")
 
-    extra.write_text('text-to-video "Sora 2 Pro" res 1080 dur 12 -> 12000\n')
+    extra.write_text(f'text-to-video "Sora 2 Pro" res 1080 dur 12 -> {price + 600}\n')
     with pytest.raises(engine.RateCardError) as caught:
         engine.load(folder)
     (overlap,) = caught.value.diagnostics
@@ -42,7 +44,7 @@ def test_every_problem_at_once():
         engine.loads(text, name="card.rules")
     error = caught.value
     assert [d.span.line for d in error.diagnostics] == [3, 4, 5]
-    assert "card.rules:3:11: error[E104]" in str(error)
+    assert "card.rules:3:11: error[E104 out-of-domain]" in str(error)
     assert "3 errors" in str(error)
 
 

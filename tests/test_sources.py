@@ -209,7 +209,7 @@ def test_an_empty_card_is_an_error_not_a_card_that_rejects_everything(tmp_path, 
         engine.loads(text, name="card.rules")
     (tmp_path / "card.rules").write_text(text)
     result = _check(tmp_path)
-    assert result.returncode == 1 and "error[E202]: no rules found in card.rules" in result.stdout
+    assert result.returncode == 1 and "error[E202 gap]: no rules found in card.rules" in result.stdout
 
 
 # ---------------------------------------------------------------- line endings: loads and load agree

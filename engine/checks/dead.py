@@ -53,8 +53,10 @@ def dead_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Dia
             text = next(iter(reasons))
         else:
             text = "; ".join(f"for {' and '.join(tools)}, {reason}" for reason, tools in reasons.items())
-        yield warning(Code.DEAD_RULE, f"this rule never applies: {text}", span, related=list(related),
-                      hint="remove it, or change its conditions")
+        hint = "remove it, or change its conditions"
+        if not related:  # outside what the model offers: production refuses what it was written for
+            hint += "; or, if the model should offer these values, add them to the model's declaration"
+        yield warning(Code.DEAD_RULE, f"this rule never applies: {text}", span, related=list(related), hint=hint)
 
 
 _outcome = operator.attrgetter("outcome")
