@@ -25,7 +25,7 @@ from engine.compile import Index, ModelIndex
 from engine.domain import Domain, ValueType, show_value
 from engine.interpreter import outcome
 from engine.model import NotTaken, Param
-from engine.results import MAX_REQUEST_NUMBER, Code, Quote, Rejection
+from engine.results import MAX_CREDITS, MAX_REQUEST_NUMBER, Code, Quote, Rejection
 from engine.values import Invalid, coerce
 
 _ABSENT = object()
@@ -49,8 +49,10 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
     for name, tool in index.tools.items():
         models = {}
         for model_name, model in tool.models.items():
-            models[model_name] = (model, tuple(_reader(s.param, s.offer, s.fill, s) for s in model.slots))
+            models[model_name] = (model, tuple(_reader(s.param, s.offer, s.fill, s) for s in model.slots),
+                                  model.keys, model.table.get, bool(model.ranged))
         tools[name] = (tool, tool.accepts, tool.has_models, models)
+    labels: dict[int, str] = {}  # id(entry) -> its rule's label, for formula prices
     kept: dict[tuple, object] = {}  # (kind, names...) -> a rejection (or its start) that depends only on those
 
     def keep(key: tuple, make: Callable[[], object]) -> object:
@@ -94,7 +96,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                 return by_reference(("model", tool, name), {"tool": tool, "model": name})
         else:
             found = models.get(None)
-        model, readers = found
+        model, readers, keys, cells, ranged = found
         values = {}
         absent = None  # the first parameter left out with nothing to fill it: said after every given value
         for name, param, table, offer, fill, counted_from, not_taken, unpriced, slot, whole in readers:
@@ -119,7 +121,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                 if value is not _ABSENT:
                     values[name] = value
                     continue
-            elif type(raw) is int and raw >= 0 and _within(raw, offer):
+            elif type(raw) is int and raw >= 0 and (offer[0] <= raw <= offer[1] if offer[2] else _within(raw, offer[3])):
                 values[name] = raw
                 continue
             if whole and type(raw) is int and 0 <= raw <= MAX_REQUEST_NUMBER:
@@ -144,6 +146,25 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                            or _ALLOWED)
             if verdict is not _ALLOWED:
                 return verdict
+        if not ranged:
+            try:
+                entries = cells(tuple([values[k] for k in keys]))
+            except KeyError:
+                return None
+            if entries:
+                entry = entries[0]  # no ranges to check: the first entry is the one
+                if entry.quote is not None:
+                    return entry.quote
+                if entry.formula is not None and entry.reason is None:
+                    try:
+                        credits = int(entry.formula(values))
+                    except Exception:  # whatever went wrong, the reference will say it properly
+                        return None
+                    if -MAX_CREDITS <= credits <= MAX_CREDITS:
+                        label = labels.get(id(entry))
+                        if label is None:
+                            label = labels[id(entry)] = entry.rule.label  # the index keeps every entry alive
+                        return Quote(credits=credits, rule=label)
         return _priced(model, values)
 
     return direct
@@ -178,8 +199,10 @@ def _reader(param: Param, offer: Domain | NotTaken, fill: object, slot: object) 
     table = _table(param, offer) if small else None
     if table is None:
         # only whole numbers have offers this large; a request's numbers stop at MAX_REQUEST_NUMBER
-        offer = tuple((iv.lo, MAX_REQUEST_NUMBER if iv.hi is None else min(iv.hi, MAX_REQUEST_NUMBER))
-                      for iv in offer.intervals)
+        intervals = tuple((iv.lo, MAX_REQUEST_NUMBER if iv.hi is None else min(iv.hi, MAX_REQUEST_NUMBER))
+                          for iv in offer.intervals)
+        # (lo, hi, True) for one interval, checked inline; else (0, 0, False, every interval)
+        offer = (*intervals[0], True) if len(intervals) == 1 else (0, 0, False, intervals)
     return (param.name, param, table, offer, fill, param.counted_from, False, param.unpriced, slot,
             param.domain.type is ValueType.INT)
 
