@@ -165,6 +165,18 @@ def test_the_direct_road_words_the_common_rejections_itself(card):
     _all_paths_agree(card.index, _COMMON_REJECTIONS)
 
 
+def test_a_common_rejection_seen_first_does_not_run_the_reference_after_the_direct_road(card, monkeypatch):
+    expected = [reference(card.index, r) for r in _COMMON_REJECTIONS]
+    fast, _ = make_quoter(card.index, limit=0)  # no memo: every request takes the first-seen road
+    # The reference is still what words each rejection; the direct road asks it once per card piece.
+    for request, answer in zip(_COMMON_REJECTIONS, expected):
+        assert fast(request) == answer
+    asked = []
+    monkeypatch.setattr("engine.fastpath.reference_quote", lambda index, request: asked.append(request))
+    assert [fast(r) for r in _COMMON_REJECTIONS] == expected
+    assert asked == []
+
+
 @settings(max_examples=300, deadline=None)
 @given(base=_BASE, extra=_REQUEST)
 def test_garbage_on_one_direct_road_is_answered_as_the_reference_does(card, direct_road, base, extra):
