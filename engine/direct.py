@@ -19,6 +19,7 @@ interpreter. So this path only ever answers as the reference does, just sooner.
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 
 from engine import interpreter
 from engine.compile import Index, ModelIndex
@@ -50,22 +51,24 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
         models = {}
         for model_name, model in tool.models.items():
             models[model_name] = (model, tuple(_reader(s.param, s.offer, s.fill, s) for s in model.slots),
-                                  model.keys, model.table.get, bool(model.ranged))
+                                  _cell_key(model.keys), model.table.get, bool(model.ranged))
         tools[name] = (tool, tool.accepts, tool.has_models, models)
     labels: dict[int, str] = {}  # id(entry) -> its rule's label, for formula prices
+    quotes: dict[tuple, Quote] = {}  # (credits, label) -> the Quote saying it: immutable, so shared
     kept: dict[tuple, object] = {}  # (kind, names...) -> a rejection (or its start) that depends only on those
 
-    def keep(key: tuple, make: Callable[[], object]) -> object:
+    def keep(key: tuple, make: Callable[..., object], *args: object) -> object:
+        """make(*args), kept under key (no closure is made on the way: direct stays free of cells)."""
         found = kept.get(key)
         if found is None:
-            found = make()
+            found = make(*args)
             if len(kept) < 4 * _KEPT_LIMIT:
                 kept[key] = found
         return found
 
     def by_reference(key: tuple, request: dict) -> Rejection | None:
         """The reference's answer to a small request that fails exactly as the caller's does."""
-        result = keep(key, lambda: interpreter.quote(index, request))
+        result = keep(key, interpreter.quote, index, request)
         return result if type(result) is Rejection else None
 
     def direct(request: dict) -> Quote | Rejection | None:
@@ -81,7 +84,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                 if key not in accepts:
                     if type(key) is not str or len(key) > 64:
                         return None
-                    return keep(("key", tool, key), lambda: interpreter.unknown_param(tool_index, key))
+                    return keep(("key", tool, key), interpreter.unknown_param, tool_index, key)
         plan = request.get("plan", _ABSENT)
         if plan is not _ABSENT and (type(plan) is not str or len(plan) > 64):
             return None
@@ -96,7 +99,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                 return by_reference(("model", tool, name), {"tool": tool, "model": name})
         else:
             found = models.get(None)
-        model, readers, keys, cells, ranged = found
+        model, readers, cell_key, cells, ranged = found
         values = {}
         absent = None  # the first parameter left out with nothing to fill it: said after every given value
         for name, param, table, offer, fill, counted_from, not_taken, unpriced, slot, whole in readers:
@@ -115,7 +118,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                     absent = slot
                 continue
             if not_taken:
-                return keep(("not taken", tool, model.name, name), lambda: interpreter.not_taken(model, slot))
+                return keep(("not taken", tool, model.name, name), interpreter.not_taken, model, slot)
             if table is not None:
                 value = table.get((type(raw), raw), _ABSENT)
                 if value is not _ABSENT:
@@ -127,7 +130,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
             if whole and type(raw) is int and 0 <= raw <= MAX_REQUEST_NUMBER:
                 # read as itself (engine.values.coerce), and not on offer: every offered value is in
                 # the table, and a range reader's offer is the whole offer within the request bound
-                said = keep(("offers", tool, model.name, name), lambda: interpreter.offers(model, slot))
+                said = keep(("offers", tool, model.name, name), interpreter.offers, model, slot)
                 return Rejection(Code.UNSUPPORTED, said + str(raw), name)
             if type(raw) not in _PLAIN:
                 return None
@@ -136,19 +139,18 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
             except Invalid as exc:
                 return Rejection(Code.INVALID_PARAM, str(exc), name)
             if value not in slot.offer:
-                said = keep(("offers", tool, model.name, name), lambda: interpreter.offers(model, slot))
+                said = keep(("offers", tool, model.name, name), interpreter.offers, model, slot)
                 return Rejection(Code.UNSUPPORTED, said + show_value(value), name)
             values[name] = value
         if absent is not None:
-            return keep(("missing", tool, model.name, absent.param.name), lambda: interpreter.missing(model, absent))
+            return keep(("missing", tool, model.name, absent.param.name), interpreter.missing, model, absent)
         if plan is not _ABSENT:  # said after the values, as the reference does; _ALLOWED when the plan covers the tool
-            verdict = keep(("plan", tool, plan), lambda: interpreter.plan_rejection(index, tool_index, {"plan": plan})
-                           or _ALLOWED)
+            verdict = keep(("plan", tool, plan), _plan_verdict, index, tool_index, plan)
             if verdict is not _ALLOWED:
                 return verdict
         if not ranged:
             try:
-                entries = cells(tuple([values[k] for k in keys]))
+                entries = cells(cell_key(values) if cell_key is not None else ())
             except KeyError:
                 return None
             if entries:
@@ -164,10 +166,30 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                         label = labels.get(id(entry))
                         if label is None:
                             label = labels[id(entry)] = entry.rule.label  # the index keeps every entry alive
-                        return Quote(credits=credits, rule=label)
+                        key = (credits, label)
+                        quote = quotes.get(key)
+                        if quote is None:  # prices cluster (every 10 characters cost the same): one Quote each
+                            quote = Quote(credits=credits, rule=label)
+                            if len(quotes) < _KEPT_LIMIT:
+                                quotes[key] = quote
+                        return quote
         return _priced(model, values)
 
     return direct
+
+
+def _cell_key(keys: tuple[str, ...]) -> Callable[[dict], tuple] | None:
+    """values -> the tuple of the values the model's table is keyed by (None: the empty tuple)."""
+    if not keys:
+        return None
+    if len(keys) == 1:
+        return lambda values, key=keys[0]: (values[key],)
+    return itemgetter(*keys)  # a tuple of the values, in C
+
+
+def _plan_verdict(index: Index, tool: object, plan: str) -> object:
+    """The reference's rejection for this plan and tool, or _ALLOWED when the plan covers the tool."""
+    return interpreter.plan_rejection(index, tool, {"plan": plan}) or _ALLOWED
 
 
 def _priced(model: ModelIndex, values: dict) -> Quote | Rejection | None:
