@@ -181,7 +181,8 @@ def test_a_common_rejection_seen_first_does_not_run_the_reference_after_the_dire
 @given(base=_BASE, extra=_REQUEST)
 def test_garbage_on_one_direct_road_is_answered_as_the_reference_does(card, direct_road, base, extra):
     request = {**base, **extra}
-    if all(type(k) is str for k in request):
+    # what engine.fastpath hands it: str keys, values of exact builtin scalar types
+    if all(type(k) is str and type(v) in (str, int, float, bool, type(None)) for k, v in request.items()):
         got = direct_road(request)
         assert got is None or got == reference(card.index, request), request
 
