@@ -1,28 +1,38 @@
-"""Batch throughput: `ratecard quote --batch -` against a bare parse-and-serialise loop.
+"""Batch throughput: `ratecard quote --batch` against a bare parse-and-serialise loop.
 
-    python bench/batch.py [--lines 100000] [--repeats 5]
+    python bench/batch.py [--lines 100000] [--repeats 5] [--processes]
 
-Writes JSONL files of `--lines` requests: "mixed", the list of bench/quote.py
-repeated with a malformed line in every thousand (as a re-pricing job sees:
-the same few hundred shapes again and again), and "distinct", where no line
-repeats (voiceover chars=1..N), so no memory helps. For each it, in the same run, times as
-fresh processes reading it on stdin and writing to a file:
+Two workloads of `--lines` JSON lines, each saying how many distinct requests it holds:
 
-- floor: a loop that only parses each line and writes a result of the same
-  shape (`{"ok": true, "credits": 11400, "rule": "video.rules:42"}`) with the
-  same JSON library;
-- ratecard: `python -m engine.cli quote --batch -`.
+- "repeated": the seed mix of bench/workload.py (every priced combination and
+  about 20% rejections) cycled, with a malformed line in every thousand, as a
+  re-pricing job sees: the same few hundred requests again and again;
+- "distinct": no line repeats: every first-seen list of bench/workload.py
+  (every spelling of every priced combination, every rejection code), then
+  voiceover chars=1.., shuffled.
 
-Both ways: the stdlib json (RATECARD_JSON=stdlib) and orjson when installed.
-Reports the median over repeats of requests/s and the ratio ratecard/floor.
+The floor is a bare loop that parses each line and writes a result of the same
+shape (`{"ok": true, "credits": 11400, "rule": "video.rules:42"}`) with the same
+JSON library, the stdlib's json or orjson (when installed). In this process,
+over the same lines in memory (bytes, as a binary stdin gives them) and into
+the same kind of sink (io.BytesIO), it is timed against `engine.batch.run` with
+a fresh card quoter (empty memo) each repeat and the parser the CLI picks
+(RATECARD_JSON=stdlib or orjson): requests/s, medians over repeats, and the
+ratio ratecard/floor (the target is 0.8 or more).
+
+With --processes, also as fresh processes reading a file on stdin and writing
+to a file (`python -m engine.cli quote --batch -` against the floor loop run
+with `python -c`), which adds each process's start-up to its time.
 Then, in this process: `card.quote_many(requests)` against a loop of `card.quote`.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -35,7 +45,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import engine  # noqa: E402
-from workload import mixed  # noqa: E402
+from engine import batch as batch_module  # noqa: E402
+from engine.fastpath import make_quoter  # noqa: E402
+from workload import distinct as count_distinct  # noqa: E402
+from workload import first_seen, mixed  # noqa: E402
+
+RESULT = {"ok": True, "credits": 11400, "rule": "video.rules:42"}
 
 FLOOR = {
     "stdlib": """
@@ -55,21 +70,66 @@ for line in sys.stdin.buffer:
 }
 
 
-def write_workload(card, count: int, folder: Path, distinct: bool) -> tuple[Path, Path, list]:
+def requests_of(card, count: int, distinct: bool) -> list:
+    if distinct:
+        pool = [r for reqs in first_seen(card).values() for r in reqs]
+        pool += [{"tool": "voiceover", "chars": n} for n in range(10_001, 10_001 + max(0, count - len(pool)))]
+        random.Random(5).shuffle(pool)
+        return pool[:count]
     good, bad = mixed(card)
-    requests = good + bad
-    lines, clean, parsed = [], [], []
-    for i in range(count):
-        request = {"tool": "voiceover", "chars": i + 1} if distinct else requests[i % len(requests)]
+    pool = good + bad
+    return [pool[i % len(pool)] for i in range(count)]
+
+
+def write_workload(card, count: int, folder: Path, distinct: bool) -> tuple[Path, Path, list]:
+    requests = requests_of(card, count, distinct)
+    lines, clean = [], []
+    for i, request in enumerate(requests):
         text = json.dumps(request)
-        lines.append("{not json" if i % 1000 == 999 else text)
+        lines.append("{not json" if not distinct and i % 1000 == 999 else text)
         clean.append(text)
-        parsed.append(request)
-    kind = "distinct" if distinct else "mixed"
+    kind = "distinct" if distinct else "repeated"
     batch, floor = folder / f"{kind}-batch.jsonl", folder / f"{kind}-floor.jsonl"
     batch.write_text("\n".join(lines) + "\n")
     floor.write_text("\n".join(clean) + "\n")
-    return batch, floor, parsed
+    return batch, floor, requests
+
+
+def floor_loop(library: str):
+    """The bare loop: parse each line, write a result of the same shape, with one JSON library."""
+    if library == "orjson":
+        import orjson
+
+        def floor(lines, write, loads=orjson.loads, dumps=orjson.dumps):
+            for line in lines:
+                loads(line)
+                write(dumps(RESULT) + b"\n")
+        return floor
+
+    def floor(lines, write, loads=json.loads, dumps=json.dumps):
+        for line in lines:
+            loads(line)
+            write((dumps(RESULT, ensure_ascii=False) + "\n").encode("utf-8"))
+    return floor
+
+
+def in_process(card, lines: list[bytes], library: str, repeats: int) -> tuple[float, float]:
+    """(floor lines/s, ratecard lines/s), medians, interleaved so a busy moment hits both."""
+    os.environ["RATECARD_JSON"] = library
+    loads = batch_module.fast_loads()
+    floor = floor_loop(library)
+    floors, ours = [], []
+    for _ in range(repeats):
+        sink = io.BytesIO()
+        start = time.perf_counter()
+        floor(lines, sink.write)
+        floors.append(time.perf_counter() - start)
+        quote = make_quoter(card.index)[0]
+        sink = io.BytesIO()
+        start = time.perf_counter()
+        batch_module.run(quote, lines, batch_module.utf8_writer(sink.write), loads)
+        ours.append(time.perf_counter() - start)
+    return len(lines) / statistics.median(floors), len(lines) / statistics.median(ours)
 
 
 def timed(argv: list[str], stdin: Path, env: dict) -> float:
@@ -83,6 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--processes", action="store_true", help="also time fresh processes (start-up included)")
     args = parser.parse_args()
     card = engine.load()  # also warms the compiled-card cache the subprocesses read
     try:
@@ -91,25 +152,17 @@ def main() -> None:
     except ImportError:
         libraries = ["stdlib"]
         print("orjson is not installed (pip install 'ratecard[fast]'): stdlib only")
-    rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        for distinct in (False, True):
-            batch, floor, parsed = write_workload(card, args.lines, Path(tmp), distinct)
-            for library in libraries:
-                env = dict(os.environ, RATECARD_JSON=library, PYTHONPATH=str(ROOT))
-                floors, ours = [], []
-                for _ in range(args.repeats):  # interleaved, so a busy moment hits both
-                    floors.append(timed([sys.executable, "-c", FLOOR[library]], floor, env))
-                    ours.append(timed([sys.executable, "-m", "engine.cli", "quote", "--batch", "-"], batch, env))
-                f, o = args.lines / statistics.median(floors), args.lines / statistics.median(ours)
-                rows.append(("distinct" if distinct else "mixed", library, f, o, o / f))
-        batch, floor, parsed = write_workload(card, args.lines, Path(tmp), False)
-    print(f"batch of {args.lines} lines, fresh processes, median of {args.repeats} runs")
-    print(f"{'lines':9} {'json':7} {'floor req/s':>12} {'ratecard req/s':>15} {'ratio':>6}")
-    for kind, library, f, o, ratio in rows:
-        print(f"{kind:9} {library:7} {f:12,.0f} {o:15,.0f} {ratio:6.2f}")
-    print("mixed: the quote.py list repeated (a malformed line in 1000); distinct: voiceover chars=1..N, "
-          "every line new")
+    workloads = {kind: requests_of(card, args.lines, kind == "distinct") for kind in ("repeated", "distinct")}
+    print(f"batch of {args.lines} lines in this process, median of {args.repeats} runs; ratio = ratecard / floor")
+    print(f"{'lines':9} {'distinct':>8} {'json':7} {'floor lines/s':>14} {'ratecard lines/s':>17} {'ratio':>6}")
+    for kind, requests in workloads.items():
+        lines = [json.dumps(r).encode() + b"\n" for r in requests]
+        for library in libraries:
+            f, o = in_process(card, lines, library, args.repeats)
+            print(f"{kind:9} {count_distinct(requests):8d} {library:7} {f:14,.0f} {o:17,.0f} {o / f:6.2f}")
+    if args.processes:
+        processes(card, args, libraries)
+    parsed = workloads["repeated"]
 
     def loop(requests, quote=card.quote):
         return [quote(r) for r in requests]
@@ -123,8 +176,28 @@ def main() -> None:
         loop(parsed)
         single.append(time.perf_counter() - start)
     m, s = statistics.median(many), statistics.median(single)
-    print(f"in process: quote_many {len(parsed) / m:,.0f} req/s, loop of quote {len(parsed) / s:,.0f} req/s, "
-          f"quote_many is {s / m:.2f}x the loop")
+    print(f"in process, repeated list, memo warm: quote_many {len(parsed) / m:,.0f} req/s, loop of quote "
+          f"{len(parsed) / s:,.0f} req/s, quote_many is {s / m:.2f}x the loop")
+
+
+def processes(card, args, libraries) -> None:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for distinct in (False, True):
+            batch, floor, requests = write_workload(card, args.lines, Path(tmp), distinct)
+            for library in libraries:
+                env = dict(os.environ, RATECARD_JSON=library, PYTHONPATH=str(ROOT))
+                floors, ours = [], []
+                for _ in range(args.repeats):  # interleaved, so a busy moment hits both
+                    floors.append(timed([sys.executable, "-c", FLOOR[library]], floor, env))
+                    ours.append(timed([sys.executable, "-m", "engine.cli", "quote", "--batch", "-"], batch, env))
+                f, o = args.lines / statistics.median(floors), args.lines / statistics.median(ours)
+                rows.append(("distinct" if distinct else "repeated", count_distinct(requests), library, f, o, o / f))
+    print(f"batch of {args.lines} lines, fresh processes (start-up included), median of {args.repeats} runs")
+    print(f"{'lines':9} {'distinct':>8} {'json':7} {'floor lines/s':>14} {'ratecard lines/s':>17} {'ratio':>6}")
+    for kind, n, library, f, o, ratio in rows:
+        print(f"{kind:9} {n:8d} {library:7} {f:14,.0f} {o:17,.0f} {ratio:6.2f}")
+    print("repeated lines hold a malformed line in every thousand (the floor's file leaves them out)")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,7 @@ if sys.argv[1] != "-":
     requests = [{"tool": "synth", "model": f"M{m:06d}", "q": m % 10 + 1, "dur": m % 7 + 1} for m in range(10_000)]
     requests = [{**r, "model": f"M{int(r['model'][1:]) % int(sys.argv[2]):06d}"} for r in requests]
     results = card.quote_many(requests)
+    result["distinct"] = len({tuple(r.items()) for r in requests})
     assert all(r.ok for r in results), [r for r in results if not r.ok][:3]
 result["total_s"] = time.perf_counter() - start
 result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -68,7 +69,8 @@ def main() -> None:
         text = path.stat().st_size / 1e6
     base = rows[0][1]["peak_mb"]
     print(f"synthetic card: {args.rules} rules in {models} models, {text:.1f} MB of .rules, "
-          f"{size:.1f} MB compiled cache; one run each, fresh processes")
+          f"{size:.1f} MB compiled cache; one run each, fresh processes; 10,000 quotes of "
+          f"{rows[1][1]['distinct']} distinct requests (memo on)")
     print(f"{'':9} {'peak MB':>8} {'over import':>12} {'load s':>7} {'total s':>8}")
     for label, r in rows:
         print(f"{label:9} {r['peak_mb']:8.0f} {r['peak_mb'] - base:12.0f} {r.get('load_s', 0):7.2f} {r['total_s']:8.2f}")

@@ -1,69 +1,110 @@
 """Quote latency against the floor of Python: a plain dict lookup keyed by the request's items.
 
-    python bench/quote.py [--repeats 31]
+    python bench/quote.py [--repeats 31] [--count 600]
 
-Times `card.quote` over a fixed mixed list (every seed combination, about 20%
-rejections spread over every code) and, in the same process, the floor: one
-dict lookup per request keyed by `tuple(request.items())`. Reports the median
-over repeats of microseconds per quote, and the ratio to the floor, for priced
-and rejected requests separately. Also the first (cold, memo empty) pass and the
-reference interpreter alone, for comparison.
+In one process, for each list of bench/workload.py (each line says how many
+requests it holds and how many of them are distinct), the median over repeats
+of microseconds per request of:
+
+- floor: `table.get(tuple(request.items()))` on a dict holding every request of
+  the list (the request itself for a request that is not a dict);
+- memo off: a quoter that remembers nothing (`make_quoter(index, limit=0)`), so
+  every request takes the road a new one takes; its bounded memories of card
+  pieces (a typo's "did you mean", what a model offers) are warm after the first repeat;
+- first seen: a fresh quoter per repeat, memo on, each request quoted once: every
+  request is a miss and goes into the memo (nothing is warm);
+- warm: the same quoter again and again, so every request after the first pass is
+  a memo hit (what a list that repeats itself measures);
+- reference: engine.interpreter.quote alone.
+
+Ratios are to the floor of the same list in the same run. The first-seen lists
+never repeat a request: "priced" is every priced combination in every common
+spelling (`1080`, `"1080"`, `1080.0`, `"yes"`), "voiceover" chars=1..N, then one
+list per rejection code. "seed mix" is the repeating mix of bench/workload.py
+`mixed` (every priced combination once, about 20% rejections cycling over a few
+requests per code).
 """
 
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
+import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import engine  # noqa: E402
+from engine.fastpath import make_quoter  # noqa: E402
 from engine.interpreter import quote as reference  # noqa: E402
-from workload import mixed, per_item  # noqa: E402
-
-
+from workload import distinct, first_seen, mixed, per_item  # noqa: E402
 
 
 def floor_key(request):
     return tuple(request.items()) if type(request) is dict else request
 
 
+def first_pass(index, items, repeats: int) -> float:
+    """Median us per request of one pass of a fresh quoter (memo on, empty) over items."""
+    times = []
+    for _ in range(repeats):
+        quote, _ = make_quoter(index)
+        start = time.perf_counter()
+        for r in items:
+            quote(r)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) / len(items) * 1e6
+
+
+def measure(card, items, repeats: int) -> tuple:
+    table = {floor_key(r): card.quote(r) for r in items}
+    off, _ = make_quoter(card.index, limit=0)
+    warm, _ = make_quoter(card.index)
+
+    def floor(xs, get=table.get):
+        for r in xs:
+            get(tuple(r.items()) if type(r) is dict else r)
+
+    def loop(quote):
+        def run(xs):
+            for r in xs:
+                quote(r)
+        return run
+
+    def ref(xs, index=card.index):
+        for r in xs:
+            reference(index, r)
+
+    base = per_item(floor, items, repeats)
+    return (base, per_item(loop(off), items, repeats), first_pass(card.index, items, repeats),
+            per_item(loop(warm), items, repeats), per_item(ref, items, max(3, repeats // 5)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=31)
+    parser.add_argument("--count", type=int, default=600, help="requests per first-seen list")
     args = parser.parse_args()
     card = engine.load()
+    lists = first_seen(card, args.count)
+    priced = [r for key in ("priced", "voiceover") for r in lists.pop(key)]
+    rejected = [r for reqs in lists.values() for r in reqs]
     good, bad = mixed(card)
-    table = {floor_key(r): card.quote(r) for r in good + bad}
-
-    def ours(items, quote=card.quote):
-        for r in items:
-            quote(r)
-
-    def floor(items, get=table.__getitem__):
-        for r in items:
-            get(tuple(r.items()) if type(r) is dict else r)
-
-    def ref(items, index=card.index):
-        for r in items:
-            reference(index, r)
-
-    rows = []
-    for label, items in (("priced", good), ("rejected", bad)):
-        fresh = engine.load()  # memo empty: its first pass is all misses
-        cold = per_item(lambda xs: [fresh.quote(r) for r in xs], items, 1)
-        base = per_item(floor, items, args.repeats)
-        warm = per_item(ours, items, args.repeats)
-        slow = per_item(ref, items, max(3, args.repeats // 5))
-        rows.append((label, len(items), base, warm, warm / base, cold, slow))
-    print(f"quote latency, median of {args.repeats} repeats, microseconds per request")
-    print(f"{'':9} {'n':>5} {'floor':>7} {'quote':>7} {'ratio':>6} {'cold':>7} {'reference':>9}")
-    for label, n, base, warm, ratio, cold, slow in rows:
-        print(f"{label:9} {n:5d} {base:7.3f} {warm:7.3f} {ratio:6.2f} {cold:7.2f} {slow:9.2f}")
-    print("floor: dict[tuple(request.items())]; quote: card.quote (memo warm); cold: first pass, memo empty;")
-    print("reference: engine.interpreter.quote, no memo")
+    rows = [("first seen", "priced", priced), ("first seen", "rejected", rejected)]
+    rows += [("first seen", code, reqs) for code, reqs in lists.items()]
+    rows += [("seed mix", "priced", good), ("seed mix", "rejected", bad)]
+    print(f"quote latency, median of {args.repeats} repeats, microseconds per request; "
+          "ratio = time / floor of the same list")
+    print(f"{'list':11} {'kind':16} {'n':>5} {'distinct':>8} {'floor':>6} {'memo off':>14} "
+          f"{'first seen':>14} {'warm':>13} {'reference':>14}")
+    for label, kind, items in rows:
+        base, off, first, warm, slow = measure(card, items, args.repeats)
+        cells = " ".join(f"{us:7.2f} {us / base:5.1f}x" for us in (off, first, warm, slow))
+        print(f"{label:11} {kind:16} {len(items):5d} {distinct(items):8d} {base:6.3f} {cells}")
+    print("first-seen priced: every priced combination in every spelling, then voiceover chars=1..N; "
+          "first-seen rejected: every rejection-code list below it")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,9 @@
 """The requests the benchmarks quote: every seed combination, plus rejections of each kind.
 
-Shared by bench/quote.py, bench/batch.py and bench/peers.py so they time the same list.
+Shared by bench/quote.py, bench/batch.py and bench/peers.py so they time the same lists.
+Every benchmark says how many distinct requests a list holds (`distinct`): a list that
+repeats itself measures the quote memo, not the engine. `first_seen` gives lists in which
+no request repeats, for timing the road a new request takes.
 """
 
 from __future__ import annotations
@@ -16,9 +19,21 @@ from engine.results import Code
 SAMPLES = (1, 7, 120, 1_000)  # values tried for an unbounded parameter (chars, images)
 
 
+def distinct(requests) -> int:
+    """How many different requests a list holds, as the memo tells them apart (`True` is not `1`)."""
+    return len({_identity(r) for r in requests})
+
+
+def _identity(request):
+    if type(request) is dict:
+        return tuple((k, type(v), v) for k, v in request.items())
+    return (type(request), request)
+
+
 def priced(card) -> list[dict]:
-    """Every combination the seed card prices, one request each, in the form a service sends."""
-    out = []
+    """Every combination the seed card prices, one request each, in the form a service sends.
+    (An unpriced parameter is left out, so its values would give the same request again: kept once.)"""
+    out, seen = [], set()
     for tool in card.index.tools.values():
         names = tool.canonical or (None,)
         for name in names:
@@ -39,7 +54,8 @@ def priced(card) -> list[dict]:
                 for slot, value in zip(model.slots, combo):
                     if value is not None and not slot.param.unpriced:
                         request[slot.param.name] = value
-                if card.quote(request).ok:
+                if _identity(request) not in seen and card.quote(request).ok:
+                    seen.add(_identity(request))
                     out.append(request)
     return out
 
@@ -97,6 +113,68 @@ def _reject_rule_requests(card) -> list[dict]:
                   "plan": "AI Voiceover"})
     found.append({"tool": "text-to-image", "model": "Flux Pro Ultra", "plan": "AI Voiceover"})
     return [r for r in found if not card.quote(r).ok][:4]
+
+
+_TRUE, _FALSE = (True, "yes", "true", "Yes", "YES", "True"), (False, "no", "false", "No", "NO", "False")
+
+
+def spellings(request: dict) -> list[dict]:
+    """The request in every common form of its values (`1080`, `1080.0`, `"1080"`, `"yes"`...): all distinct."""
+    axes = []
+    for value in request.values():
+        if type(value) is bool:
+            axes.append(_TRUE if value else _FALSE)
+        elif type(value) is int:
+            axes.append((value, float(value), str(value)))
+        else:
+            axes.append((value,))
+    return [dict(zip(request, combo)) for combo in itertools.product(*axes)]
+
+
+def first_seen(card, count: int = 600) -> dict[str, list]:
+    """Lists of requests none of which repeats, by kind: "priced" (every priced combination in every
+    spelling), "voiceover" (a formula, chars=1..count), and one per rejection code."""
+    def take(requests, code=None):
+        out, seen = [], set()
+        for r in requests:
+            key = _identity(r)
+            if key in seen:
+                continue
+            got = card.quote(r)
+            if (code is None and got.ok) or (code is not None and not got.ok and got.code is code):
+                seen.add(key)
+                out.append(r)
+            if len(out) == count:
+                break
+        return out
+
+    good = priced(card)
+    video = [r for r in good if r["tool"] == "text-to-video"]
+    lists = {
+        "priced": take(_shuffled([s for r in good for s in spellings(r)])),
+        "voiceover": take(({"tool": "voiceover", "chars": i} for i in range(1, count + 1))),
+        Code.INVALID_REQUEST: take((x for i in range(count) for x in (f"request {i}", i, float(i) + 0.5)),
+                                   Code.INVALID_REQUEST),
+        Code.UNKNOWN_TOOL: take(({"tool": name, "dur": i} for i in range(count)
+                                 for name in ("text-to-vidoe", "music", "Text to video")), Code.UNKNOWN_TOOL),
+        Code.UNKNOWN_MODEL: take(({"tool": "text-to-video", "model": name, "dur": i} for i in range(count)
+                                  for name in ("Sora 3", "veo3", "Kling")), Code.UNKNOWN_MODEL),
+        Code.MISSING_PARAM: take((s for r in video for s in spellings({k: v for k, v in r.items() if k != "dur"})),
+                                 Code.MISSING_PARAM),
+        Code.UNKNOWN_PARAM: take(({**r, "durr": i} for i in range(count) for r in video[:3]), Code.UNKNOWN_PARAM),
+        Code.INVALID_PARAM: take((x for i in range(1, count) for x in (
+            {"tool": "voiceover", "chars": -i}, {**video[0], "dur": f"{i}x"}, {**video[0], "dur": i + 0.5})),
+            Code.INVALID_PARAM),
+        Code.UNSUPPORTED: take(({**r, "dur": d} for d in range(13, 13 + count) for r in video[::7]),
+                               Code.UNSUPPORTED),
+        Code.REJECTED: take((s for r in _reject_rule_requests(card) for s in spellings(r)), Code.REJECTED),
+    }
+    return {str(label): requests for label, requests in lists.items()}
+
+
+def _shuffled(items: list) -> list:
+    random.Random(5).shuffle(items)
+    return items
 
 
 def per_item(loop, items, repeats: int) -> float:

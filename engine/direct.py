@@ -4,27 +4,38 @@ For each model, each parameter gets a table from the raw forms a request
 carries (`1080`, `1080.0`, `"1080"`, `"1080p"`, `True`, `"yes"`, ...), keyed by
 type and value, to the value the rules use. Every form in a table was read by
 engine.values.coerce when the table was built, so the table agrees with it by
-construction. A request that is anything but plainly valid (an unknown key, a
-value in another form, a plan, a missing parameter) gets None, and the caller
-asks the reference interpreter, which words the rejection. So this path only
-ever answers as the reference does, just sooner.
+construction.
+
+The common rejections are answered here too, in the reference's order (tool,
+unknown keys, model, each given value, each missing value, the price): their
+messages come from engine.interpreter's own functions, and the parts that
+depend only on the card (a typo's "did you mean", what a model offers) are
+kept once computed, in bounded memories keyed by exact strs and the card's own
+slots. Anything rarer (a value that is not an exact builtin, a plan, a counted
+text given with its count) gets None, and the caller asks the reference
+interpreter. So this path only ever answers as the reference does, just sooner.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from operator import itemgetter
 
+from engine import interpreter
 from engine.compile import Index, ModelIndex
-from engine.domain import Domain, ValueType
+from engine.domain import Domain, ValueType, show_value
 from engine.interpreter import outcome
 from engine.model import NotTaken, Param
-from engine.results import MAX_REQUEST_NUMBER, Quote, Rejection
+from engine.results import MAX_CREDITS, MAX_REQUEST_NUMBER, Code, Quote, Rejection
 from engine.values import Invalid, coerce
 
 _ABSENT = object()
+_ALLOWED = object()
 _TABLE_LIMIT = 256  # finite offers up to this size get a table; larger ones are checked by range
+_KEPT_LIMIT = 1024  # rejections kept per kind (typos of tools, models and keys)
+_PLAIN = frozenset({str, int, float, bool, type(None)})
 
-Reader = tuple  # (name, param, table | None, offer | None, fill, counted_from, not_taken, unpriced)
+Reader = tuple  # (name, param, table | None, offer | None, fill, counted_from, not_taken, unpriced, slot, whole)
 
 
 def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
@@ -32,35 +43,66 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
 
     The request is a dict whose keys are plain strs (engine.fastpath checks); its values
     may be anything hashable: each is looked up keyed by its exact type first, so no
-    value's own `==` is ever asked (a Decimal or a numpy scalar equal to 2 is not 2).
+    value's own `==` is ever asked (a Decimal or a numpy scalar equal to 2 is not 2),
+    and a value of any type but an exact builtin goes to the reference.
     """
     tools = {}
     for name, tool in index.tools.items():
         models = {}
         for model_name, model in tool.models.items():
-            models[model_name] = (model, tuple(_reader(s.param, s.offer, s.fill) for s in model.slots))
-        tools[name] = (tool.accepts, tool.has_models, models)
+            models[model_name] = (model, tuple(_reader(s.param, s.offer, s.fill, s) for s in model.slots),
+                                  _cell_key(model.keys), model.table.get, bool(model.ranged))
+        tools[name] = (tool, tool.accepts, tool.has_models, models)
+    labels: dict[int, str] = {}  # id(entry) -> its rule's label, for formula prices
+    quotes: dict[tuple, Quote] = {}  # (credits, label) -> the Quote saying it: immutable, so shared
+    kept: dict[tuple, object] = {}  # (kind, names...) -> a rejection (or its start) that depends only on those
+
+    def keep(key: tuple, make: Callable[..., object], *args: object) -> object:
+        """make(*args), kept under key (no closure is made on the way: direct stays free of cells)."""
+        found = kept.get(key)
+        if found is None:
+            found = make(*args)
+            if len(kept) < 4 * _KEPT_LIMIT:
+                kept[key] = found
+        return found
+
+    def by_reference(key: tuple, request: dict) -> Rejection | None:
+        """The reference's answer to a small request that fails exactly as the caller's does."""
+        result = keep(key, interpreter.quote, index, request)
+        return result if type(result) is Rejection else None
 
     def direct(request: dict) -> Quote | Rejection | None:
-        tool = request.get("tool")
+        tool = request.get("tool", _ABSENT)
         if type(tool) is not str:
-            return None
+            return by_reference(("no tool",), {}) if tool is _ABSENT else None
         found = tools.get(tool)
-        if found is None:
-            return None
-        accepts, has_models, models = found
-        if "plan" in request or not accepts.issuperset(request):
+        if found is None:  # its message depends on the name only: the reference words it once
+            return by_reference(("tool", tool), {"tool": tool}) if len(tool) <= 64 else None
+        tool_index, accepts, has_models, models = found
+        if not accepts.issuperset(request):
+            for key in request:
+                if key not in accepts:
+                    if type(key) is not str or len(key) > 64:
+                        return None
+                    return keep(("key", tool, key), interpreter.unknown_param, tool_index, key)
+        plan = request.get("plan", _ABSENT)
+        if plan is not _ABSENT and (type(plan) is not str or len(plan) > 64):
             return None
         if has_models:
-            name = request.get("model")
-            found = models.get(name) if type(name) is str else None
+            name = request.get("model", _ABSENT)
+            if type(name) is not str:
+                return by_reference(("no model", tool), {"tool": tool}) if name is _ABSENT else None
+            found = models.get(name)
+            if found is None:
+                if len(name) > 64:
+                    return None
+                return by_reference(("model", tool, name), {"tool": tool, "model": name})
         else:
             found = models.get(None)
-        if found is None:
-            return None
-        model, readers = found
+        model, readers, cell_key, cells, ranged = found
         values = {}
-        for name, param, table, offer, fill, counted_from, not_taken, unpriced in readers:
+        absent = None  # the first parameter left out with nothing to fill it: said after every given value
+        for name, param, table, offer, fill, counted_from, not_taken, unpriced, slot, whole in readers:
             raw = request.get(name, _ABSENT)
             if counted_from is not None and counted_from in request:
                 text = request[counted_from]
@@ -68,28 +110,86 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                     return None
                 raw = len(text)
             if raw is _ABSENT:
-                if not_taken or (fill is None and unpriced):
+                if not_taken:
                     continue
-                if fill is None:
-                    return None
-                values[name] = fill
-            elif not_taken:
-                return None
-            elif table is not None:
+                if fill is not None:
+                    values[name] = fill
+                elif not unpriced and absent is None:
+                    absent = slot
+                continue
+            if not_taken:
+                return keep(("not taken", tool, model.name, name), interpreter.not_taken, model, slot)
+            if table is not None:
                 value = table.get((type(raw), raw), _ABSENT)
-                if value is _ABSENT:
-                    return None
-                values[name] = value
-            elif type(raw) is int and raw >= 0 and _within(raw, offer):
+                if value is not _ABSENT:
+                    values[name] = value
+                    continue
+            elif type(raw) is int and raw >= 0 and (offer[0] <= raw <= offer[1] if offer[2] else _within(raw, offer[3])):
                 values[name] = raw
-            else:
-                value = _read(param, raw)
-                if type(value) is not int or value < 0 or not _within(value, offer):
-                    return None
-                values[name] = value
+                continue
+            if whole and type(raw) is int and 0 <= raw <= MAX_REQUEST_NUMBER:
+                # read as itself (engine.values.coerce), and not on offer: every offered value is in
+                # the table, and a range reader's offer is the whole offer within the request bound
+                said = keep(("offers", tool, model.name, name), interpreter.offers, model, slot)
+                return Rejection(Code.UNSUPPORTED, said + str(raw), name)
+            if type(raw) not in _PLAIN:
+                return None
+            try:
+                value = coerce(param, raw)
+            except Invalid as exc:
+                return Rejection(Code.INVALID_PARAM, str(exc), name)
+            if value not in slot.offer:
+                said = keep(("offers", tool, model.name, name), interpreter.offers, model, slot)
+                return Rejection(Code.UNSUPPORTED, said + show_value(value), name)
+            values[name] = value
+        if absent is not None:
+            return keep(("missing", tool, model.name, absent.param.name), interpreter.missing, model, absent)
+        if plan is not _ABSENT:  # said after the values, as the reference does; _ALLOWED when the plan covers the tool
+            verdict = keep(("plan", tool, plan), _plan_verdict, index, tool_index, plan)
+            if verdict is not _ALLOWED:
+                return verdict
+        if not ranged:
+            try:
+                entries = cells(cell_key(values) if cell_key is not None else ())
+            except KeyError:
+                return None
+            if entries:
+                entry = entries[0]  # no ranges to check: the first entry is the one
+                if entry.quote is not None:
+                    return entry.quote
+                if entry.formula is not None and entry.reason is None:
+                    try:
+                        credits = int(entry.formula(values))
+                    except Exception:  # whatever went wrong, the reference will say it properly
+                        return None
+                    if -MAX_CREDITS <= credits <= MAX_CREDITS:
+                        label = labels.get(id(entry))
+                        if label is None:
+                            label = labels[id(entry)] = entry.rule.label  # the index keeps every entry alive
+                        key = (credits, label)
+                        quote = quotes.get(key)
+                        if quote is None:  # prices cluster (every 10 characters cost the same): one Quote each
+                            quote = Quote(credits=credits, rule=label)
+                            if len(quotes) < _KEPT_LIMIT:
+                                quotes[key] = quote
+                        return quote
         return _priced(model, values)
 
     return direct
+
+
+def _cell_key(keys: tuple[str, ...]) -> Callable[[dict], tuple] | None:
+    """values -> the tuple of the values the model's table is keyed by (None: the empty tuple)."""
+    if not keys:
+        return None
+    if len(keys) == 1:
+        return lambda values, key=keys[0]: (values[key],)
+    return itemgetter(*keys)  # a tuple of the values, in C
+
+
+def _plan_verdict(index: Index, tool: object, plan: str) -> object:
+    """The reference's rejection for this plan and tool, or _ALLOWED when the plan covers the tool."""
+    return interpreter.plan_rejection(index, tool, {"plan": plan}) or _ALLOWED
 
 
 def _priced(model: ModelIndex, values: dict) -> Quote | Rejection | None:
@@ -101,9 +201,9 @@ def _priced(model: ModelIndex, values: dict) -> Quote | Rejection | None:
             for entry in entries:
                 if all(values[p] in d for p, d in zip(model.ranged, entry.ranges)):
                     return outcome(model, entry, values)
+        return interpreter.no_price(model, values)
     except Exception:  # whatever went wrong, the reference will say it properly
         return None
-    return None
 
 
 def _within(value: int, intervals: tuple) -> bool:
@@ -114,23 +214,19 @@ def _within(value: int, intervals: tuple) -> bool:
     return False
 
 
-def _read(param: Param, raw: object) -> object:
-    try:
-        return coerce(param, raw)
-    except Invalid:
-        return _ABSENT
-
-
-def _reader(param: Param, offer: Domain | NotTaken, fill: object) -> Reader:
+def _reader(param: Param, offer: Domain | NotTaken, fill: object, slot: object) -> Reader:
     if isinstance(offer, NotTaken):
-        return (param.name, param, None, None, None, param.counted_from, True, param.unpriced)
+        return (param.name, param, None, None, None, param.counted_from, True, param.unpriced, slot, False)
     small = offer.type is not ValueType.INT or offer.is_finite(_TABLE_LIMIT)
     table = _table(param, offer) if small else None
     if table is None:
         # only whole numbers have offers this large; a request's numbers stop at MAX_REQUEST_NUMBER
-        offer = tuple((iv.lo, MAX_REQUEST_NUMBER if iv.hi is None else min(iv.hi, MAX_REQUEST_NUMBER))
-                      for iv in offer.intervals)
-    return (param.name, param, table, offer, fill, param.counted_from, False, param.unpriced)
+        intervals = tuple((iv.lo, MAX_REQUEST_NUMBER if iv.hi is None else min(iv.hi, MAX_REQUEST_NUMBER))
+                          for iv in offer.intervals)
+        # (lo, hi, True) for one interval, checked inline; else (0, 0, False, every interval)
+        offer = (*intervals[0], True) if len(intervals) == 1 else (0, 0, False, intervals)
+    return (param.name, param, table, offer, fill, param.counted_from, False, param.unpriced, slot,
+            param.domain.type is ValueType.INT)
 
 
 def _table(param: Param, offer: Domain) -> dict:

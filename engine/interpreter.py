@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from engine.compile import Entry, Index, ModelIndex, ToolIndex
+from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex
 from engine.domain import show_value
 from engine.model import NotTaken
 from engine.names import did_you_mean, listing, nearest
@@ -40,14 +40,14 @@ def _read(index: Index, request: object) -> tuple[ModelIndex, dict] | Rejection:
         return rejection
     for key in request:
         if key not in tool.accepts:
-            return _unknown_param(tool, key)
+            return unknown_param(tool, key)
     model, rejection = _model(tool, request)
     if rejection is not None:
         return rejection
     values, rejection = _values(model, request)
     if rejection is not None:
         return rejection
-    rejection = _plan(index, tool, request)
+    rejection = plan_rejection(index, tool, request)
     if rejection is not None:
         return rejection
     return model, values
@@ -65,8 +65,7 @@ def price(model: ModelIndex, values: Mapping[str, object]) -> Quote | Rejection:
     try:
         entry = find(model, values)
         if entry is None:
-            combo = ", ".join(f"{k} {show_value(values[k])}" for k in model.keys + model.ranged)
-            return Rejection(Code.UNSUPPORTED, f"{model.title} has no price for {combo}")
+            return no_price(model, values)
         return outcome(model, entry, values)
     except Exception as exc:  # a fault in the card (or the engine), not in the request
         rule = f" (rule {entry.rule.label})" if entry is not None else ""
@@ -124,7 +123,7 @@ def _tool(index: Index, request: Mapping):
     return tool, None
 
 
-def _unknown_param(tool: ToolIndex, key: object) -> Rejection:
+def unknown_param(tool: ToolIndex, key: object) -> Rejection:
     accepted = sorted(k for k in tool.accepts if k != "tool")
     text = key if isinstance(key, str) else show(key)
     hint = did_you_mean(text, accepted, "`") if isinstance(key, str) else ""
@@ -170,17 +169,13 @@ def _values(model: ModelIndex, request: Mapping):
         if raw is _MISSING:
             continue
         if isinstance(slot.offer, NotTaken):
-            reason = f": {slot.offer.reason}" if slot.offer.reason else ""
-            return None, Rejection(Code.UNSUPPORTED, f"{model.title} takes no `{param.name}` for "
-                                   f"{model.tool}{reason}", param.name)
+            return None, not_taken(model, slot)
         try:
             value = coerce(param, raw)
         except Invalid as exc:
             return None, Rejection(Code.INVALID_PARAM, str(exc), param.name)
         if value not in slot.offer:
-            offer = slot.offer.describe(param.unit)
-            return None, Rejection(Code.UNSUPPORTED, f"{model.title} offers {param.name} {offer}; "
-                                   f"got {show_value(value)}", param.name)
+            return None, Rejection(Code.UNSUPPORTED, offers(model, slot) + show_value(value), param.name)
         values[param.name] = value
     for slot in model.slots:
         param = slot.param
@@ -189,12 +184,33 @@ def _values(model: ModelIndex, request: Mapping):
         if slot.fill is not None:
             values[param.name] = slot.fill
         elif not param.unpriced:
-            return None, Rejection(Code.MISSING_PARAM, f"say `{param.name}`: {model.title} offers "
-                                   f"{slot.offer.describe(param.unit)}", param.name)
+            return None, missing(model, slot)
     return values, None
 
 
-def _plan(index: Index, tool: ToolIndex, request: Mapping) -> Rejection | None:
+# The parts of rejections that depend only on the card, shared with engine.direct (which keeps them).
+def not_taken(model: ModelIndex, slot: Slot) -> Rejection:
+    reason = f": {slot.offer.reason}" if slot.offer.reason else ""
+    return Rejection(Code.UNSUPPORTED, f"{model.title} takes no `{slot.param.name}` for {model.tool}{reason}",
+                     slot.param.name)
+
+
+def offers(model: ModelIndex, slot: Slot) -> str:
+    """The message for a value not on offer, up to the value itself."""
+    return f"{model.title} offers {slot.param.name} {slot.offer.describe(slot.param.unit)}; got "
+
+
+def missing(model: ModelIndex, slot: Slot) -> Rejection:
+    return Rejection(Code.MISSING_PARAM, f"say `{slot.param.name}`: {model.title} offers "
+                     f"{slot.offer.describe(slot.param.unit)}", slot.param.name)
+
+
+def no_price(model: ModelIndex, values: Mapping[str, object]) -> Rejection:
+    combo = ", ".join(f"{k} {show_value(values[k])}" for k in model.keys + model.ranged)
+    return Rejection(Code.UNSUPPORTED, f"{model.title} has no price for {combo}")
+
+
+def plan_rejection(index: Index, tool: ToolIndex, request: Mapping) -> Rejection | None:
     plan = request.get("plan", _MISSING)
     if plan is _MISSING or not index.plans:
         return None

@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import math
 import re
+from json.encoder import encode_basestring
 
 from engine.domain import ValueType
 from engine.model import Param
 from engine.results import MAX_REQUEST_NUMBER, show_number
 
 _MAX_DIGITS = len(str(MAX_REQUEST_NUMBER))  # more significant digits than this are past the bound
+_WHOLE = re.compile(r"[+-]?[0-9]+")
 _TRUE = {"yes", "true"}
 _FALSE = {"no", "false"}
 
@@ -48,7 +50,7 @@ def _whole(param: Param, raw: object) -> int:
         text = raw.strip()
         if param.unit and text.lower().endswith(param.unit.lower()):
             text = text[: -len(param.unit)].rstrip()
-        if not re.fullmatch(r"[+-]?[0-9]+", text):
+        if not _WHOLE.fullmatch(text):
             raise Invalid(f"{expect}, not {_show(raw)}")
         significant = text.lstrip("+-").lstrip("0")
         if len(significant) > _MAX_DIGITS:  # past the bound whatever they say: not handed to int()
@@ -75,7 +77,7 @@ def _show(raw: object) -> str:
     if isinstance(raw, (dict, list, tuple, set)):
         return f"a {'list' if isinstance(raw, (list, tuple, set)) else 'mapping'}"
     if isinstance(raw, str):
-        text = json.dumps(raw, ensure_ascii=False)
+        text = encode_basestring(raw)  # what json.dumps(raw, ensure_ascii=False) writes, without making an encoder
         if not text.isascii() and not _encodable(text):
             text = json.dumps(raw)  # a lone surrogate: escaped, so the message stays valid UTF-8
     else:

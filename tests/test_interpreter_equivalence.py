@@ -119,6 +119,82 @@ def test_the_direct_road_answers_plain_requests_itself(card):
     assert sum(direct(r) is not None for r in priced) == len(priced)
 
 
+# The rejections a service sees most, each of which engine.direct words itself (keeping the parts that
+# depend only on the card): the same key, tool or model comes back with other values, on one direct.
+_COMMON_REJECTIONS = [
+    {}, {"dur": 4}, {"tool": "text-to-vidoe"}, {"tool": "text-to-vidoe", "dur": 5}, {"tool": "music", "x": 1},
+    {"tool": "text-to-video"}, {"tool": "text-to-video", "model": "Sora 3"}, {"tool": "image-to-video", "model": "Sora 3"},
+    {"tool": "text-to-video", "model": "Sora 3", "dur": 4}, {"tool": "voiceover", "voice": "x"},
+    {"tool": "text-to-video", "model": "Veo 3", "durr": 4}, {"tool": "image-to-video", "model": "Veo 3", "durr": 4},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720},
+    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 5},
+    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 5},
+    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 6},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 5000},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 480, "dur": 4},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": "480p", "dur": 4},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": "5s"},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4.5},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": -4},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": "maybe", "res": 720, "dur": 4},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": 1, "res": 720, "dur": 4},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4, "aspect": "1:1"},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 2**63},
+    {"tool": "voiceover", "chars": -1}, {"tool": "voiceover", "chars": 0}, {"tool": "voiceover", "chars": "ten"},
+    {"tool": "text-to-video", "model": "Kling 2.1 Master", "res": 720, "dur": 5},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4, "plan": "AI Voiceover"},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4, "plan": "Free"},
+    {"tool": "text-to-image", "model": "Flux Pro Ultra", "plan": "AI Voiceover"},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 5, "plan": "AI Voiceover"},
+]
+
+
+def test_the_direct_road_words_the_common_rejections_itself(card):
+    from engine.direct import make_direct
+
+    direct = make_direct(card.index)
+    for _ in range(2):  # the second round from its kept card pieces
+        for request in _COMMON_REJECTIONS:
+            expected = reference(card.index, request)
+            assert not expected.ok, request
+            assert direct(request) == expected, request
+    codes = {reference(card.index, r).code for r in _COMMON_REJECTIONS}
+    assert codes == {"missing-param", "unknown-tool", "unknown-model", "unknown-param", "invalid-param",
+                     "unsupported", "rejected"}
+    _all_paths_agree(card.index, _COMMON_REJECTIONS)
+
+
+def test_a_common_rejection_seen_first_does_not_run_the_reference_after_the_direct_road(card, monkeypatch):
+    expected = [reference(card.index, r) for r in _COMMON_REJECTIONS]
+    fast, _ = make_quoter(card.index, limit=0)  # no memo: every request takes the first-seen road
+    # The reference is still what words each rejection; the direct road asks it once per card piece.
+    for request, answer in zip(_COMMON_REJECTIONS, expected):
+        assert fast(request) == answer
+    asked = []
+    monkeypatch.setattr("engine.fastpath.reference_quote", lambda index, request: asked.append(request))
+    assert [fast(r) for r in _COMMON_REJECTIONS] == expected
+    assert asked == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(base=_BASE, extra=_REQUEST)
+def test_garbage_on_one_direct_road_is_answered_as_the_reference_does(card, direct_road, base, extra):
+    request = {**base, **extra}
+    # what engine.fastpath hands it: str keys, values of exact builtin scalar types
+    if all(type(k) is str and type(v) in (str, int, float, bool, type(None)) for k, v in request.items()):
+        got = direct_road(request)
+        assert got is None or got == reference(card.index, request), request
+
+
+@pytest.fixture(scope="module")
+def direct_road(card):
+    """One engine.direct for all examples, so the card pieces it keeps are reused."""
+    from engine.direct import make_direct
+
+    return make_direct(card.index)
+
+
 def test_threads_sharing_one_card_get_the_reference_answers(card):
     import random
     from concurrent.futures import ThreadPoolExecutor
