@@ -20,7 +20,7 @@ from engine import sources as source_files
 from engine.diagnostics import Code as DiagCode
 from engine.diagnostics import has_errors, render_github, render_json, render_text, summary
 from engine.ratecard import RateCard, RateCardError, analyse, load
-from engine.results import Code, Rejection
+from engine.results import Code, Rejection, stamped
 
 USAGE_ERROR = 2
 
@@ -60,11 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help="print the result as a JSON object")
     q.add_argument("--batch", metavar="FILE", help="one JSON request per line (- for stdin)")
     q.add_argument("--explain", action="store_true",
-                   help="show the rule that matched and the arithmetic, or why no rule did")
+                   help="show the rule that matched and the arithmetic, or why no rule did "
+                   "(with --json: as a JSON object, the result under \"result\")")
     _rules_option(q)
 
     c = commands.add_parser("check", help="report every problem in a rate card")
-    c.add_argument("path", nargs="?", help="a .rules file or a folder (default: --rules, or the bundled card)")
+    c.add_argument("path", nargs="?",
+                   help="a .rules file, a folder, or - for standard input (default: --rules, or the bundled card)")
     c.add_argument("--format", choices=("text", "json", "github"), default="text")
     c.add_argument("--strict", action="store_true",
                    help="fail (exit 1) on warnings too: a warned rule is one production refuses")
@@ -84,7 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--format", choices=("text", "md", "json"), default="text")
 
     f = commands.add_parser("fmt", help="lay out .rules files the one canonical way")
-    f.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: ./rules)")
+    f.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders (default: ./rules); - formats standard input to standard output")
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
 
     commands.add_parser("accounts", add_help=False, help="credit accounts: subscribe, hold, capture, charge, "
@@ -122,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_check(args) -> int:
     path = args.path or args.rules
-    sources, read_errors = source_files.read(path)
+    sources, read_errors = _stdin_sources() if path == "-" else source_files.read(path)
     _, diagnostics = analyse(sources) if sources else (None, [])
     diagnostics = read_errors + diagnostics
     texts = {s.name: s.text for s in sources}
@@ -137,14 +140,27 @@ def run_check(args) -> int:
         if shown:
             print(render_text(shown, {paths.get(k, k): v for k, v in texts.items()}))
             print()
-        where = path or "the bundled rate card"
+        where = "<stdin>" if path == "-" else path or "the bundled rate card"
         print(f"{where}: {summary(diagnostics)}" if diagnostics else f"{where}: no problems found",
               file=sys.stderr)
+        if sources and not has_errors(diagnostics):  # the name its quotes will carry (Quote.digest)
+            print(f"digest {source_files.digest(sources)}", file=sys.stderr)
     if read_errors and not sources or any(d.code is DiagCode.IO for d in diagnostics):
         return USAGE_ERROR
     if has_errors(diagnostics) or (args.strict and diagnostics):
         return 1
     return 0
+
+
+def _stdin_sources():
+    """`ratecard check -`: one file read from standard input, named <stdin> (editors and pipes)."""
+    from engine.diagnostics import Span, error
+
+    try:
+        text = sys.stdin.buffer.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [error(DiagCode.IO, f"cannot read standard input: {exc}", Span("<stdin>", 1, 1, 1, 1))]
+    return [source_files.Source(name="<stdin>", path="<stdin>", text=text)], []
 
 
 def _at_path(diagnostic, paths):
@@ -196,7 +212,11 @@ def _load(args) -> RateCard | None:
 
 
 def request_from_words(words: Sequence[str]) -> dict | Rejection:
-    """`text-to-video "Sora 2 Pro" res=1080 dur=12` -> a request mapping."""
+    """`text-to-video "Sora 2 Pro" res=1080 dur=12` -> a request mapping.
+
+    Words that are not key=value after the model (an unquoted `Sora 2 Pro`), and a key given
+    twice, are `invalid-request` rejections; `ratecard quote` reports them as usage errors.
+    """
     if not words:
         return Rejection(Code.MISSING_PARAM, "say which tool, for example: ratecard quote voiceover chars=120",
                          "tool")
@@ -207,9 +227,27 @@ def request_from_words(words: Sequence[str]) -> dict | Rejection:
             if position == 1:
                 request["model"] = word
                 continue
-            return Rejection(Code.INVALID_REQUEST, f"expected key=value, got {word!r}")
-        request[key.strip()] = value
+            return Rejection(Code.INVALID_REQUEST, f"expected key=value, got {word!r}{_quote_hint(words)}")
+        key = key.strip()
+        if key in request:
+            given = "the model" if key == "model" and "model" in request else key
+            return Rejection(Code.INVALID_REQUEST, f"{given} is given twice ({key}={request[key]} and {word}): "
+                             "give each parameter once", key)
+        request[key] = value
     return request
+
+
+def _quote_hint(words: Sequence[str]) -> str:
+    """`Sora 2 Pro` typed without quotes: the words before the first key=value, as one quoted name."""
+    name = []
+    for word in words[1:]:
+        if "=" in word:
+            break
+        name.append(word)
+    if len(name) < 2:
+        return ""
+    joined = " ".join(name)
+    return f"; a model name with spaces goes in quotes: ratecard quote {words[0]} \"{joined}\" ..."
 
 
 def run_quote(args) -> int:
@@ -218,15 +256,22 @@ def run_quote(args) -> int:
             print("ratecard: give either --batch or a request, not both", file=sys.stderr)
             return USAGE_ERROR
         return run_batch(args)
+    request = request_from_words(args.words)
+    if isinstance(request, Rejection) and request.code is Code.INVALID_REQUEST:
+        print(f"ratecard: {request.message}", file=sys.stderr)  # the words, not the request, are wrong
+        return USAGE_ERROR
     card = _load(args)
     if card is None:
         return USAGE_ERROR
-    request = request_from_words(args.words)
-    result = request if isinstance(request, Rejection) else card.quote(request)
+    result = stamped(request, card.digest) if isinstance(request, Rejection) else card.quote(request)
     if args.explain and not isinstance(request, Rejection):
-        from engine.review.explain import explain
+        from engine.review.explain import explanation, render
 
-        print(explain(card, request, result))
+        why = explanation(card, request, result)
+        if args.json:  # the explanation, with the result object inside it
+            print(json.dumps(why.to_json(), ensure_ascii=False))
+        else:
+            print(render(why))
         return 0 if result.ok else 1
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
@@ -251,7 +296,8 @@ def run_batch(args) -> int:
     sys.stdout.flush()
     try:
         with stream:
-            batch.run(card.quote, stream, batch.utf8_writer(sys.stdout.buffer.write), batch.fast_loads())
+            batch.run(card.quote, stream, batch.utf8_writer(sys.stdout.buffer.write), batch.fast_loads(),
+                      digest=card.digest)
         sys.stdout.buffer.flush()
     except BrokenPipeError:
         raise
@@ -265,7 +311,7 @@ def batch_line(card: RateCard, line: str) -> dict:
     """One line of a batch -> its result object (the readable reference for engine.batch.run)."""
     from engine import batch
 
-    return batch.line_result(card.quote, line).to_json()
+    return batch.line_result(card.quote, line, digest=card.digest).to_json()
 
 
 if __name__ == "__main__":

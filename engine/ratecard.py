@@ -83,7 +83,14 @@ class RateCard:
         self.warnings = tuple(warnings)
         # quote(request) -> Quote | Rejection, never raises; quote_many(requests) -> list.
         # Plain attributes holding engine.fastpath's functions: a quote pays no method call.
-        self.quote, self.quote_many = make_quoter(index)
+        self.quote, self.quote_many = make_quoter(index, digest=self.digest)
+
+    def explain(self, request: object):
+        """Why `request` gets the result `quote` gives it: an engine.review.explain.Explanation
+        (the matched rule and its arithmetic, or what the model offers and the nearest rules)."""
+        from engine.review.explain import explanation
+
+        return explanation(self, request)
 
     @property
     def plans(self) -> Mapping[str, Plan]:
