@@ -24,6 +24,22 @@ from engine.results import Code, Rejection, stamped
 
 USAGE_ERROR = 2
 
+EPILOG = """\
+exit codes:
+  quote  0 priced, 1 rejected, 2 usage or rate-card error
+  check  0 clean (warnings allowed unless --strict), 1 errors, 2 usage or I/O
+  table  0 done, 2 usage or rate-card error
+  diff   0 same prices, 1 prices differ, 2 usage, I/O or rate-card error
+  fmt    0 done (with --check: nothing would change), 1 a file would change, 2 usage, I/O or syntax error
+
+environment:
+  RATECARD_CACHE_DIR  where compiled cards are cached (default: $XDG_CACHE_HOME/ratecard or ~/.cache/ratecard)
+  RATECARD_NO_CACHE   1 to neither read nor write the cache
+  RATECARD_JSON       stdlib to parse batch lines with the standard library even when orjson is installed
+  XDG_DATA_HOME       accounts: the default SQLite file is $XDG_DATA_HOME/ratecard/credits.db
+                      (default: ~/.local/share/ratecard/credits.db)
+"""
+
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse exits 2 on usage errors, as we want
@@ -49,7 +65,8 @@ def _rules_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ratecard", description="Price AI generations from .rules files.")
+    parser = _Parser(prog="ratecard", description="Price AI generations from .rules files.", epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -67,15 +84,18 @@ def build_parser() -> argparse.ArgumentParser:
     c = commands.add_parser("check", help="report every problem in a rate card")
     c.add_argument("path", nargs="?",
                    help="a .rules file, a folder, or - for standard input (default: --rules, or the bundled card)")
-    c.add_argument("--format", choices=("text", "json", "github"), default="text")
+    c.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text: compiler style (default); json: a list of diagnostic objects; "
+                   "github: workflow annotations")
     c.add_argument("--strict", action="store_true",
                    help="fail (exit 1) on warnings too: a warned rule is one production refuses")
     _rules_option(c)
 
     t = commands.add_parser("table", help="the complete price sheet: every combination and its price")
-    t.add_argument("--tool", metavar="T", help="only this tool")
+    t.add_argument("--tool", metavar="T", help="only this tool, or the tools of this group (video)")
     t.add_argument("--model", metavar="M", help="only this model (its name or an alias)")
-    t.add_argument("--format", choices=("text", "md", "csv", "json"), default="text")
+    t.add_argument("--format", choices=("text", "md", "csv", "json"), default="text",
+                   help="text: aligned grids (default); md: Markdown tables; csv and json: one row per combination")
     t.add_argument("--plans", action="store_true", help="only the plans: their tiers, billing period and tools")
     _rules_option(t)
 
@@ -83,7 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
                             description="ratecard diff OLD NEW; OLD may be REV:PATH, read from git")
     d.add_argument("old", metavar="OLD", help="a .rules file or folder, or REV:PATH (main:rules)")
     d.add_argument("new", metavar="NEW", help="a .rules file or folder, or REV:PATH")
-    d.add_argument("--format", choices=("text", "md", "json"), default="text")
+    d.add_argument("--format", choices=("text", "md", "json"), default="text",
+                   help="text (default), md (for a pull request) or json")
 
     f = commands.add_parser("fmt", help="lay out .rules files the one canonical way")
     f.add_argument("paths", nargs="*", metavar="PATH",
@@ -178,8 +199,7 @@ def _at_path(diagnostic, paths):
 
 
 def run_table(args) -> int:
-    from engine.review.table import Format, render
-    from engine.sheet import models
+    from engine.review.table import Format, UnknownName, render, tools_named
 
     card = _load(args)
     if card is None:
@@ -189,14 +209,12 @@ def run_table(args) -> int:
 
         print(plans_table.render(card, args.format))
         return 0
-    if args.tool is not None and args.tool not in card.card.tools:
-        print(f"ratecard: there is no tool {args.tool!r}", file=sys.stderr)
+    try:
+        tools = tools_named(card, args.tool, args.model)  # a tool or a group; did-you-mean when neither
+    except UnknownName as exc:
+        print(f"ratecard: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    if args.model is not None and not models(card, args.tool, args.model):
-        where = f" of {args.tool}" if args.tool else ""
-        print(f"ratecard: there is no model {args.model!r}{where}", file=sys.stderr)
-        return USAGE_ERROR
-    print(render(card, Format(args.format), args.tool, args.model))
+    print(render(card, Format(args.format), tools, args.model))
     return 0
 
 
