@@ -78,7 +78,7 @@ class Offer:
 class Need:
     param: str
     wants: str              # what the rule's condition accepts
-    got: str                # `got 6`, or `not given`
+    got: str | None         # the request's value as shown (`6`, `"maybe"`); None when not given
 
 
 @attrs.frozen
@@ -185,7 +185,8 @@ def render(explanation: Explanation) -> str:
     if e.near_misses:
         lines.append(f"nearest rules ({e.unmet} {'condition' if e.unmet == 1 else 'conditions'} not met):")
         for miss in e.near_misses:
-            reasons = "; ".join(f"{n.param} {n.wants} ({n.got})" for n in miss.needs)
+            reasons = "; ".join(f"{n.param} {n.wants} ({'not given' if n.got is None else 'got ' + n.got})"
+                                for n in miss.needs)
             lines.append(f"  {miss.rule}: needs {reasons}")
             lines += ["  " + x for x in _show_source(miss.source)]
         if e.more_near_misses:
@@ -275,12 +276,12 @@ def _match(card: RateCard, rule: PricedRule) -> Match:
 # ---------------------------------------------------------------- rejections
 
 
-def _got(param: str, values: Mapping, request: Mapping) -> str:
+def _got(param: str, values: Mapping, request: Mapping) -> str | None:
     if param in values:
-        return f"got {show_value(values[param])}"
+        return show_value(values[param])
     if param in request:
-        return f"got {show(request[param])}"
-    return "not given"
+        return show(request[param])
+    return None
 
 
 def _misses(rule: PricedRule, card: RateCard, model: ModelIndex, values) -> dict[str, Domain]:
