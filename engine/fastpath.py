@@ -58,13 +58,25 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "") -> tupl
     get = memo.get
     scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
     unstamped = make_direct(index)
+    # the index's prebuilt Quotes (constant prices), each stamped once: id -> (prebuilt, stamped). The
+    # prebuilt is held, so its id cannot be reused; a fresh answer (a formula's) never hits and is stamped.
+    named: dict[int, tuple[Result, Result]] = {}
+
+    def stamp(result: Result) -> Result:
+        hit = named.get(id(result))
+        if hit is not None and hit[0] is result:
+            return hit[1]
+        out = stamped(result, digest)
+        if type(result) is Quote and len(named) < limit:
+            named[id(result)] = (result, out)
+        return out
 
     def direct(request: dict) -> Result | None:
         result = unstamped(request)
-        return None if result is None else stamped(result, digest)
+        return None if result is None else stamp(result)
 
     def reference_quote(index: Index, request: object) -> Result:
-        return stamped(interpreter_quote(index, request), digest)
+        return stamp(interpreter_quote(index, request))
 
     def quote(request: object) -> Result:
         """Price one request (a mapping, as PRODUCT.md describes); never raises."""

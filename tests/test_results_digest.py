@@ -49,6 +49,14 @@ def test_the_memo_returns_the_answer_it_built(card):
     assert card.quote(request) is card.quote(request)  # prebuilt: naming the card costs a hit nothing
 
 
+def test_a_constant_price_is_stamped_once_for_every_request_it_prices():
+    card = engine.load()  # fresh: its memo is empty
+    forms = [SORA, {**SORA, "res": "1080p"}, {**SORA, "dur": "12s"}, {**SORA, "res": 1080.0}]
+    first = card.quote(forms[0])
+    assert all(card.quote(form) is first for form in forms)  # one stamped Quote, not one per request
+    assert first.digest == card.digest
+
+
 def test_two_cards_give_two_digests_and_equal_answers_stay_equal():
     one, other = engine.loads(VOICE), engine.loads(VOICE + "# edited\n")
     a, b = one.quote({"tool": "voiceover", "chars": 95}), other.quote({"tool": "voiceover", "chars": 95})
