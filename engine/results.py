@@ -91,6 +91,6 @@ def stamped(result: Quote | Rejection, digest: str) -> Quote | Rejection:
     """The same result, naming the card `digest`: built once per answer, before it is remembered."""
     if result.digest == digest:
         return result
-    if type(result) is Quote:
+    if result.ok:
         return Quote(result.credits, result.rule, digest=digest)
     return Rejection(result.code, result.message, result.param, digest=digest)
