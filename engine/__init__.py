@@ -5,13 +5,18 @@
     card.quote({"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 12})
 """
 
+from typing import TYPE_CHECKING
+
 from engine.ratecard import RateCard, RateCardError, load, loads
 from engine.results import Code, Quote, Rejection
 
-__all__ = ["Code", "Quote", "RateCard", "RateCardError", "Rejection", "__version__", "load", "loads"]
+if TYPE_CHECKING:
+    from engine.reload import CardHolder
+
+__all__ = ["CardHolder", "Code", "Quote", "RateCard", "RateCardError", "Rejection", "__version__", "load", "loads"]
 
 
-def __getattr__(name: str) -> str:
+def __getattr__(name: str):
     # looked up on first use: importlib.metadata would slow every start of the command
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
@@ -19,4 +24,7 @@ def __getattr__(name: str) -> str:
             return version("ratecard")
         except PackageNotFoundError:  # run from a checkout that was never installed
             return "0+unknown"
+    if name == "CardHolder":  # engine.reload: for services, imported when asked for
+        from engine.reload import CardHolder
+        return CardHolder
     raise AttributeError(f"module 'engine' has no attribute {name!r}")

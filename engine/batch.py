@@ -25,7 +25,7 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 
-from engine.results import Code, Quote, Rejection
+from engine.results import Code, Quote, Rejection, stamped
 
 _TEXTS_LIMIT = 4096
 _LINES_LIMIT = 1 << 13
@@ -97,7 +97,13 @@ def unanswerable(exc: Exception) -> Rejection:
 
 
 def line_result(quote: Callable[[object], Quote | Rejection], line: bytes | str,
-                loads: Callable[[str], object] = stdlib_loads) -> Quote | Rejection:
+                loads: Callable[[str], object] = stdlib_loads, digest: str = "") -> Quote | Rejection:
+    """One line -> its result; a line's own rejections (not UTF-8, not JSON) name the card `digest` too."""
+    return stamped(_line_result(quote, line, loads), digest) if digest else _line_result(quote, line, loads)
+
+
+def _line_result(quote: Callable[[object], Quote | Rejection], line: bytes | str,
+                 loads: Callable[[str], object]) -> Quote | Rejection:
     if isinstance(line, bytes):
         try:
             line = line.decode("utf-8")
@@ -113,13 +119,17 @@ def line_result(quote: Callable[[object], Quote | Rejection], line: bytes | str,
         return unanswerable(exc)
 
 
-def encode(result: Quote | Rejection) -> str:
+def encode(result: Quote | Rejection, digest: str = "") -> str:
     """One output line. A lone surrogate the request carried stays in the text: `utf8_writer` writes it
-    as its JSON escape."""
+    as its JSON escape. A result without a digest (a line's own rejection) is given `digest`."""
     try:
-        return json.dumps(result.to_json(), ensure_ascii=False) + "\n"
+        return json.dumps(_named(result, digest).to_json(), ensure_ascii=False) + "\n"
     except Exception as exc:  # a price too long to write out
-        return json.dumps(unanswerable(exc).to_json(), ensure_ascii=False) + "\n"
+        return json.dumps(_named(unanswerable(exc), digest).to_json(), ensure_ascii=False) + "\n"
+
+
+def _named(result: Quote | Rejection, digest: str) -> Quote | Rejection:
+    return stamped(result, digest) if digest and not result.digest else result
 
 
 def utf8_writer(write: Callable[[bytes], object]) -> Callable[[str], object]:
@@ -130,10 +140,11 @@ def utf8_writer(write: Callable[[bytes], object]) -> Callable[[str], object]:
 
 
 def run(quote: Callable[[object], Quote | Rejection], lines: Iterable[bytes | str], write: Callable[[str], object],
-        loads: Callable[[str], object] = stdlib_loads) -> None:
+        loads: Callable[[str], object] = stdlib_loads, digest: str = "") -> None:
+    """Answer every line; `digest` (the card's) goes on the lines' own rejections too."""
     done: dict[bytes | str, str] = {}  # a short line already answered -> its output line
     texts: dict[int, tuple[Quote | Rejection, str]] = {}  # id(result) -> (result, its line); holds result alive
-    rules: dict[str, str] = {}  # a rule's label -> its JSON text
+    rules: dict[tuple[str, str], str] = {}  # (rule, digest) -> the JSON text of the line's end
     remembered, get_text = done.get, texts.get
     chunk: list[str] = []
     add = chunk.append
@@ -147,25 +158,27 @@ def run(quote: Callable[[object], Quote | Rejection], lines: Iterable[bytes | st
                     try:
                         request = loads(line)
                     except Exception:
-                        result = line_result(quote, line)
+                        result = line_result(quote, line, digest=digest)
                     else:
                         result = quote(request)
                     hit = get_text(id(result))
                     if hit is not None and hit[0] is result:
                         text = hit[1]
                     elif type(result) is Quote and type(result.credits) is int:
-                        rule = rules.get(result.rule)
-                        if rule is None:
-                            rule = rules[result.rule] = json.dumps(result.rule, ensure_ascii=False)
-                        text = f'{{"ok": true, "credits": {result.credits}, "rule": {rule}}}\n'  # as encode() writes it
+                        named = (result.rule, result.digest)
+                        tail = rules.get(named)
+                        if tail is None:
+                            tail = rules[named] = (f'"rule": {json.dumps(result.rule, ensure_ascii=False)}, '
+                                                   f'"digest": {json.dumps(result.digest)}}}\n')
+                        text = f'{{"ok": true, "credits": {result.credits}, {tail}'  # as encode() writes it
                     else:
-                        text = encode(result)
+                        text = encode(result, digest)
                         if len(texts) < _TEXTS_LIMIT:
                             texts[id(result)] = (result, text)
                 except UnicodeDecodeError as exc:
-                    text = encode(not_utf8(exc))
+                    text = encode(not_utf8(exc), digest)
                 except Exception as exc:  # this line's answer only: the batch goes on
-                    text = encode(unanswerable(exc))
+                    text = encode(unanswerable(exc), digest)
                 if len(raw) <= _LINE_LIMIT and len(done) < _LINES_LIMIT:
                     done[raw] = text
             add(text)

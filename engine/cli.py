@@ -21,9 +21,25 @@ from engine import sources as source_files
 from engine.diagnostics import Code as DiagCode
 from engine.diagnostics import has_errors, render_github, render_json, render_text, summary
 from engine.ratecard import RateCard, RateCardError, analyse, load
-from engine.results import Code, Rejection
+from engine.results import Code, Rejection, stamped
 
 USAGE_ERROR = 2
+
+EPILOG = """\
+exit codes:
+  quote  0 priced, 1 rejected, 2 usage or rate-card error
+  check  0 clean (warnings allowed unless --strict), 1 errors, 2 usage or I/O
+  table  0 done, 2 usage or rate-card error
+  diff   0 same prices, 1 prices differ, 2 usage, I/O or rate-card error
+  fmt    0 done (with --check: nothing would change), 1 a file would change, 2 usage, I/O or syntax error
+
+environment:
+  RATECARD_CACHE_DIR  where compiled cards are cached (default: $XDG_CACHE_HOME/ratecard or ~/.cache/ratecard)
+  RATECARD_NO_CACHE   1 to neither read nor write the cache
+  RATECARD_JSON       stdlib to parse batch lines with the standard library even when orjson is installed
+  XDG_DATA_HOME       accounts: the default SQLite file is $XDG_DATA_HOME/ratecard/credits.db
+                      (default: ~/.local/share/ratecard/credits.db)
+"""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -50,7 +66,8 @@ def _rules_option(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="ratecard", description="Price AI generations from .rules files.")
+    parser = _Parser(prog="ratecard", description="Price AI generations from .rules files.", epilog=EPILOG,
+                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -61,20 +78,25 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--json", action="store_true", help="print the result as a JSON object")
     q.add_argument("--batch", metavar="FILE", help="one JSON request per line (- for stdin)")
     q.add_argument("--explain", action="store_true",
-                   help="show the rule that matched and the arithmetic, or why no rule did")
+                   help="show the rule that matched and the arithmetic, or why no rule did "
+                   "(with --json: as a JSON object, the result under \"result\")")
     _rules_option(q)
 
     c = commands.add_parser("check", help="report every problem in a rate card")
-    c.add_argument("path", nargs="?", help="a .rules file or a folder (default: --rules, or the bundled card)")
-    c.add_argument("--format", choices=("text", "json", "github"), default="text")
+    c.add_argument("path", nargs="?",
+                   help="a .rules file, a folder, or - for standard input (default: --rules, or the bundled card)")
+    c.add_argument("--format", choices=("text", "json", "github"), default="text",
+                   help="text: compiler style (default); json: a list of diagnostic objects; "
+                   "github: workflow annotations")
     c.add_argument("--strict", action="store_true",
                    help="fail (exit 1) on warnings too: a warned rule is one production refuses")
     _rules_option(c)
 
     t = commands.add_parser("table", help="the complete price sheet: every combination and its price")
-    t.add_argument("--tool", metavar="T", help="only this tool")
+    t.add_argument("--tool", metavar="T", help="only this tool, or the tools of this group (video)")
     t.add_argument("--model", metavar="M", help="only this model (its name or an alias)")
-    t.add_argument("--format", choices=("text", "md", "csv", "json"), default="text")
+    t.add_argument("--format", choices=("text", "md", "csv", "json"), default="text",
+                   help="text: aligned grids (default); md: Markdown tables; csv and json: one row per combination")
     t.add_argument("--plans", action="store_true", help="only the plans: their tiers, billing period and tools")
     _rules_option(t)
 
@@ -82,10 +104,12 @@ def build_parser() -> argparse.ArgumentParser:
                             description="ratecard diff OLD NEW; OLD may be REV:PATH, read from git")
     d.add_argument("old", metavar="OLD", help="a .rules file or folder, or REV:PATH (main:rules)")
     d.add_argument("new", metavar="NEW", help="a .rules file or folder, or REV:PATH")
-    d.add_argument("--format", choices=("text", "md", "json"), default="text")
+    d.add_argument("--format", choices=("text", "md", "json"), default="text",
+                   help="text (default), md (for a pull request) or json")
 
     f = commands.add_parser("fmt", help="lay out .rules files the one canonical way")
-    f.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: ./rules)")
+    f.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or folders (default: ./rules); - formats standard input to standard output")
     f.add_argument("--check", action="store_true", help="change nothing; exit 1 if a file would change")
 
     e = commands.add_parser("test", help="check a card's expectation files (*.expect): requests and their prices",
@@ -140,7 +164,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_check(args) -> int:
     path = args.path or args.rules
-    sources, read_errors = source_files.read(path)
+    sources, read_errors = _stdin_sources() if path == "-" else source_files.read(path)
     _, diagnostics = analyse(sources) if sources else (None, [])
     diagnostics = read_errors + diagnostics
     texts = {s.name: s.text for s in sources}
@@ -155,14 +179,27 @@ def run_check(args) -> int:
         if shown:
             print(render_text(shown, {paths.get(k, k): v for k, v in texts.items()}))
             print()
-        where = path or "the bundled rate card"
+        where = "<stdin>" if path == "-" else path or "the bundled rate card"
         print(f"{where}: {summary(diagnostics)}" if diagnostics else f"{where}: no problems found",
               file=sys.stderr)
+        if sources and not has_errors(diagnostics):  # the name its quotes will carry (Quote.digest)
+            print(f"digest {source_files.digest(sources)}", file=sys.stderr)
     if read_errors and not sources or any(d.code is DiagCode.IO for d in diagnostics):
         return USAGE_ERROR
     if has_errors(diagnostics) or (args.strict and diagnostics):
         return 1
     return 0
+
+
+def _stdin_sources():
+    """`ratecard check -`: one file read from standard input, named <stdin> (editors and pipes)."""
+    from engine.diagnostics import Span, error
+
+    try:
+        text = sys.stdin.buffer.read().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return [], [error(DiagCode.IO, f"cannot read standard input: {exc}", Span("<stdin>", 1, 1, 1, 1))]
+    return [source_files.Source(name="<stdin>", path="<stdin>", text=text)], []
 
 
 def _at_path(diagnostic, paths):
@@ -180,8 +217,7 @@ def _at_path(diagnostic, paths):
 
 
 def run_table(args) -> int:
-    from engine.review.table import Format, render
-    from engine.sheet import models
+    from engine.review.table import Format, UnknownName, render, tools_named
 
     card = _load(args)
     if card is None:
@@ -191,14 +227,12 @@ def run_table(args) -> int:
 
         print(plans_table.render(card, args.format))
         return 0
-    if args.tool is not None and args.tool not in card.card.tools:
-        print(f"ratecard: there is no tool {args.tool!r}", file=sys.stderr)
+    try:
+        tools = tools_named(card, args.tool, args.model)  # a tool or a group; did-you-mean when neither
+    except UnknownName as exc:
+        print(f"ratecard: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    if args.model is not None and not models(card, args.tool, args.model):
-        where = f" of {args.tool}" if args.tool else ""
-        print(f"ratecard: there is no model {args.model!r}{where}", file=sys.stderr)
-        return USAGE_ERROR
-    print(render(card, Format(args.format), args.tool, args.model))
+    print(render(card, Format(args.format), tools, args.model))
     return 0
 
 
@@ -214,7 +248,11 @@ def _load(args) -> RateCard | None:
 
 
 def request_from_words(words: Sequence[str]) -> dict | Rejection:
-    """`text-to-video "Sora 2 Pro" res=1080 dur=12` -> a request mapping."""
+    """`text-to-video "Sora 2 Pro" res=1080 dur=12` -> a request mapping.
+
+    Words that are not key=value after the model (an unquoted `Sora 2 Pro`), and a key given
+    twice, are `invalid-request` rejections; `ratecard quote` reports them as usage errors.
+    """
     if not words:
         return Rejection(Code.MISSING_PARAM, "say which tool, for example: ratecard quote voiceover chars=120",
                          "tool")
@@ -225,9 +263,27 @@ def request_from_words(words: Sequence[str]) -> dict | Rejection:
             if position == 1:
                 request["model"] = word
                 continue
-            return Rejection(Code.INVALID_REQUEST, f"expected key=value, got {word!r}")
-        request[key.strip()] = value
+            return Rejection(Code.INVALID_REQUEST, f"expected key=value, got {word!r}{_quote_hint(words)}")
+        key = key.strip()
+        if key in request:
+            given = "the model" if key == "model" and "model" in request else key
+            return Rejection(Code.INVALID_REQUEST, f"{given} is given twice ({key}={request[key]} and {word}): "
+                             "give each parameter once", key)
+        request[key] = value
     return request
+
+
+def _quote_hint(words: Sequence[str]) -> str:
+    """`Sora 2 Pro` typed without quotes: the words before the first key=value, as one quoted name."""
+    name = []
+    for word in words[1:]:
+        if "=" in word:
+            break
+        name.append(word)
+    if len(name) < 2:
+        return ""
+    joined = " ".join(name)
+    return f"; a model name with spaces goes in quotes: ratecard quote {words[0]} \"{joined}\" ..."
 
 
 def run_quote(args) -> int:
@@ -236,15 +292,22 @@ def run_quote(args) -> int:
             print("ratecard: give either --batch or a request, not both", file=sys.stderr)
             return USAGE_ERROR
         return run_batch(args)
+    request = request_from_words(args.words)
+    if isinstance(request, Rejection) and request.code is Code.INVALID_REQUEST:
+        print(f"ratecard: {request.message}", file=sys.stderr)  # the words, not the request, are wrong
+        return USAGE_ERROR
     card = _load(args)
     if card is None:
         return USAGE_ERROR
-    request = request_from_words(args.words)
-    result = request if isinstance(request, Rejection) else card.quote(request)
+    result = stamped(request, card.digest) if isinstance(request, Rejection) else card.quote(request)
     if args.explain and not isinstance(request, Rejection):
-        from engine.review.explain import explain
+        from engine.review.explain import explanation, render
 
-        print(explain(card, request, result))
+        why = explanation(card, request, result)
+        if args.json:  # the explanation, with the result object inside it
+            print(json.dumps(why.to_json(), ensure_ascii=False))
+        else:
+            print(render(why))
         return 0 if result.ok else 1
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
@@ -269,7 +332,8 @@ def run_batch(args) -> int:
     sys.stdout.flush()
     try:
         with stream:
-            batch.run(card.quote, stream, batch.utf8_writer(sys.stdout.buffer.write), batch.fast_loads())
+            batch.run(card.quote, stream, batch.utf8_writer(sys.stdout.buffer.write), batch.fast_loads(),
+                      digest=card.digest)
         sys.stdout.buffer.flush()
     except BrokenPipeError:
         raise
@@ -283,7 +347,7 @@ def batch_line(card: RateCard, line: str) -> dict:
     """One line of a batch -> its result object (the readable reference for engine.batch.run)."""
     from engine import batch
 
-    return batch.line_result(card.quote, line).to_json()
+    return batch.line_result(card.quote, line, digest=card.digest).to_json()
 
 
 if __name__ == "__main__":

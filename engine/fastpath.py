@@ -36,8 +36,8 @@ from collections.abc import Callable, Iterable
 
 from engine.compile import Index
 from engine.direct import make_direct
-from engine.interpreter import quote as reference_quote
-from engine.results import Quote, Rejection
+from engine.interpreter import quote as interpreter_quote
+from engine.results import Quote, Rejection, stamped
 
 Result = Quote | Rejection
 
@@ -50,13 +50,33 @@ _PLAIN = frozenset({int, float, bool, type(None)})
 _NUMERIC = frozenset({int, float, bool})
 
 
-def make_quoter(index: Index, limit: int = MEMO_LIMIT) -> tuple[Callable[[object], Result],
-                                                                 Callable[[Iterable[object]], list[Result]]]:
-    """(quote, quote_many): quote(request) equals `interpreter.quote(index, request)` for every request."""
+def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "") -> tuple[
+        Callable[[object], Result], Callable[[Iterable[object]], list[Result]]]:
+    """(quote, quote_many): quote(request) equals `interpreter.quote(index, request)` for every request,
+    and every answer carries `digest` (stamped once, when computed: the memo keeps stamped answers)."""
     memo: dict[tuple, tuple[Guard, Result]] = {}
     get = memo.get
     scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
-    direct = make_direct(index)
+    unstamped = make_direct(index)
+    # the index's prebuilt Quotes (constant prices), each stamped once: id -> (prebuilt, stamped). The
+    # prebuilt is held, so its id cannot be reused; a fresh answer (a formula's) never hits and is stamped.
+    named: dict[int, tuple[Result, Result]] = {}
+
+    def stamp(result: Result) -> Result:
+        hit = named.get(id(result))
+        if hit is not None and hit[0] is result:
+            return hit[1]
+        out = stamped(result, digest)
+        if type(result) is Quote and len(named) < limit:
+            named[id(result)] = (result, out)
+        return out
+
+    def direct(request: dict) -> Result | None:
+        result = unstamped(request)
+        return None if result is None else stamp(result)
+
+    def reference_quote(index: Index, request: object) -> Result:
+        return stamp(interpreter_quote(index, request))
 
     def quote(request: object) -> Result:
         """Price one request (a mapping, as PRODUCT.md describes); never raises."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from engine import cache
 from engine import sources as source_files
@@ -19,6 +20,9 @@ from engine.gcpause import paused_gc
 from engine.model import Card
 from engine.plans import Plan
 from engine.sources import Source
+
+if TYPE_CHECKING:
+    from engine.review.explain import Explanation
 
 
 class RateCardError(ValueError):
@@ -83,7 +87,14 @@ class RateCard:
         self.warnings = tuple(warnings)
         # quote(request) -> Quote | Rejection, never raises; quote_many(requests) -> list.
         # Plain attributes holding engine.fastpath's functions: a quote pays no method call.
-        self.quote, self.quote_many = make_quoter(index)
+        self.quote, self.quote_many = make_quoter(index, digest=self.digest)
+
+    def explain(self, request: Mapping[str, object]) -> Explanation:
+        """Why `request` gets the result `quote` gives it: an engine.review.explain.Explanation
+        (the matched rule and its arithmetic, or what the model offers and the nearest rules)."""
+        from engine.review.explain import explanation
+
+        return explanation(self, request)
 
     @property
     def plans(self) -> Mapping[str, Plan]:

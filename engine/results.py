@@ -53,16 +53,24 @@ class Code(enum.StrEnum):
     UNKNOWN_ACCOUNT = "unknown-account"            # engine.accounts: no such account
 
 
+# `digest` names the card that gave the answer (RateCard.digest, a sha256 of its files), so a
+# service can tell which card priced a charge. It is provenance, not part of the answer: equality
+# and hashing leave it out (two cards that price a request alike give equal Quotes; compare
+# `.digest` to know it was the same card), and repr leaves it out to stay short.
+_DIGEST = attrs.field(default="", eq=False, repr=False, kw_only=True)
+
+
 @attrs.frozen
 class Quote:
     credits: int
     rule: str
+    digest: str = _DIGEST
 
     # Literal, so that `if result.ok:` narrows `Quote | Rejection` for type checkers
     ok: ClassVar[Literal[True]] = True
 
     def to_json(self) -> dict[str, object]:
-        return {"ok": True, "credits": self.credits, "rule": self.rule}
+        return {"ok": True, "credits": self.credits, "rule": self.rule, "digest": self.digest}
 
 
 @attrs.frozen
@@ -70,8 +78,19 @@ class Rejection:
     code: Code
     message: str
     param: str | None = None
+    digest: str = _DIGEST
 
     ok: ClassVar[Literal[False]] = False
 
     def to_json(self) -> dict[str, object]:
-        return {"ok": False, "code": str(self.code), "param": self.param, "message": self.message}
+        return {"ok": False, "code": str(self.code), "param": self.param, "message": self.message,
+                "digest": self.digest}
+
+
+def stamped(result: Quote | Rejection, digest: str) -> Quote | Rejection:
+    """The same result, naming the card `digest`: built once per answer, before it is remembered."""
+    if result.digest == digest:
+        return result
+    if result.ok:
+        return Quote(result.credits, result.rule, digest=digest)
+    return Rejection(result.code, result.message, result.param, digest=digest)

@@ -7,6 +7,7 @@ import textwrap
 
 import pytest
 
+import engine
 from engine.cli import main
 from tests.bundled import bundled_quote, sora_price
 
@@ -24,7 +25,7 @@ def test_quote_prints_credits(capsys):
 def test_quote_json(capsys):
     code, out, _ = run(capsys, "quote", "voiceover", "text=Hello, world", "--json")
     assert code == 0
-    assert json.loads(out) == {"ok": True, "credits": 2, "rule": "voiceover.rules:14"}
+    assert json.loads(out) == {"ok": True, "credits": 2, "rule": "voiceover.rules:14", "digest": engine.load().digest}
 
 
 def test_quote_rejected_exits_1(capsys):
@@ -38,7 +39,7 @@ def test_quote_rejected_exits_1(capsys):
 def test_quote_word_forms(capsys):
     assert run(capsys, "quote", "image-to-video", "Veo 3", "audio=no", "res=720p", "dur=8s")[1] == "2400\n"
     code, _, err = run(capsys, "quote", "voiceover", "chars=12", "oops")
-    assert code == 1 and "key=value" in err
+    assert code == 2 and "key=value" in err  # the words are wrong, not the request: a usage error
     code, _, err = run(capsys, "quote")
     assert code == 1 and "which tool" in err
 
@@ -71,11 +72,13 @@ def test_batch_answers_every_line_in_order(tmp_path, capsys):
     code, out, _ = run(capsys, "quote", "--batch", str(batch))
     answers = [json.loads(line) for line in out.splitlines()]
     assert code == 0 and len(answers) == len(lines)
-    assert answers[0] == {"ok": True, "credits": sora_price(), "rule": answers[0]["rule"]}
+    digest = engine.load().digest
+    assert answers[0] == {"ok": True, "credits": sora_price(), "rule": answers[0]["rule"], "digest": digest}
+    assert all(a["digest"] == digest for a in answers)  # the lines' own rejections name the card too
     assert [a.get("code") for a in answers[1:4]] == ["invalid-request"] * 3
     assert answers[4]["credits"] == bundled_quote({"tool": "voiceover", "chars": 123}).credits
     assert answers[5] == {"ok": False, "code": "unsupported", "param": "dur",
-                          "message": "Sora 2 Pro offers dur 4, 8 or 12; got 6"}
+                          "message": "Sora 2 Pro offers dur 4, 8 or 12; got 6", "digest": digest}
     assert answers[6]["code"] == "invalid-request"
 
 

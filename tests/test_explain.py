@@ -1,5 +1,6 @@
 """`ratecard quote --explain`: the matched rule and its arithmetic, or why the nearest rules did not match."""
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.cli import main
-from engine.review.explain import explain
+from engine.review.explain import explain, explanation
 from tests.bundled import FROZEN_CARD
 
 FORMULAS = str(Path(__file__).parent / "cases" / "valid" / "formulas.rules")
@@ -79,6 +80,10 @@ _REQUESTS = st.fixed_dictionaries(
 @given(_REQUESTS)
 def test_explain_agrees_with_quote(card, request):
     result = card.quote(request)
+    why = explanation(card, request, result)
+    assert why.result == result and json.loads(json.dumps(why.to_json()))["result"] == result.to_json()
+    if result.ok:
+        assert why.match is not None and why.match.rule == result.rule and why.match.applied
     out = explain(card, request, result).splitlines()
     assert out[0] == (f"{result.credits} credit{'s' * (result.credits != 1)}" if result.ok else f"rejected [{result.code}]: {result.message}")
     if result.ok:
@@ -92,3 +97,32 @@ def test_one_credit_is_singular(capsys, tmp_path):
     assert main(["quote", "--explain", "--rules", str(tmp_path), "t", "n=2"]) == 0
     heads = [line for line in capsys.readouterr().out.splitlines() if "credit" in line]
     assert heads == ["1 credit", "2 credits"]
+
+
+def test_the_explanation_is_data(card):
+    e = card.explain({"tool": "voiceover", "chars": 123})
+    assert e.result == card.quote({"tool": "voiceover", "chars": 123}) and e.result.ok
+    assert (e.tool, e.model, e.values) == ("voiceover", None, (("chars", 123),))
+    assert e.match.rule == e.result.rule and e.match.source.line == int(e.result.rule.split(":")[1])
+    assert e.arithmetic == f"ceil(123 / 10) = {e.result.credits}"
+    assert e.near_misses == () and e.offers == ()
+
+
+def test_near_misses_are_data(card):
+    e = card.explain({"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 6})
+    assert not e.result.ok and e.match is None and e.arithmetic is None
+    assert [(o.param, o.offered, o.got, o.at) for o in e.offers] == [("dur", "4, 8 or 12", "6", "res 1080")]
+    assert e.unmet == 1 and e.near_misses
+    assert all([(n.param, n.got) for n in m.needs] == [("dur", "6")] for m in e.near_misses)
+
+
+def test_json_explain_prints_the_explanation(capsys):
+    assert main(["quote", "--json", "--explain", "text-to-video", "Sora 2 Pro", "res=1080", "dur=6"]) == 1
+    out = json.loads(capsys.readouterr().out)
+    assert out["result"]["code"] == "unsupported" and out["values"]["res"] == 1080 and out["values"]["dur"] == 6
+    assert out["offers"] == [{"param": "dur", "offered": "4, 8 or 12", "got": "6", "at": "res 1080"}]
+    assert out["near_misses"][0]["needs"] == [{"param": "dur", "wants": "4, 8 or 12", "got": "6"}]
+    assert main(["quote", "--json", "--explain", "voiceover", "chars=123"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["result"]["ok"] and out["match"]["rule"] == out["result"]["rule"]
+    assert out["arithmetic"].startswith("ceil(123 / 10) = ")

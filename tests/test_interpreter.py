@@ -106,9 +106,11 @@ def test_quote_many_keeps_order(card):
 
 
 def test_results_serialise_as_the_product_says(card):
-    assert card.quote(SORA).to_json() == {"ok": True, "credits": sora_price(), "rule": card.quote(SORA).rule}
+    assert card.quote(SORA).to_json() == {"ok": True, "credits": sora_price(), "rule": card.quote(SORA).rule,
+                                          "digest": card.digest}
     assert card.quote({**SORA, "dur": 6}).to_json() == {
-        "ok": False, "code": "unsupported", "param": "dur", "message": "Sora 2 Pro offers dur 4, 8 or 12; got 6"}
+        "ok": False, "code": "unsupported", "param": "dur", "message": "Sora 2 Pro offers dur 4, 8 or 12; got 6",
+        "digest": card.digest}
 
 
 def test_results_are_frozen(card):

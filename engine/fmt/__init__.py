@@ -61,7 +61,9 @@ def _files(paths: Sequence[str]) -> list[Path]:
 
 def run(paths: Sequence[str], check: bool) -> int:
     """Exit 0 when done (or, with check, when nothing would change), 1 when a file would change,
-    2 when a path cannot be read or a file does not parse."""
+    2 when a path cannot be read or a file does not parse. `-` formats standard input to standard output."""
+    if list(paths) == ["-"]:
+        return _run_stdin(check)
     try:
         files = _files(paths or ["rules"])
     except FormatError as exc:
@@ -95,3 +97,24 @@ def run(paths: Sequence[str], check: bool) -> int:
                 continue
             print(f"reformatted {path}")
     return status
+
+
+def _run_stdin(check: bool) -> int:
+    """`ratecard fmt -`: standard input -> the formatted text on standard output (for editors and pipes);
+    with check, nothing is written and the exit says whether it would change."""
+    try:
+        text = sys.stdin.buffer.read().decode("utf-8")
+        new = format_text(text, "<stdin>")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"ratecard: cannot read standard input: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except FormatError as exc:
+        print(f"ratecard: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    if check:
+        if new != as_read(text):
+            print("would reformat <stdin>")
+            return 1
+        return 0
+    sys.stdout.write(new)
+    return 0

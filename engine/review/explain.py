@@ -1,5 +1,8 @@
 """`ratecard quote --explain`: which rule priced a request and how, or why no rule did.
 
+`explanation(card, request)` (also `RateCard.explain`) returns an `Explanation`, plain data
+(the matched rule, the arithmetic, the near misses) with `to_json()`; `render` writes it as
+`--explain` shows it, and `explain` is the two together.
 Read-only over the compiled index (engine.compile) and the semantic model
 (engine.model); the quote itself always comes from RateCard.quote, so the
 explanation can never disagree with the price.
@@ -8,6 +11,8 @@ explanation can never disagree with the price.
 from __future__ import annotations
 
 from collections.abc import Mapping
+
+import attrs
 
 from engine import ast
 from engine.boxes import effective_box, offered
@@ -27,42 +32,176 @@ _MISSING = object()
 MAX_NEAREST = 5
 
 
+@attrs.frozen
+class SourceLine:
+    """One line of the card, with the columns [start, end) of a grid cell to underline, if any."""
+
+    file: str
+    line: int
+    text: str
+    underline: tuple[int, int] | None = None
+
+
+@attrs.frozen
+class PlanNote:
+    """The plan the request named: whether it allows the tool, and where the card declares it."""
+
+    name: str
+    allows: bool
+    tools: tuple[str, ...]  # the tools it allows
+    where: str              # file:line
+    source: SourceLine | None
+
+
+@attrs.frozen
+class Match:
+    """The rule whose conditions the request's values meet. `applied` is False when the request
+    was refused before pricing (a plan, a parameter the model does not take)."""
+
+    rule: str               # file:line, as Quote.rule
+    conditions: str         # the rule's conditions as written (`res 1080, dur 12`), "" for none
+    source: SourceLine | None
+    applied: bool = True
+
+
+@attrs.frozen
+class Offer:
+    """What the model offers for one parameter at the request's other values, and what was asked."""
+
+    param: str
+    offered: str            # `4, 8 or 12`
+    got: str
+    at: str                 # the other values (`res 1080`), "" for none
+
+
+@attrs.frozen
+class Need:
+    param: str
+    wants: str              # what the rule's condition accepts
+    got: str | None         # the request's value as shown (`6`, `"maybe"`); None when not given
+
+
+@attrs.frozen
+class NearMiss:
+    """A rule that fails the fewest of its conditions (the rules of one grid row are one miss)."""
+
+    rule: str
+    needs: tuple[Need, ...]
+    source: SourceLine | None
+
+
+@attrs.frozen
+class Explanation:
+    """Why a request got its result. `arithmetic` is the formula with the request's values in it
+    (`ceil(123 / 10) = 13`); `near_misses` lists the rules failing fewest conditions (`unmet` of
+    them), at most MAX_NEAREST, `more_near_misses` counting the rest."""
+
+    result: Quote | Rejection
+    tool: str | None = None
+    model: str | None = None
+    values: tuple[tuple[str, object], ...] = ()  # as the interpreter read them, in the model's order
+    plan: PlanNote | None = None
+    match: Match | None = None
+    arithmetic: str | None = None
+    offers: tuple[Offer, ...] = ()
+    near_misses: tuple[NearMiss, ...] = ()
+    unmet: int = 0
+    more_near_misses: int = 0
+
+    def to_json(self) -> dict[str, object]:
+        """JSON-ready: the result's own object under `result`, then the explanation."""
+        out = attrs.asdict(self, filter=lambda a, _: a.name != "result")  # tuples become lists
+        out["values"] = {name: value for name, value in self.values}
+        return {"result": self.result.to_json(), **out}
+
+
 def _credits(n: int) -> str:
     return "1 credit" if n == 1 else f"{n} credits"
 
 
 def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
-    head = _credits(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"
+    """The text `ratecard quote --explain` prints for `result`, which `card.quote(request)` gave."""
+    return render(explanation(card, request, result))
+
+
+def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | None = None) -> Explanation:
+    """Why `card.quote(request)` gives what it gives, as data (pass `result` if already quoted)."""
+    if result is None:
+        result = card.quote(request)
     model = _model_index(card, request)
     if model is None:
-        return head
+        return Explanation(result)
     values = given_values(model, request)
-    lines = [head, f"request: {_subject(model)}" + (f" {_values(model, values)}" if values else "")]
-    lines += _plan(card, request, model.tool)
+    base = Explanation(result, model.tool, model.name, tuple((s.name, values[s.name]) for s in model.slots
+                                                               if s.name in values),
+                       _plan(card, request, model.tool))
     entry = find(model, values) if all(k in values for k in model.keys + model.ranged) else None
     if entry is not None and (result.ok or result.code == "rejected" and result.param is None
                               and entry.reason is not None):
-        lines += _matched(card, entry.rule)
+        arithmetic = None
         if result.ok and entry.expr is not None and not isinstance(entry.expr, ast.Number):
-            lines.append(f"price: {explain_formula(entry.expr, values)}")
+            arithmetic = explain_formula(entry.expr, values)
         elif result.ok:
-            lines.append(f"price: {result.credits}")
-        return "\n".join(lines)
+            arithmetic = str(result.credits)
+        return attrs.evolve(base, match=_match(card, entry.rule), arithmetic=arithmetic)
     if result.ok:  # cannot happen while find() is what the interpreter uses; say so rather than guess
-        return "\n".join(lines)
+        return base
     if entry is not None and entry.expr is not None and result.code == Code.UNSUPPORTED and result.param is None:
-        lines += _matched(card, entry.rule)  # it matched, and its price is past what a quote may be
-        try:
-            lines.append(f"price: {explain_formula(entry.expr, values)}")
-        except Exception:  # the card could not price it: the rejection above says so
-            pass
-        return "\n".join(lines)
+        try:  # it matched, and its price is past what a quote may be
+            arithmetic = explain_formula(entry.expr, values)
+        except Exception:  # the card could not price it: the rejection says so
+            arithmetic = None
+        return attrs.evolve(base, match=_match(card, entry.rule), arithmetic=arithmetic)
     if entry is not None:  # refused for something else (a plan, a parameter the model does not take)
-        lines.append(f"otherwise these values match {entry.rule.label}")
-        lines += _excerpt(card, entry.rule)
-        return "\n".join(lines)
-    lines += _why_not(card, model, values, request)
+        return attrs.evolve(base, match=attrs.evolve(_match(card, entry.rule), applied=False))
+    return _why_not(card, model, values, request, base)
+
+
+def render(explanation: Explanation) -> str:
+    """The text `ratecard quote --explain` prints."""
+    e, result = explanation, explanation.result
+    lines = [_credits(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"]
+    if e.tool is None:
+        return lines[0]
+    subject = e.tool if e.model is None else f'{e.tool} "{e.model}"'
+    shown = ", ".join(f"{name} {show_value(value)}" for name, value in e.values)
+    lines.append(f"request: {subject}" + (f" {shown}" if shown else ""))
+    if e.plan is not None:
+        verdict = f"allows {e.tool}" if e.plan.allows else \
+            f"does not allow {e.tool}, only {listing(list(e.plan.tools)) or 'nothing'}"
+        lines.append(f'plan "{e.plan.name}" {verdict} ({e.plan.where})')
+        lines += _show_source(e.plan.source)
+    if e.match is not None and not e.match.applied:
+        lines.append(f"otherwise these values match {e.match.rule}")
+        lines += _show_source(e.match.source)
+    elif e.match is not None:
+        lines.append(f"matched {e.match.rule}" + (f" ({e.match.conditions})" if e.match.conditions else ""))
+        lines += _show_source(e.match.source)
+        if e.arithmetic is not None:
+            lines.append(f"price: {e.arithmetic}")
+    for o in e.offers:
+        lines.append(f"why: {e.model or e.tool}{' at ' + o.at if o.at else ''} offers {o.param} {o.offered}; "
+                     f"got {o.got}")
+    if e.near_misses:
+        lines.append(f"nearest rules ({e.unmet} {'condition' if e.unmet == 1 else 'conditions'} not met):")
+        for miss in e.near_misses:
+            reasons = "; ".join(f"{n.param} {n.wants} ({'not given' if n.got is None else 'got ' + n.got})"
+                                for n in miss.needs)
+            lines.append(f"  {miss.rule}: needs {reasons}")
+            lines += ["  " + x for x in _show_source(miss.source)]
+        if e.more_near_misses:
+            lines.append(f"  and {e.more_near_misses} more")
     return "\n".join(lines)
+
+
+def _show_source(source: SourceLine | None) -> list[str]:
+    if source is None:
+        return []
+    out = [f"  {source.line} | {source.text}"]
+    if source.underline is not None:
+        start, end = source.underline
+        out.append(f"  {' ' * len(str(source.line))} | {' ' * (start - 1)}{'^' * max(1, end - start)}")
+    return out
 
 
 def _model_index(card: RateCard, request: Mapping) -> ModelIndex | None:
@@ -100,61 +239,49 @@ def given_values(model: ModelIndex, request: Mapping) -> dict[str, object]:
     return values
 
 
-def _subject(model: ModelIndex) -> str:
-    return model.tool if model.name is None else f'{model.tool} "{model.name}"'
-
-
 def _values(model: ModelIndex, values: Mapping[str, object], skip: str | None = None) -> str:
     return ", ".join(f"{s.name} {show_value(values[s.name])}" for s in model.slots
                      if s.name in values and s.name != skip)
 
 
-def _excerpt(card: RateCard, rule: PricedRule, carets: bool = True) -> list[str]:
-    """The rule's source line; with carets under the cell when the rule is one cell of a grid row."""
+def _source(card: RateCard, rule: PricedRule, carets: bool = True) -> SourceLine | None:
+    """The rule's source line; with the cell to underline when the rule is one cell of a grid row."""
     span = rule.span
     lines = source_lines(card.card.sources.get(span.file, ""))
     if not 1 <= span.line <= len(lines):
-        return []
+        return None
     text = lines[span.line - 1]
-    out = [f"  {span.line} | {text}"]
     end = span.end_column if span.end_line == span.line else len(text) + 1
-    if carets and end - span.column < len(text.split("#")[0].strip()):
-        gutter = " " * len(str(span.line))
-        out.append(f"  {gutter} | {' ' * (span.column - 1)}{'^' * max(1, end - span.column)}")
-    return out
+    underline = (span.column, end) if carets and end - span.column < len(text.split("#")[0].strip()) else None
+    return SourceLine(span.file, span.line, text, underline)
 
 
-def _plan(card: RateCard, request: Mapping, tool: str) -> list[str]:
+def _plan(card: RateCard, request: Mapping, tool: str) -> PlanNote | None:
     """Which plan allowed or refused the tool, and where the card declares it."""
     plan = card.plans.get(request.get("plan")) if isinstance(request.get("plan"), str) else None
     if plan is None:  # no plan named, or none of that name (the rejection says which there are)
-        return []
-    if tool in plan.tools:
-        verdict = f"allows {tool}"
-    else:
-        allowed = [t for t in card.index.tools if t in plan.tools]
-        verdict = f"does not allow {tool}, only {listing(allowed) or 'nothing'}"
+        return None
     lines = source_lines(card.card.sources.get(plan.span.file, ""))
-    out = [f'plan "{plan.name}" {verdict} ({plan.span.label()})']
+    source = None
     if 1 <= plan.span.line <= len(lines):
-        out.append(f"  {plan.span.line} | {lines[plan.span.line - 1]}")
-    return out
+        source = SourceLine(plan.span.file, plan.span.line, lines[plan.span.line - 1])
+    allowed = tuple(t for t in card.index.tools if t in plan.tools)
+    return PlanNote(plan.name, tool in plan.tools, allowed, plan.span.label(), source)
 
 
-def _matched(card: RateCard, rule: PricedRule) -> list[str]:
-    conditions = box_source(rule.box)
-    return [f"matched {rule.label}" + (f" ({conditions})" if conditions else "")] + _excerpt(card, rule)
+def _match(card: RateCard, rule: PricedRule) -> Match:
+    return Match(rule.label, box_source(rule.box) or "", _source(card, rule))
 
 
 # ---------------------------------------------------------------- rejections
 
 
-def _got(param: str, values: Mapping, request: Mapping) -> str:
+def _got(param: str, values: Mapping, request: Mapping) -> str | None:
     if param in values:
-        return f"got {show_value(values[param])}"
+        return show_value(values[param])
     if param in request:
-        return f"got {show(request[param])}"
-    return "not given"
+        return show(request[param])
+    return None
 
 
 def _misses(rule: PricedRule, card: RateCard, model: ModelIndex, values) -> dict[str, Domain]:
@@ -163,11 +290,11 @@ def _misses(rule: PricedRule, card: RateCard, model: ModelIndex, values) -> dict
     return {p: d for p, d in box.items() if values.get(p, _MISSING) not in d}
 
 
-def _why_not(card: RateCard, model: ModelIndex, values, request: Mapping) -> list[str]:
+def _why_not(card: RateCard, model: ModelIndex, values, request: Mapping, base: Explanation) -> Explanation:
     semantic = card.card.models[(model.tool, model.name)]
     rules = card.card.rules_of(model.tool, model.name)
     misses = [(rule, _misses(rule, card, model, values)) for rule in rules]
-    lines = []
+    offers = []
     for param in model.keys + model.ranged:
         if param not in values:
             continue
@@ -184,26 +311,23 @@ def _why_not(card: RateCard, model: ModelIndex, values, request: Mapping) -> lis
             continue
         at = _values(model, {k: v for k, v in values.items() if k in model.keys + model.ranged}, skip=param)
         unit = next(s.param.unit for s in model.slots if s.name == param)
-        lines.append(f"why: {model.title}{' at ' + at if at else ''} offers {param} {allowed.describe(unit)}; "
-                     f"got {show_value(values[param])}")
+        offers.append(Offer(param, allowed.describe(unit), show_value(values[param]), at))
+    base = attrs.evolve(base, offers=tuple(offers))
     missed = [(r, m) for r, m in misses if m]
     if not missed:
-        return lines
+        return base
     fewest = min(len(m) for _, m in missed)
     by_line: dict[tuple[str, int], list[tuple[PricedRule, dict]]] = {}
     for rule, m in missed:
         if len(m) == fewest:
             by_line.setdefault((rule.span.file, rule.span.line), []).append((rule, m))
-    off = "condition" if fewest == 1 else "conditions"
-    lines.append(f"nearest rules ({fewest} {off} not met):")
-    for (_, _), group in list(by_line.items())[:MAX_NEAREST]:
+    near_misses = []
+    for group in list(by_line.values())[:MAX_NEAREST]:
         wants: dict[str, Domain] = {}
         for _, m in group:
             for p, d in m.items():
                 wants[p] = wants[p].union(d) if p in wants else d
-        reasons = "; ".join(f"{p} {d.describe()} ({_got(p, values, request)})" for p, d in wants.items())
-        lines.append(f"  {group[0][0].label}: needs {reasons}")
-        lines += ["  " + x for x in _excerpt(card, group[0][0], carets=False)]
-    if len(by_line) > MAX_NEAREST:
-        lines.append(f"  and {len(by_line) - MAX_NEAREST} more")
-    return lines
+        needs = tuple(Need(p, d.describe(), _got(p, values, request)) for p, d in wants.items())
+        near_misses.append(NearMiss(group[0][0].label, needs, _source(card, group[0][0], carets=False)))
+    return attrs.evolve(base, near_misses=tuple(near_misses), unmet=fewest,
+                        more_near_misses=max(0, len(by_line) - MAX_NEAREST))

@@ -47,14 +47,51 @@ class Grid:
     lines: tuple[Line, ...]
 
 
-def grids(card: RateCard, tool: str | None = None, model: str | None = None) -> list[Grid]:
-    """The sheet as grids, in the order tools and then shapes first appear in the card."""
+MAX_COLUMNS = 12  # a parameter with more values than this runs down the sheet, one row per value
+
+
+class UnknownName(ValueError):
+    """A --tool or --model the card does not have; the message suggests the nearest name."""
+
+
+def tools_named(card: RateCard, tool: str | None, model: str | None = None) -> tuple[str, ...] | None:
+    """The tools `--tool` names (a tool, or a group of tools); None for all. UnknownName when the
+    card has no such tool or group, or no such model among those tools."""
+    from engine.names import did_you_mean
+
+    tools = None
+    if tool is not None:
+        if tool in card.card.tools:
+            tools = (tool,)
+        elif tool in card.card.groups:
+            tools = tuple(card.card.groups[tool])
+        else:
+            hint = did_you_mean(tool, list(card.card.tools) + list(card.card.groups))
+            raise UnknownName(f"there is no tool {tool!r}{hint}")
+    if model is not None and not _models(card, tools, model):
+        where = f" of {tool}" if tool else ""
+        names = {n for m in _models(card, tools, None) for n in (m.name, *m.aliases) if n is not None}
+        raise UnknownName(f"there is no model {model!r}{where}{did_you_mean(model, sorted(names), chr(34))}")
+    return tools
+
+
+def _models(card: RateCard, tools: tuple[str, ...] | None, model: str | None) -> list:
+    if tools is None:
+        return models(card, None, model)
+    return [m for t in tools for m in models(card, t, model)]
+
+
+def grids(card: RateCard, tool: str | tuple[str, ...] | None = None, model: str | None = None) -> list[Grid]:
+    """The sheet as grids, in the order tools and then shapes first appear in the card.
+    `tool` is a tool, several (a group's), or None for all."""
     shapes: dict[tuple, list[Line]] = {}
-    for m in models(card, tool, model):
+    for m in _models(card, (tool,) if isinstance(tool, str) else tool, model):
         named = axes(card, m)
         names = tuple(n for n, _ in named)
         down, across = (names[:-1], names[-1]) if names else ((), None)
         columns = tuple(named[-1][1]) if named else ()
+        if len(columns) > MAX_COLUMNS:  # too many to read across: every parameter runs down
+            down, across, columns = names, None, ()
         lines = shapes.setdefault((m.tool, m.name is not None, down, across, columns), [])
         lines += _lines(m.name, list(model_rows(card, m)), len(down), columns)
     return [Grid(tool=t, has_models=has, down=down, across=across, columns=columns, lines=tuple(lines))
@@ -75,7 +112,7 @@ def _lines(model: str | None, rows: list[Row], down: int, columns: tuple) -> lis
     return [Line(model=model, labels=labels, cells=tuple(cells)) for labels, cells in lines.items()]
 
 
-def render(card: RateCard, fmt: Format, tool: str | None = None, model: str | None = None) -> str:
+def render(card: RateCard, fmt: Format, tool: str | tuple[str, ...] | None = None, model: str | None = None) -> str:
     if fmt is Format.JSON:
         return json.dumps([row_object(r) for g in grids(card, tool, model) for line in g.lines
                            for r in line.cells if r is not None], indent=2, ensure_ascii=False)

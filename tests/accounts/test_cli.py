@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+import engine
 from engine.cli import main
 
 AT = ["--at", "2026-01-31T12:00:00+00:00"]
@@ -62,7 +63,8 @@ def test_text_output_and_exit_codes(url, capsys):
     assert (code, out) == (1, "") and "refused [unknown-account]" in err
     assert run_json(capsys, *db, "charge", "acme", "voiceover", "chars=1234", "dur=3", "--op", "g3", *AT) == \
         (1, {"ok": False, "code": "unknown-param", "param": "dur",
-             "message": "voiceover does not take `dur`. It takes `chars`, `plan` and `text`."})
+             "message": "voiceover does not take `dur`. It takes `chars`, `plan` and `text`.",
+             "digest": engine.load().digest})  # the card that refused it
     code, out, err = run(capsys, *db, "charge", "acme", "voiceover", "chars=99", "--op", "g1", *AT)
     assert code == 2 and "conflict" in err and "Traceback" not in err
     code, out, err = run(capsys, *db, "balance", "acme", "--at", "2026-01-31T12:00:00")
