@@ -64,12 +64,15 @@ def request_schemas(card: Card) -> dict[str, dict]:
     return out
 
 
+_DIGEST = {"type": "string", "description": "the digest of the card that gave this answer (RateCard.digest)"}
 _REJECTION = {"type": "object", "required": ["ok", "code", "param", "message"], "additionalProperties": False,
               "properties": {"ok": {"type": "boolean", "enum": [False]}, "code": {"type": "string", "enum": RESULT_CODES},
-                             "param": {"type": "string", "nullable": True}, "message": {"type": "string"}}}
+                             "param": {"type": "string", "nullable": True}, "message": {"type": "string"},
+                             "digest": _DIGEST}}
 _QUOTE = {"type": "object", "required": ["ok", "credits", "rule"], "additionalProperties": False,
           "properties": {"ok": {"type": "boolean", "enum": [True]}, "credits": {"type": "integer", "minimum": 0},
-                         "rule": {"type": "string", "description": "file:line of the rule that priced it"}}}
+                         "rule": {"type": "string", "description": "file:line of the rule that priced it"},
+                         "digest": _DIGEST}}
 _DIAGNOSTIC = {"type": "object", "required": ["severity", "code", "name", "message", "file", "line", "column"],
                "properties": {"severity": {"type": "string"}, "code": {"type": "string"}, "name": {"type": "string"},
                               "message": {"type": "string"}, "file": {"type": "string"},
