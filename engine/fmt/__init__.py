@@ -16,6 +16,7 @@ from pathlib import Path
 from engine.diagnostics import render_text
 from engine.fmt.layout import layout
 from engine.fmt.replace import replace_text
+from engine.sources import normalise
 from engine.syntax import parse
 
 USAGE_ERROR = 2
@@ -25,16 +26,9 @@ class FormatError(Exception):
     """A file that cannot be formatted; the text is for a person."""
 
 
-def as_read(text: str) -> str:
-    """The text as a card is read from a file: a leading byte-order mark dropped, every line break
-    ("\\r\\n", a lone "\\r") made "\\n". So a lone carriage return (in a comment, say) ends a line
-    for the formatter as it does for the loader."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
-
-
 def format_text(text: str, name: str = "<string>") -> str:
     """The canonical layout of one file's text; FormatError when it does not parse."""
-    text = as_read(text)
+    text = normalise(text)  # as a card is read from a file: a lone CR in a comment ends its line here too
     before, diagnostics = parse(text, name)
     if before is None:
         raise FormatError(f"cannot format {name}: it does not parse\n\n" + render_text(diagnostics, {name: text}))
@@ -112,7 +106,7 @@ def _run_stdin(check: bool) -> int:
         print(f"ratecard: {exc}", file=sys.stderr)
         return USAGE_ERROR
     if check:
-        if new != as_read(text):
+        if new != normalise(text):
             print("would reformat <stdin>")
             return 1
         return 0
