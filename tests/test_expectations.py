@@ -9,6 +9,8 @@ import re
 from fractions import Fraction
 
 import pytest
+
+import engine
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -194,7 +196,8 @@ def test_json_report(card, capsys):
     assert report["failures"] == [{
         "file": f"{card}/a.expect", "line": 1,
         "request": {"tool": "clip", "model": "Fast", "res": "720", "dur": "4"},
-        "expected": 101, "actual": {"ok": True, "credits": 100, "rule": f"{card}/card.rules:8"}}]
+        "expected": 101, "actual": {"ok": True, "credits": 100, "rule": f"{card}/card.rules:8",
+                                    "digest": engine.load(card).digest}}]
     assert report["unreadable"][0]["line"] == 2
     assert report["coverage"]["rules"] == 5 and report["coverage"]["exercised"] == 1
     assert report["coverage"]["not_exercised"][0] == {"file": f"{card}/card.rules", "line": 8, "column": 24,

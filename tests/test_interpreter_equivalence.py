@@ -172,7 +172,7 @@ def test_a_common_rejection_seen_first_does_not_run_the_reference_after_the_dire
     for request, answer in zip(_COMMON_REJECTIONS, expected):
         assert fast(request) == answer
     asked = []
-    monkeypatch.setattr("engine.fastpath.reference_quote", lambda index, request: asked.append(request))
+    monkeypatch.setattr("engine.fastpath.interpreter_quote", lambda index, request: asked.append(request))
     assert [fast(r) for r in _COMMON_REJECTIONS] == expected
     assert asked == []
 

@@ -117,7 +117,7 @@ def test_health_reports_the_serving_card(client, card):
 def _refused(response, status):
     assert response.status_code == status, response.text
     body = response.json()
-    assert set(body) == {"ok", "code", "param", "message"}
+    assert set(body) == {"ok", "code", "param", "message", "digest"}
     assert body["ok"] is False and body["code"] == "invalid-request" and body["message"]
     assert "Ratecard-Digest" in response.headers
     return body["message"]

@@ -100,7 +100,7 @@ def test_a_refused_request_is_4xx_in_the_rejection_shape_and_writes_nothing(clie
     before = _everything(store)
     response = send(client)
     assert 400 <= response.status_code < 500, response.text
-    assert set(response.json()) == {"ok", "code", "param", "message"} and response.json()["ok"] is False
+    assert set(response.json()) == {"ok", "code", "param", "message", "digest"} and response.json()["ok"] is False
     assert _everything(store) == before
 
 

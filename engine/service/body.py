@@ -22,7 +22,10 @@ class Refusal(Exception):
 
 def refusal_response(refusal: Refusal, digest: str | None = None) -> JSONResponse:
     headers = {"Ratecard-Digest": digest} if digest else None
-    return JSONResponse(refusal.rejection.to_json(), status_code=refusal.status, headers=headers)
+    body = refusal.rejection.to_json()
+    if digest:  # the card that would have priced it, as on every other answer
+        body["digest"] = digest
+    return JSONResponse(body, status_code=refusal.status, headers=headers)
 
 
 async def read_bytes(request: Request, settings: Settings) -> bytes:

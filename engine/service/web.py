@@ -165,7 +165,8 @@ class _Handlers:
         async def answer(loaded: Loaded) -> Response:
             result = loaded.card.quote(await body.read_object(request, self.settings))
             if type(result) is Quote and type(result.credits) is int:  # the common answer, without json.dumps
-                text = f'{{"ok":true,"credits":{result.credits},"rule":{json.dumps(result.rule, ensure_ascii=False)}}}'
+                text = (f'{{"ok":true,"credits":{result.credits},"rule":{json.dumps(result.rule, ensure_ascii=False)},'
+                        f'"digest":"{result.digest}"}}')  # a digest is hex: nothing to escape
                 return Response(text.encode(), headers={DIGEST: loaded.digest}, media_type="application/json")
             return _json(result.to_json(), loaded, _status(result))
         return await self._guarded(request, answer)
@@ -254,7 +255,7 @@ def _batch_lines(card: RateCard, lines: list[str], deadline: float) -> str:
             yield line
 
     out: list[str] = []
-    batch.run(card.quote, timed(), out.append, batch.fast_loads())
+    batch.run(card.quote, timed(), out.append, batch.fast_loads(), digest=card.digest)
     return "".join(out)
 
 
