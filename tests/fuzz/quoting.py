@@ -22,6 +22,7 @@ from engine.direct import make_direct
 from engine.domain import ValueType
 from engine.fastpath import make_quoter
 from engine.interpreter import quote as reference
+from engine.results import stamped
 from engine.model import NotTaken
 from engine.results import Code, Quote, Rejection
 from tests.fuzz import cards, values
@@ -230,18 +231,20 @@ def parsers():
     return out
 
 
-def expected_line(index, line: str) -> str:
-    result = batch.line_result(lambda r: reference(index, r), line)
+def expected_line(index, line: str, digest: str = "") -> str:
+    """The reference's answer to one batch line, naming the card `digest` as every answer does."""
+    result = batch.line_result(lambda r: stamped(reference(index, r), digest), line, digest=digest)
     return _call("batch reference: encoding a result", batch.encode, result)
 
 
 def check_batch(card: engine.RateCard, lines: list[str]) -> None:
     """engine.batch.run, with either parser, writes exactly the reference's line for each line."""
-    want = [expected_line(card.index, line) for line in lines]
+    want = [expected_line(card.index, line, card.digest) for line in lines]
     for name, loads in parsers():
-        fresh = engine.RateCard(None, card.index)
+        fresh = engine.RateCard(None, card.index, sources=card._sources)  # a memo of its own, the same card
         out = io.StringIO()
-        _call(f"batch ({name})", batch.run, fresh.quote, [line + "\n" for line in lines], out.write, loads)
+        _call(f"batch ({name})", batch.run, fresh.quote, [line + "\n" for line in lines], out.write, loads,
+              fresh.digest)
         got = [line + "\n" for line in out.getvalue().split("\n")[:-1]]  # JSON lines end at \n only
         if got != want:
             for i, (g, w) in enumerate(zip(got, want)):
@@ -257,14 +260,14 @@ ODD_LINES = [b'{"tool": "voiceover",\r"chars": 12}', b'{"tool": "voiceover", "ch
              b'{"tool": "voiceover", "chars": 10}\r', b"[" * 100000]
 
 
-def _expected_object(index, raw: bytes) -> dict | None:
+def _expected_object(index, raw: bytes, digest: str) -> dict | None:
     """The reference's answer to one line of bytes; None for a line that is not UTF-8 (then any
     invalid-request answer will do)."""
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    return json.loads(expected_line(index, line))
+    return json.loads(expected_line(index, line, digest))
 
 
 def check_cli_batch(spec: dict, card: engine.RateCard, raw_lines: list[bytes]) -> None:
@@ -276,7 +279,7 @@ def check_cli_batch(spec: dict, card: engine.RateCard, raw_lines: list[bytes]) -
     from tests.fuzz.loading import cli
 
     data = b"".join(line + b"\n" for line in raw_lines)
-    want = [_expected_object(card.index, line) for line in raw_lines]
+    want = [_expected_object(card.index, line, card.digest) for line in raw_lines]
     with tempfile.TemporaryDirectory(prefix="ratecard-fuzz-") as tmp:
         rules = []
         if spec["kind"] != "bundled":

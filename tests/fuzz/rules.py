@@ -27,6 +27,7 @@ from pathlib import Path
 import engine
 from engine.cli import request_from_words
 from engine.interpreter import quote as reference
+from engine.results import stamped
 from engine.sheet import price_sheet
 from tests.fuzz import cards, quoting
 from tests.fuzz.core import Finding, expect
@@ -160,7 +161,7 @@ def _quote_words(card, card_dir: Path, words: list[str], explain: bool) -> None:
     if not words or any("\x00" in w for w in words):
         return
     request = request_from_words(words)
-    want = request if isinstance(request, engine.Rejection) else reference(card.index, request)
+    want = stamped(request if isinstance(request, engine.Rejection) else reference(card.index, request), card.digest)
     ran = cli(["quote", "--rules", str(card_dir), "--json", *words])
     expect(ran.code == (0 if want.ok else 1), "quote --json exit status", f"{ran.code} for {want!r:.200}")
     try:
