@@ -15,6 +15,8 @@ from engine.accounts.verify import verify
 from engine.results import Rejection
 
 MAX_ID = 200                       # op and account ids: 1 to 200 characters
+LAST_YEAR = 9997                   # times after this year are refused: a cycle must end inside the calendar
+MAX_TTL = timedelta(days=400)      # longer than any cycle, so capping a ttl here changes no hold
 DEFAULT_TTL = timedelta(hours=1)   # a hold nobody settles lapses after this (or at its cycle's end)
 ATTEMPTS = 5                       # a transaction that lost a race is run again, this many times at most
 
@@ -31,7 +33,10 @@ def _when(at, what: str = "at") -> datetime:
     if at.tzinfo is None or at.utcoffset() is None:
         raise AccountError(ErrorCode.NAIVE_DATETIME, f"{what}={at.isoformat()} has no time zone; "
                            "give an aware datetime, for example datetime.now(timezone.utc)")
-    return at.astimezone(timezone.utc)
+    at = at.astimezone(timezone.utc)
+    if at.year > LAST_YEAR:  # a cycle (a year, for a yearly plan) must still end inside the calendar
+        raise AccountError(ErrorCode.BAD_TIME, f"{what}={at.isoformat()} is past the year {LAST_YEAR}")
+    return at
 
 
 def _id(value, code: ErrorCode, what: str) -> str:
@@ -93,6 +98,7 @@ class Book:
             ttl = DEFAULT_TTL if ttl is None else ttl
             if not isinstance(ttl, timedelta) or ttl <= timedelta(0):
                 raise AccountError(ErrorCode.BAD_TIME, f"ttl is a positive timedelta, not {ttl!r}")
+            ttl = min(ttl, MAX_TTL)  # a hold lapses at its cycle's end anyway; this keeps the sum in the calendar
             lasts = str(ttl)
         body = {"account": account, "request": request, "expires": lasts}
         return self._on_account("hold", account, op, body, at, lambda s, h, a: machine.spend(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -49,6 +49,9 @@ def busy(request, tmp_path_factory, _private_card_cache):
 
 
 MISUSE = {
+    # found through the HTTP API by schemathesis: these raised a bare OverflowError
+    "a time at the end of the calendar": (lambda b: b.hold("acme", SORA, op="e", at=datetime.max.replace(
+        tzinfo=timezone.utc)), "bad-time"),
     "naive at": (lambda b: b.charge("acme", SORA, op="n", at=NAIVE), "naive-datetime"),
     "naive start": (lambda b: b.subscribe("b", plan="AI Suite", credits=40000, start=NAIVE), "naive-datetime"),
     "naive expires": (lambda b: b.hold("acme", SORA, op="n", at=T0, expires=NAIVE), "naive-datetime"),
@@ -172,3 +175,9 @@ def test_a_dropped_postgresql_connection_is_a_store_error_then_a_retry_applies_o
     assert first.ok and book.charge("acme", SORA, op="gen-1", at=T0) == first
     assert book.balance("acme", at=T0).spent == 11400 and book.verify() == []
     book.close()
+
+
+def test_a_ttl_longer_than_any_cycle_lasts_until_the_cycle_ends(acme):
+    """A huge ttl raised a bare OverflowError; a hold lapses at its cycle's end whatever its ttl."""
+    held = acme.hold("acme", SORA, op="long", at=T0, ttl=timedelta(days=999_999_999))
+    assert held.expires == acme.balance("acme", at=T0).cycle_end
