@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import os
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -17,21 +16,6 @@ from engine import cache, index_json
 from engine.sources import bundled_path
 from tests.seed_requests import seed_requests
 from tests.bundled import SORA, bundled_quote, repriced_row, sora_price, sora_row
-
-
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("RATECARD_CACHE_DIR", str(folder))
-    monkeypatch.delenv("RATECARD_NO_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
-def rules(tmp_path):
-    folder = tmp_path / "rules"
-    shutil.copytree(bundled_path(), folder)
-    return folder
 
 
 def _only_file(folder: Path) -> Path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,24 +9,9 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.sources import Source, bundled_path, digest
+from engine.sources import Source, digest
 
 VOICE = "round up\ntool voiceover { chars >= 1 }\nvoiceover chars / 10\n"
-
-
-@pytest.fixture
-def cache_dir(tmp_path, monkeypatch):
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("RATECARD_CACHE_DIR", str(folder))
-    monkeypatch.delenv("RATECARD_NO_CACHE", raising=False)
-    return folder
-
-
-@pytest.fixture
-def rules(tmp_path):
-    folder = tmp_path / "rules"
-    shutil.copytree(bundled_path(), folder)
-    return folder
 
 
 def test_the_same_text_has_the_same_digest():
