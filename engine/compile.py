@@ -2,79 +2,26 @@
 
 For each tool: the keys it accepts and its models by name and alias. For each
 model: its parameters in order (with what the model offers), and a table from
-the tuple of the values its rules depend on to the entries that price it.
+the tuple of the values its rules depend on to the entries that price it. The
+index's classes live in engine.index (light to import, re-exported here).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from types import MappingProxyType
-
-import attrs
 
 from engine import ast, cells
 from engine.boxes import dimensions, effective_box, offered
 from engine.domain import Domain
-from engine.formula import Evaluator, compile_expr, with_rounding
+from engine.formula import compile_expr, with_rounding
+from engine.index import Entry, Index, ModelIndex, Slot, ToolIndex
 from engine.model import Card, Model, NotTaken, Param, PricedRule
 from engine.results import MAX_CREDITS, Quote
 
-
-@attrs.frozen
-class Slot:
-    """One parameter of one model: how to read it from a request and what is allowed."""
-
-    param: Param
-    offer: Domain | NotTaken
-    fill: object | None  # the value used when the request leaves it out, if any
-
-    @property
-    def name(self) -> str:
-        return self.param.name
-
-
-@attrs.frozen
-class Entry:
-    """What prices one cell of the table, within optional ranges of unbounded parameters."""
-
-    ranges: tuple[Domain, ...]
-    rule: PricedRule
-    quote: Quote | None          # prebuilt when the price is a constant
-    formula: Evaluator | None
-    expr: ast.Expr | None         # with the file's rounding applied
-    reason: str | None           # for reject rules
-
-
-@attrs.frozen
-class ModelIndex:
-    tool: str
-    name: str | None
-    slots: tuple[Slot, ...]
-    keys: tuple[str, ...]
-    ranged: tuple[str, ...]
-    table: Mapping  # the tuple of values on `keys` -> entries (an engine.cells.CutTable when some are cut)
-
-    @property
-    def title(self) -> str:
-        return self.name if self.name is not None else self.tool
-
-
-@attrs.frozen
-class ToolIndex:
-    name: str
-    accepts: frozenset[str]     # every key a request for this tool may carry
-    has_models: bool
-    models: MappingProxyType    # name or alias -> ModelIndex
-    canonical: tuple[str, ...]  # model names as declared, for messages
-
-
-@attrs.frozen
-class Index:
-    tools: MappingProxyType
-    plans: MappingProxyType     # plan name -> frozenset of tools
-    plan_details: MappingProxyType = MappingProxyType({})  # plan name -> engine.plans.Plan (period, tiers)
+__all__ = ["Entry", "Index", "ModelIndex", "Slot", "ToolIndex", "compile_card", "make_entry"]
 
 
 def compile_card(card: Card) -> Index:

@@ -5,29 +5,11 @@ from __future__ import annotations
 import enum
 import json
 from collections.abc import Iterable, Mapping
-from typing import NamedTuple
 
 import attrs
 
-
-class Span(NamedTuple):
-    """A stretch of one source file; lines and columns count from 1, end_column is exclusive.
-
-    A tuple rather than an attrs class: a large card has millions of them, and
-    a tuple is built in a fifth of the time (bench/parse_speed.py).
-    """
-
-    file: str
-    line: int
-    column: int
-    end_line: int
-    end_column: int
-
-    def label(self) -> str:
-        return f"{self.file}:{self.line}"
-
-
-NOWHERE = Span("<card>", 1, 1, 1, 1)
+from engine.span import NOWHERE as NOWHERE  # re-exported: spans are defined where a quote can import them cheaply
+from engine.span import Span as Span
 
 
 class Severity(enum.Enum):

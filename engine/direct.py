@@ -22,10 +22,10 @@ from collections.abc import Callable
 from operator import itemgetter
 
 from engine import interpreter
-from engine.compile import Index, ModelIndex
+from engine.index import Index, ModelIndex
 from engine.domain import Domain, ValueType, show_value
 from engine.interpreter import outcome
-from engine.model import NotTaken, Param
+from engine.params import NotTaken, Param
 from engine.results import MAX_CREDITS, MAX_REQUEST_NUMBER, Code, Quote, Rejection
 from engine.values import Invalid, coerce
 
@@ -165,7 +165,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                     if -MAX_CREDITS <= credits <= MAX_CREDITS:
                         label = labels.get(id(entry))
                         if label is None:
-                            label = labels[id(entry)] = entry.rule.label  # the index keeps every entry alive
+                            label = labels[id(entry)] = entry.label  # the index keeps every entry alive
                         key = (credits, label)
                         quote = quotes.get(key)
                         if quote is None:  # prices cluster (every 10 characters cost the same): one Quote each

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from engine.compile import Index
+from engine.index import Index
 from engine.direct import make_direct
 from engine.interpreter import quote as interpreter_quote
 from engine.results import Quote, Rejection, stamped

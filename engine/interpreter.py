@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex
+from engine.index import Entry, Index, ModelIndex, Slot, ToolIndex
 from engine.domain import show_value
-from engine.model import NotTaken
+from engine.params import NotTaken
 from engine.names import did_you_mean, listing, nearest
 from engine.results import MAX_CREDITS, Code, Quote, Rejection
 from engine.values import Invalid, coerce, show
@@ -68,7 +68,7 @@ def price(model: ModelIndex, values: Mapping[str, object]) -> Quote | Rejection:
             return no_price(model, values)
         return outcome(model, entry, values)
     except Exception as exc:  # a fault in the card (or the engine), not in the request
-        rule = f" (rule {entry.rule.label})" if entry is not None else ""
+        rule = f" (rule {entry.label})" if entry is not None else ""
         return Rejection(Code.UNSUPPORTED, f"the rate card cannot price this request for {model.title}"
                          f"{rule}: {type(exc).__name__}")
 
@@ -92,7 +92,7 @@ def outcome(model: ModelIndex, entry: Entry, values: Mapping[str, object]) -> Qu
     credits = int(entry.formula(values))
     if credits > MAX_CREDITS or credits < -MAX_CREDITS:
         return _beyond(model, credits)
-    return Quote(credits=credits, rule=entry.rule.label)
+    return Quote(credits=credits, rule=entry.label)
 
 
 def _beyond(model: ModelIndex, credits: int) -> Rejection:

@@ -13,21 +13,11 @@ import attrs
 from engine import ast
 from engine.diagnostics import Span
 from engine.domain import Domain
+from engine.params import NotTaken, Param
 from engine.plans import Period, Plan, Tier
 
 
 __all__ = ["Card", "Model", "NotTaken", "Param", "Period", "Plan", "PricedRule", "Tier", "Tool"]
-
-
-@attrs.frozen(kw_only=True)
-class Param:
-    name: str
-    domain: Domain
-    unit: str | None = None
-    default: object | None = None
-    unpriced: bool = False
-    counted_from: str | None = None
-    span: Span = attrs.field(eq=False, repr=False)
 
 
 @attrs.frozen(kw_only=True)
@@ -38,13 +28,6 @@ class Tool:
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
-
-
-@attrs.frozen(kw_only=True)
-class NotTaken:
-    """A parameter a model does not take at all (`aspect none "taken from the image"`)."""
-
-    reason: str | None
 
 
 @attrs.frozen(kw_only=True)

@@ -1,11 +1,19 @@
-"""What a quote returns: a Quote or a Rejection, both frozen values."""
+"""What a quote returns: a Quote or a Rejection, both frozen values.
+
+They behave as the frozen attrs classes PRODUCT.md names (fields, equality,
+repr, hashing, no assignment, and attrs' own functions work on them) but are
+engine.plain classes, so quoting from the compiled-card cache never imports attrs.
+"""
 
 from __future__ import annotations
 
 import enum
-from typing import ClassVar, Literal
 
-import attrs
+from engine.plain import Frozen, init
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from typing import ClassVar, Literal
 
 # The largest number a request may carry and the largest price a quote may reach. Credits are
 # kept by the credit-accounts store as signed 64-bit integers (PostgreSQL BIGINT), so a price
@@ -57,30 +65,46 @@ class Code(enum.StrEnum):
 # service can tell which card priced a charge. It is provenance, not part of the answer: equality
 # and hashing leave it out (two cards that price a request alike give equal Quotes; compare
 # `.digest` to know it was the same card), and repr leaves it out to stay short.
-_DIGEST = attrs.field(default="", eq=False, repr=False, kw_only=True)
 
 
-@attrs.frozen
-class Quote:
+class Quote(Frozen, fields=("credits", "rule", "digest"), hidden=("digest",), keyword=("digest",)):
+    """A price: `credits` for the request, by the rule `rule` (`file:line`)."""
+
+    __slots__ = ("credits", "rule", "digest", "__weakref__")
+
     credits: int
     rule: str
-    digest: str = _DIGEST
+    digest: str
 
     # Literal, so that `if result.ok:` narrows `Quote | Rejection` for type checkers
     ok: ClassVar[Literal[True]] = True
+
+    def __init__(self, credits: int, rule: str, *, digest: str = "") -> None:
+        init(self, "credits", credits)
+        init(self, "rule", rule)
+        init(self, "digest", digest)
 
     def to_json(self) -> dict[str, object]:
         return {"ok": True, "credits": self.credits, "rule": self.rule, "digest": self.digest}
 
 
-@attrs.frozen
-class Rejection:
+class Rejection(Frozen, fields=("code", "message", "param", "digest"), hidden=("digest",), keyword=("digest",)):
+    """No price: a stable `code`, a `message` for a person, and the `param` at fault if there is one."""
+
+    __slots__ = ("code", "message", "param", "digest", "__weakref__")
+
     code: Code
     message: str
-    param: str | None = None
-    digest: str = _DIGEST
+    param: str | None
+    digest: str
 
     ok: ClassVar[Literal[False]] = False
+
+    def __init__(self, code: Code, message: str, param: str | None = None, *, digest: str = "") -> None:
+        init(self, "code", code)
+        init(self, "message", message)
+        init(self, "param", param)
+        init(self, "digest", digest)
 
     def to_json(self) -> dict[str, object]:
         return {"ok": False, "code": str(self.code), "param": self.param, "message": self.message,

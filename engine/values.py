@@ -8,7 +8,7 @@ import re
 from json.encoder import encode_basestring
 
 from engine.domain import ValueType
-from engine.model import Param
+from engine.params import Param
 from engine.results import MAX_REQUEST_NUMBER, show_number
 
 _MAX_DIGITS = len(str(MAX_REQUEST_NUMBER))  # more significant digits than this are past the bound

@@ -1,0 +1,48 @@
+"""A tool's parameter, and a model that does not take one: the parts of the card model a quote reads.
+
+Frozen values (engine.plain), light to import, so a card read from the
+compiled-card cache is quoted without the AST; engine.model re-exports both.
+"""
+
+from __future__ import annotations
+
+from engine.domain import Domain
+from engine.plain import Frozen, init
+from engine.span import Span
+
+
+class Param(Frozen, fields=("name", "domain", "unit", "default", "unpriced", "counted_from", "span"),
+            hidden=("span",), keyword=("name", "domain", "unit", "default", "unpriced", "counted_from", "span")):
+    """One parameter of a tool: its values, its unit (`"s"`), its default, whether it changes the
+    price, and the text it is counted from (`chars` from `text`)."""
+
+    __slots__ = ("name", "domain", "unit", "default", "unpriced", "counted_from", "span")
+
+    name: str
+    domain: Domain
+    unit: str | None
+    default: object | None
+    unpriced: bool
+    counted_from: str | None
+    span: Span
+
+    def __init__(self, *, name: str, domain: Domain, unit: str | None = None, default: object | None = None,
+                 unpriced: bool = False, counted_from: str | None = None, span: Span) -> None:
+        init(self, "name", name)
+        init(self, "domain", domain)
+        init(self, "unit", unit)
+        init(self, "default", default)
+        init(self, "unpriced", unpriced)
+        init(self, "counted_from", counted_from)
+        init(self, "span", span)
+
+
+class NotTaken(Frozen, fields=("reason",), keyword=("reason",)):
+    """A parameter a model does not take at all (`aspect none "taken from the image"`)."""
+
+    __slots__ = ("reason",)
+
+    reason: str | None
+
+    def __init__(self, *, reason: str | None) -> None:
+        init(self, "reason", reason)
