@@ -5,11 +5,10 @@
     card.quote({"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 12})
 """
 
-from typing import TYPE_CHECKING
-
 from engine.ratecard import RateCard, RateCardError, load, loads
 from engine.results import Code, Quote, Rejection
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing: `import engine` stays light
 if TYPE_CHECKING:
     from engine.reload import CardHolder
 

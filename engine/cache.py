@@ -26,17 +26,22 @@ RATECARD_NO_CACHE=1 turns it off."""
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
 import re
 import stat
+import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from engine import index_json
-from engine.compile import Index
-from engine.sources import Source, grammar_path
+from engine.gcpause import paused_gc
+from engine.sources import Source, _grammar
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from engine.index import Index
 
 FORMAT = "ratecard-index-3"
 KEEP = 32  # cached cards kept in the directory
@@ -47,11 +52,18 @@ def enabled() -> bool:
 
 
 def directory() -> Path:
+    from pathlib import Path
+
+    return Path(folder())
+
+
+def folder() -> str:
+    """directory(), as a text: reading the cache needs no pathlib."""
     explicit = os.environ.get("RATECARD_CACHE_DIR")
     if explicit:
-        return Path(explicit)
+        return explicit
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "ratecard"
+    return os.path.join(base, "ratecard")
 
 
 def key(sources: Sequence[Source]) -> str:
@@ -62,8 +74,7 @@ def key(sources: Sequence[Source]) -> str:
     version is in its __init__), and each file's name and text, in order.
     """
     h = hashlib.sha256(FORMAT.encode())
-    for part in _engine_files():
-        _feed(h, part.read_bytes())
+    _feed(h, _engine_digest())
     _feed(h, _lark_version())
     for source in sources:
         for text in (source.name, source.text):
@@ -76,17 +87,55 @@ def _feed(h, data: bytes) -> None:
     h.update(data)
 
 
-def _engine_files() -> list[Path]:
-    here = Path(__file__).resolve().parent
-    return sorted(here.rglob("*.py")) + [grammar_path()]
+_ENGINE: list[bytes] = []  # the running engine's digest, once worked out
+
+
+def _engine_digest() -> bytes:
+    """A SHA-256 of every module of the engine and of the grammar, as this process runs them.
+
+    Worked out once per process: the engine that runs does not change while it
+    runs, and a long-running service reads the card again without reading every
+    module again.
+    """
+    if not _ENGINE:
+        h = hashlib.sha256()
+        for path in _engine_files():
+            with open(path, "rb") as file:
+                _feed(h, file.read())
+        _ENGINE.append(h.digest())
+    return _ENGINE[0]
+
+
+def _engine_files() -> list[str]:
+    """Every .py file of the package, in the order of their paths inside it, then the grammar."""
+    found: list[tuple[tuple[str, ...], str]] = []
+    stack: list[tuple[str, tuple[str, ...]]] = [(os.path.dirname(os.path.realpath(__file__)), ())]
+    while stack:
+        folder, parts = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False) and entry.name != "__pycache__":
+                    stack.append((entry.path, (*parts, entry.name)))
+                elif entry.name.endswith(".py") and entry.is_file():
+                    found.append(((*parts, entry.name), entry.path))
+    return [path for _, path in sorted(found)] + [_grammar()]
 
 
 def _lark_version() -> bytes:
-    """Lark's __init__ (it holds __version__), found without importing Lark: a cached quote never loads it."""
-    from importlib.util import find_spec
-
-    spec = find_spec("lark")
-    return Path(spec.origin).read_bytes() if spec is not None and spec.origin else b"no lark"
+    """Lark's __init__ (it holds __version__), found as `import lark` would find it, without
+    importing it (a cached quote never loads Lark) and without importlib.util (costly to import)."""
+    for finder in sys.meta_path:
+        find = getattr(finder, "find_spec", None)
+        try:
+            spec = find("lark", None) if find is not None else None
+        except Exception:  # noqa: BLE001 - a finder that fails finds nothing
+            continue
+        if spec is not None:
+            if not spec.origin or not os.path.isfile(spec.origin):
+                return b"no lark file"
+            with open(spec.origin, "rb") as file:
+                return file.read()
+    return b"no lark"
 
 
 def read(sources: Sequence[Source]) -> Index | None:
@@ -95,14 +144,15 @@ def read(sources: Sequence[Source]) -> Index | None:
         return None
     try:
         name = key(sources)
-        raw = _read_own(directory() / f"{name}.json")
+        raw = read_own(os.path.join(folder(), f"{name}.json"))
         if raw is None:
             return None
         head, sep, body = raw.partition(b"\n")
         header = json.loads(head)
         if not sep or header != _header(name, body):
             return None
-        return index_json.decode_lines(io.BytesIO(body), files=[s.name for s in sources])
+        with paused_gc():  # a large index is millions of objects (engine.gcpause)
+            return index_json.decode_lines(body.split(b"\n"), files=[s.name for s in sources])
     except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, the card is built again
         return None
 
@@ -111,7 +161,7 @@ def _header(name: str, body: bytes) -> dict:
     return {"format": FORMAT, "key": name, "sha256": hashlib.sha256(body).hexdigest()}
 
 
-def _read_own(path: Path, limit: int | None = None) -> bytes | None:
+def read_own(path: str | os.PathLike[str], limit: int | None = None) -> bytes | None:
     """The file's bytes (its first `limit` at most), if it is a regular file this user owns and only they
     can change: it decides prices. Never follows a link, never blocks on a FIFO."""
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
@@ -139,28 +189,41 @@ def write(sources: Sequence[Source], index: Index) -> None:
     try:
         name = key(sources)
         body = "\n".join(index_json.encode_lines(index)).encode()
-        header = json.dumps(_header(name, body)).encode()
-        folder = directory()
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        import tempfile  # only when writing: it costs start-up time
-
-        fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)  # mode 0600
-        try:
-            with os.fdopen(fd, "wb") as out:
-                out.write(header + b"\n" + body)
-            os.replace(tmp, folder / f"{name}.json")
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        folder = write_own(f"{name}.json", json.dumps(_header(name, body)).encode() + b"\n" + body)
         _prune(folder)
     except Exception:  # noqa: BLE001 - a cache that cannot be written is no cache, never an error
         return
 
 
+def write_own(name: str, data: bytes) -> Path:
+    """Write `data` as the file `name` of the cache folder, whole or not at all; the folder.
+
+    Under a temporary name in the same folder (mode 0600), renamed into place:
+    a reader or a second writer never sees half a file, and a link at `name` is
+    replaced, never followed. Raises OSError when it cannot.
+    """
+    folder = directory()
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    import tempfile  # only when writing: it costs start-up time
+
+    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)  # mode 0600
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(tmp, folder / name)
+    except BaseException:
+        os.unlink(tmp)
+        raise
+    return folder
+
+
 _NAME = re.compile(r"[0-9a-f]{64}\.json")  # what key() names a file, and nothing else
+# What prune() may remove: files named so, starting with a header whose format starts so, naming the key
+# the file is named for. engine.parser_cache keeps Lark's parsers beside the cards with its own.
+CARDS = (_NAME, "ratecard-index-", "{}.json")
 
 
-def _prune(folder: Path, keep: int = KEEP) -> None:
+def _prune(folder: Path, keep: int = KEEP, kind: tuple = CARDS) -> None:
     """Drop all but the `keep` most recently written cards, so old versions do not pile up.
 
     Only files this cache provably wrote are touched: named as key() names them,
@@ -168,24 +231,26 @@ def _prune(folder: Path, keep: int = KEEP) -> None:
     starting with this cache's header for that very name. Nothing outside the
     folder is looked at: names come from the folder's own listing.
     """
+    pattern = kind[0]
     ours = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            if _NAME.fullmatch(entry.name) and entry.is_file(follow_symlinks=False) and _written_here(entry.path):
+            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False) and _written_here(entry.path, kind):
                 ours.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
     ours.sort(reverse=True)
     for _, name in ours[keep:]:
         (folder / name).unlink(missing_ok=True)
 
 
-def _written_here(path: str) -> bool:
+def _written_here(path: str, kind: tuple = CARDS) -> bool:
     """Whether the file starts with the header this cache writes, for the name it has."""
+    _, prefix, named = kind
     try:
-        raw = _read_own(path, 4096)
+        raw = read_own(path, 4096)
         if raw is None or b"\n" not in raw:
             return False
         header = json.loads(raw.partition(b"\n")[0])
         return (type(header) is dict and header.keys() == {"format", "key", "sha256"}
-                and str(header["format"]).startswith("ratecard-index-") and f"{header['key']}.json" == os.path.basename(path))
+                and str(header["format"]).startswith(prefix) and named.format(header["key"]) == os.path.basename(path))
     except (OSError, ValueError):
         return False

@@ -19,6 +19,7 @@ interpreter. So this path only ever answers as the reference does, just sooner.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from operator import itemgetter
 
 from engine import interpreter
@@ -229,6 +230,7 @@ def _reader(param: Param, offer: Domain | NotTaken, fill: object, slot: object) 
             param.domain.type is ValueType.INT)
 
 
+@lru_cache(maxsize=1024)  # models of a tool mostly share their parameters and offers: one table each
 def _table(param: Param, offer: Domain) -> dict:
     """(type, raw) -> value, for every common raw form of every value on offer, as coerce reads it."""
     table = {}

@@ -6,8 +6,9 @@ import math
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 
-from engine import ast
+from engine import ast, formula_tree
 from engine.results import show_number
+from engine.span import NOWHERE
 
 Env = Mapping[str, int]
 Evaluator = Callable[[Env], int | Fraction]
@@ -53,41 +54,32 @@ def evaluate(expr: ast.Expr, env: Env) -> int | Fraction:
 
 
 def compile_expr(expr: ast.Expr) -> Evaluator:
-    """A closure computing the same value as `evaluate`, without walking the tree each time."""
+    """A function computing the same value as `evaluate`, without walking the tree each time:
+    engine.formula_tree's, the one that prices a card read from the cache too."""
+    return formula_tree.compile(tree(expr))  # type: ignore[return-value]
+
+
+def tree(expr: ast.Expr) -> formula_tree.Tree:
+    """The formula as a plain tree (engine.formula_tree): what the cache stores and what is compiled."""
     if isinstance(expr, ast.Number):
-        value = expr.value
-        return lambda env: value
+        return ["n", expr.value]
     if isinstance(expr, ast.ParamRef):
-        name = expr.name
-        return lambda env: env[name]
+        return ["p", expr.name]
     if isinstance(expr, ast.Binary):
-        left, right = compile_expr(expr.left), compile_expr(expr.right)
-        if expr.op is ast.Op.DIV and isinstance(expr.right, ast.Number):
-            divisor = expr.right.value
-            return lambda env: Fraction(left(env), divisor)
-        op = _OPS[expr.op]
-        return lambda env: op(left(env), right(env))
-    inner, rnd = expr.expr, _ROUND[expr.mode]
-    if (isinstance(inner, ast.Binary) and inner.op is ast.Op.DIV and isinstance(inner.right, ast.Number)
-            and inner.right.value > 0):
-        numerator, divisor = compile_expr(inner.left), inner.right.value
-        if expr.mode is ast.Rounding.UP:
-            return lambda env: _ceil_div(numerator(env), divisor)
-        return lambda env: _floor_div(numerator(env), divisor)
-    compiled = compile_expr(inner)
-    return lambda env: rnd(compiled(env))
+        return ["op", expr.op.name, tree(expr.left), tree(expr.right)]
+    return ["round", expr.mode.name, tree(expr.expr)]
 
 
-def _ceil_div(a: int | Fraction, b: int) -> int:
-    if type(a) is int:
-        return -(-a // b)
-    return math.ceil(Fraction(a, b))
-
-
-def _floor_div(a: int | Fraction, b: int) -> int:
-    if type(a) is int:
-        return a // b
-    return math.floor(Fraction(a, b))
+def from_tree(data: formula_tree.Tree) -> ast.Expr:
+    """The AST formula of a plain tree (one engine.index_json has checked), without spans."""
+    tag = data[0]
+    if tag == "n":
+        return ast.Number(value=data[1], span=NOWHERE)
+    if tag == "p":
+        return ast.ParamRef(name=data[1], span=NOWHERE)
+    if tag == "op":
+        return ast.Binary(op=ast.Op[data[1]], left=from_tree(data[2]), right=from_tree(data[3]), span=NOWHERE)
+    return ast.Rounded(mode=ast.Rounding[data[1]], expr=from_tree(data[2]), span=NOWHERE)
 
 
 # ---------------------------------------------------------------- words

@@ -1,13 +1,22 @@
-"""A compiled Index as lines of plain JSON data and back, so a cached card loads without the parser.
+"""A compiled Index read back from lines of plain JSON data, so a cached card loads without the parser.
 
-Only data goes out: names, domains, spans, formulas as trees of numbers, names
-and operators. The lines are: the tools and plans; the table of distinct
-domains (rules share a few, so they are written once and referred to by
-number); then one line per model, so reading a large card never holds more
-than one model's raw JSON at a time. Reading checks every type it meets and
-raises `Corrupt` on the first surprise, so a damaged or hand-edited file is
-refused rather than half-trusted. Formulas are compiled again from their trees
-on the way in, exactly as engine.compile does, so cached entries are the same values.
+Only data is stored (engine.index_write writes it): names, domains, spans,
+formulas as plain trees of numbers, names and operators (engine.formula_tree).
+The lines are: the tools and plans; the table of distinct domains (rules
+share a few, so they are written once and referred to by number); then one
+line per model, so reading a large card never holds more than one model's raw
+JSON at a time.
+
+Reading checks every value it meets and raises `Corrupt` on the first
+surprise, so a damaged or hand-edited file is refused rather than half-trusted;
+and it checks the data as strictly as the checks check a card read from text
+(see "in" below). It builds only what a quote reads, from light classes
+(engine.index, engine.domain, engine.params, engine.plans): a quote from the
+cache imports neither the parser nor the AST nor attrs. Formulas are compiled
+from their trees by engine.formula_tree, as engine.compile compiles them, so
+cached entries price as built ones do. Each entry's rule and formula as AST
+values (for `explain` and the price sheet) are made from the checked data the
+first time they are asked for (engine.index.Entry.deferred).
 """
 
 from __future__ import annotations
@@ -15,141 +24,35 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Collection, Iterable, Iterator
-from decimal import Decimal
 from types import MappingProxyType
 
-from engine import ast
+from engine import formula_tree
+from engine.formula_tree import constant_function
 from engine.cells import BitTable, CutTable
-from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex, make_entry
-from engine.diagnostics import NOWHERE, Span
 from engine.domain import Domain, Interval, ValueType, type_of
-from engine.formula import constant, divisions, evaluate, with_rounding
-from engine.formula_box import Low, least
-from engine.model import NotTaken, Param, PricedRule
+from engine.index import Entry, Index, ModelIndex, Slot, ToolIndex
+from engine.params import NotTaken, Param
 from engine.plans import Period, Plan, Tier
-from engine.results import MAX_CREDITS
+from engine.results import MAX_CREDITS, Quote
+from engine.span import Span
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from engine import ast
+    from engine.model import PricedRule
 
 
 class Corrupt(ValueError):
     """The data is not an index this version wrote."""
 
 
-# ---------------------------------------------------------------- out
-
-
 def encode_lines(index: Index) -> Iterator[str]:
-    """The index as JSON lines (no newlines inside)."""
-    models: list[ModelIndex] = []
-    number: dict[int, int] = {}
-    tools = []
-    for tool in index.tools.values():
-        names = []
-        for name, model in tool.models.items():
-            if id(model) not in number:
-                number[id(model)] = len(models)
-                models.append(model)
-            names.append([name, number[id(model)]])
-        tools.append({"name": tool.name, "accepts": sorted(tool.accepts), "has_models": tool.has_models,
-                      "canonical": list(tool.canonical), "names": names})
-    domains: dict[Domain, int] = {}
-    lines = [_dump(_model(m, domains)) for m in models]
-    yield _dump({"tools": tools, "plans": [[name, sorted(ts)] for name, ts in index.plans.items()],
-                 "plan_details": [plan_data(p) for p in index.plan_details.values()], "models": len(models)})
-    table = [None] * len(domains)
-    for domain, at in domains.items():
-        table[at] = _domain(domain)
-    yield _dump({"domains": table})
-    yield from lines
+    """The index as JSON lines (no newlines inside): engine.index_write's, imported when a card is written."""
+    from engine.index_write import encode_lines as encode
 
-
-def _dump(data: object) -> str:
-    return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
-
-
-def _ref(domain: Domain, domains: dict[Domain, int]) -> int:
-    return domains.setdefault(domain, len(domains))
-
-
-def _model(model: ModelIndex, domains: dict) -> dict:
-    entries: list[Entry] = []
-    position: dict[int, int] = {}
-    table = []
-    cells, cuts = _cells(model)
-    masks = None
-    if isinstance(model.table, BitTable):  # no cells: the entries in order, and the masks
-        entries = list(model.table.entries)
-        masks = [_masks(c, m) for c, m in zip(cuts, model.table.masks)]
-    for key, found in cells.items():
-        refs = []
-        for entry in found:
-            if id(entry) not in position:
-                position[id(entry)] = len(entries)
-                entries.append(entry)
-            refs.append(position[id(entry)])
-        table.append([list(key), refs])
-    return {"tool": model.tool, "name": model.name, "slots": [_slot(s, domains) for s in model.slots],
-            "keys": list(model.keys), "cuts": [_opt_list(c) for c in cuts], "masks": masks,
-            "ranged": list(model.ranged),
-            "table": table,
-            "entries": [[[_ref(d, domains) for d in e.ranges], _rule(e.rule, domains)] for e in entries]}
-
-
-def _cells(model: ModelIndex) -> tuple:
-    """The table's cells, keyed as stored, with each key's cut points (None: keyed by value)."""
-    if isinstance(model.table, CutTable):
-        return model.table.cells, model.table.cuts
-    if isinstance(model.table, BitTable):
-        return {}, model.table.cuts
-    return model.table, (None,) * len(model.keys)
-
-
-def _masks(cuts: tuple | None, masks) -> list:
-    """A BitTable's masks of one dimension, in hex: by piece, or [value, mask] pairs."""
-    if cuts is None:
-        return [[value, f"{mask:x}"] for value, mask in masks.items()]
-    return [f"{mask:x}" for mask in masks]
-
-
-def _opt_list(cuts: tuple | None) -> list | None:
-    return None if cuts is None else list(cuts)
-
-
-def _slot(slot: Slot, domains: dict) -> dict:
-    offer = slot.offer
-    p = slot.param
-    return {"param": {"name": p.name, "domain": _ref(p.domain, domains), "unit": p.unit, "default": p.default,
-                      "unpriced": p.unpriced, "counted_from": p.counted_from, "span": _span(p.span)},
-            "offer": {"not_taken": offer.reason} if isinstance(offer, NotTaken) else _ref(offer, domains),
-            "fill": slot.fill}
-
-
-def _domain(domain: Domain) -> dict:
-    return {"type": domain.type.name, "intervals": [[iv.lo, iv.hi] for iv in domain.intervals],
-            "values": list(domain.values)}
-
-
-def _rule(rule: PricedRule, domains: dict) -> list:
-    outcome = rule.outcome
-    if isinstance(outcome, ast.Reject):
-        out = ["reject", outcome.reason, _span(outcome.span)]
-    else:
-        out = ["price", _expr(outcome.expr), _span(outcome.span)]
-    return [rule.tool, rule.model, [[p, _ref(d, domains)] for p, d in rule.box.items()], out,
-            rule.rounding.name if rule.rounding else None, _span(rule.span), rule.index]
-
-
-def _expr(expr: ast.Expr) -> list:
-    if isinstance(expr, ast.Number):
-        return ["n", expr.value]
-    if isinstance(expr, ast.ParamRef):
-        return ["p", expr.name]
-    if isinstance(expr, ast.Binary):
-        return ["op", expr.op.name, _expr(expr.left), _expr(expr.right)]
-    return ["round", expr.mode.name, _expr(expr.expr)]
-
-
-def _span(span: Span) -> list:
-    return [span.file, span.line, span.column, span.end_line, span.end_column]
+    return encode(index)
 
 
 # ---------------------------------------------------------------- in
@@ -158,8 +61,9 @@ def _span(span: Span) -> list:
 # engine.compile could have built from a card the checks pass: types, and the
 # links between nodes (a rule's tool and model are its model's, a formula names
 # only the model's whole-number parameters and divides only by a positive
-# number, a constant price is at least 1, a domain is sorted and merged). What
-# fails is Corrupt, and the cache builds the card again.
+# number, a price is at least 1 credit and at most MAX_CREDITS wherever its rule
+# applies, a domain is sorted and merged). What fails is Corrupt, and the cache
+# builds the card again.
 
 
 def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = None) -> Index:
@@ -194,7 +98,7 @@ def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = N
         raise Corrupt("a tool that does not accept the card's plans")
     details = {}
     for data in _list(head["plan_details"]):
-        plan = read_plan(data)
+        plan = read_plan(data, files)
         details[plan.name] = plan
     if details.keys() != plans.keys() or any(details[n].tools != plans[n] for n in plans):
         raise Corrupt("plan details that do not match the plans")
@@ -232,8 +136,7 @@ class _Reader:
     def __init__(self, domains: list[Domain], files: Collection[str] | None = None):
         self.domains = domains
         self.files = None if files is None else frozenset(files)
-        self.texts: dict[str, str] = {}
-        self.spanned: set[str] = set()  # file names already found among `files`
+        self.texts: dict[str, str] = {}  # file names already found among `files`, each kept once
 
     def domain(self, at: object) -> Domain:
         return _at(self.domains, at)
@@ -253,36 +156,13 @@ class _Reader:
         if (any(params[k].unpriced for k in keys + ranged)
                 or any(params[k].domain.type is not ValueType.INT for k in ranged)):
             raise Corrupt("a table keyed by an unpriced parameter, or ranged over one that is not a number")
-        entries = []
-        for e in _list(data["entries"]):
-            ranges, rule = _pair(e)
-            rule = self.rule(rule, tool, name, by_name)
-            ranges = tuple(self.domain(d) for d in _list(ranges))
-            if len(ranges) != len(ranged) or any(r.type is not ValueType.INT for r in ranges):
-                raise Corrupt("an entry whose ranges do not fit the model")
-            entries.append(make_entry(rule, ranges))
+        entries = _Rules(self, tool, name, by_name).entries(data["entries"], len(ranged))
         cuts = tuple(_opt(c, _cuts) for c in _list(data["cuts"]))
         if len(cuts) != len(keys):
             raise Corrupt("cut points for the wrong number of keys")
         if any(c is not None and params[k].domain.type is not ValueType.INT for k, c in zip(keys, cuts)):
             raise Corrupt("cut points on a parameter that is not a number")
-        table = {}
-        domains = [params[k].domain for k in keys]
-        fits: set = set()  # (position, type, value) already found in its domain: keys repeat values a lot
-        for row in _list(data["table"]):
-            key, refs = _pair(row)
-            key = _list(key)
-            if len(key) != len(keys):
-                raise Corrupt("a table key of the wrong length")
-            key = tuple(_scalar(v) if c is None else _piece(v, c) for v, c in zip(key, cuts))
-            for at, value in enumerate(key):
-                if cuts[at] is None and (at, type(value), value) not in fits:
-                    if value not in domains[at]:  # Domain's `in` checks the type too
-                        raise Corrupt("a table key the model does not offer")
-                    fits.add((at, type(value), value))
-            if key in table:
-                raise Corrupt("a table key twice")
-            table[key] = tuple(_at(entries, at) for at in _list(refs))
+        table = self.table(data["table"], [params[k].domain for k in keys], cuts, entries)
         lookup = CutTable(table, cuts) if any(c is not None for c in cuts) else MappingProxyType(table)
         if data["masks"] is not None:
             if table or ranged or any(e.ranges for e in entries):
@@ -294,77 +174,279 @@ class _Reader:
                                                            for m, c in zip(masks, cuts)))
         return ModelIndex(tool=tool, name=name, slots=slots, keys=keys, ranged=ranged, table=lookup)
 
+    @staticmethod
+    def table(rows: object, domains: list[Domain], cuts: tuple[tuple[int, ...] | None, ...],
+              entries: list[Entry]) -> dict[tuple, tuple[Entry, ...]]:
+        """The cells: each key a value the model offers (or a piece of a cut dimension) at each position,
+        given once, and its entries by number."""
+        table: dict[tuple, tuple[Entry, ...]] = {}
+        width, count = len(domains), len(entries)
+        fits: list[dict] = [{} for _ in domains]  # value -> its type, once found good at a position: values repeat
+        for row in _list(rows):
+            if type(row) is not list or len(row) != 2:
+                raise Corrupt("expected a pair")
+            key, refs = row
+            if type(key) is not list or len(key) != width:
+                raise Corrupt("a table key of the wrong length")
+            for at, value in enumerate(key):
+                kind = type(value)
+                if kind is not int and kind is not str and kind is not bool:
+                    raise Corrupt("expected a value")
+                if fits[at].get(value) is not kind:  # (True == 1: either is checked again, never passed unchecked)
+                    if cuts[at] is None:
+                        if value not in domains[at]:  # Domain's `in` checks the type too
+                            raise Corrupt("a table key the model does not offer")
+                    else:
+                        _piece(value, cuts[at])
+                    fits[at][value] = kind
+            key = tuple(key)
+            if key in table:
+                raise Corrupt("a table key twice")
+            if type(refs) is not list:
+                raise Corrupt("expected a list")
+            for at in refs:
+                if type(at) is not int or not 0 <= at < count:
+                    raise Corrupt("a reference that points nowhere")
+            table[key] = (entries[refs[0]],) if len(refs) == 1 else tuple([entries[at] for at in refs])
+        return table
+
     def slot(self, data: object) -> Slot:
         data = _obj(data, "param", "offer", "fill")
         p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span")
-        param = Param(name=_str(p["name"]), domain=self.domain(p["domain"]), unit=_opt(p["unit"], _str),
-                      default=_opt(p["default"], _scalar), unpriced=_bool(p["unpriced"]),
-                      counted_from=_opt(p["counted_from"], _str), span=self.span(p["span"]))
-        if param.default is not None and param.default not in param.domain:
+        name, unit, default, unpriced, counted_from = (p["name"], p["unit"], p["default"], p["unpriced"],
+                                                       p["counted_from"])
+        if (type(name) is not str or (unit is not None and type(unit) is not str) or type(unpriced) is not bool
+                or (counted_from is not None and type(counted_from) is not str)):
+            raise Corrupt("not a parameter")
+        domain = self.domain(p["domain"])
+        if default is not None and default not in domain:  # Domain's `in` checks the type too
             raise Corrupt("a parameter that could not be declared")
+        param = Param(name=name, domain=domain, unit=unit, default=default, unpriced=unpriced,
+                      counted_from=counted_from, span=self.span(p["span"]))
         offer = data["offer"]
         if type(offer) is dict:
             offer = NotTaken(reason=_opt(_obj(offer, "not_taken")["not_taken"], _str))
         else:
             offer = self.domain(offer)
-            if offer.type is not param.domain.type:
+            if offer.type is not domain.type:
                 raise Corrupt("an offer of the wrong type")
-        fill = _opt(data["fill"], _scalar)
+        fill = data["fill"]
         if fill is not None and (isinstance(offer, NotTaken) or fill not in offer):
             raise Corrupt("a value filled in that the model does not offer")
         return Slot(param=param, offer=offer, fill=fill)
 
-    def rule(self, data: object, tool: str, model: str | None, slots: dict[str, Slot]) -> PricedRule:
-        data = _list(data)
-        if len(data) != 7:
-            raise Corrupt("not a rule")
-        rule_tool, rule_model, box_data, out, rounding, span, index = data
-        params = {name: slot.param for name, slot in slots.items()}
-        if rule_tool != tool or rule_model != model:
-            raise Corrupt("a rule under another model")
-        rounding = _opt(rounding, lambda r: _enum(ast.Rounding, r))
-        out = _list(out)
-        if len(out) != 3 or out[0] not in ("reject", "price"):
-            raise Corrupt("an outcome that is neither a price nor a reject")
-        if out[0] == "reject":
-            outcome = ast.Reject(reason=_str(out[1]), span=self.span(out[2]))
-        else:
-            expr = _decode_expr(out[1])
-            _check_formula(expr, rounding, slots)
-            outcome = ast.Price(expr=expr, span=self.span(out[2]))
-        box = {}
-        for pair in _list(box_data):
-            param, domain = _pair(pair)
-            domain = self.domain(domain)
-            if (_str(param) not in params or param in box or domain.type is not params[param].domain.type
-                    or params[param].unpriced):  # a condition on an unpriced parameter is an error in text
-                raise Corrupt("a condition on a parameter the model does not have")
-            box[param] = domain
-        index = _int(index)
-        if index < 0:
-            raise Corrupt("a rule numbered below 0")
-        rule = PricedRule(tool=self.text(tool), model=_opt(model, self.text), box=box, outcome=outcome,
-                          rounding=rounding, span=self.span(span), index=index)
-        _check_positive(rule, slots)
-        return rule
-
     def span(self, data: object) -> Span:
-        data = _list(data)
-        if len(data) != 5:
+        self.checked_span(data)
+        return Span(*data)  # type: ignore[misc]
+
+    def checked_span(self, data: object) -> str:
+        """The span's file, once the span is found to be one: in one of the card's files, lines and
+        columns whole numbers from 1."""
+        if type(data) is not list or len(data) != 5:
             raise Corrupt("not a span")
         file, line, column, end_line, end_column = data
-        if type(file) is not str or file not in self.spanned:
-            if self.files is not None and _str(file) not in self.files:
+        known = self.texts.get(file) if type(file) is str else None
+        if known is None:  # a file name not met yet: one of the card's, and kept once
+            if type(file) is not str or (self.files is not None and file not in self.files):
                 raise Corrupt("a span in a file the card does not have")
-            self.spanned.add(_str(file))
+            known = self.texts[file] = file
         if (type(line) is not int or type(column) is not int or type(end_line) is not int
                 or type(end_column) is not int or line < 1 or column < 1 or end_line < 1 or end_column < 1):
             raise Corrupt("not a span")
-        return Span(self.text(file), line, column, end_line, end_column)
+        data[0] = known  # the one copy of the name, not the one JSON made for this span: kept until made
+        return known
 
-    def text(self, data: object) -> str:
-        data = _str(data)
-        return self.texts.setdefault(data, data)
+
+class _Rules:
+    """Reads one model's rules into entries: every rule checked now, its AST values made when asked for."""
+
+    def __init__(self, reader: _Reader, tool: str, model: str | None, slots: dict[str, Slot]):
+        self.reader = reader
+        self.tool, self.model, self.slots = tool, model, slots
+        self.params = {name: slot.param for name, slot in slots.items()}
+        # what a rule may condition on: the priced parameters, by name, with the type of their values
+        self.conditions = {name: p.domain.type for name, p in self.params.items() if not p.unpriced}
+        # the range a formula's parameter takes where a rule applies: the model's offer, cut by the rule
+        self.offers = {name: slot.offer for name, slot in slots.items()
+                       if isinstance(slot.offer, Domain) and slot.offer.type is ValueType.INT}
+
+    def entries(self, data: object, ranged: int) -> list[Entry]:
+        """Every entry of the model: its ranges (on the `ranged` parameters) and its rule.
+
+        Every rule of a large card goes through this loop, so it is written out
+        (its readers inlined, what it reads held in locals): the calls were most
+        of its time. Every part of a rule is checked here; what only `explain`
+        and the price sheet read (its spans as values, its AST) is made from the
+        checked data when asked for (`_made`). The usual rule, a price that is
+        one number, is built here; formulas and rejects go to `other`.
+        """
+        entries: list[Entry] = []
+        append = entries.append
+        domains = self.reader.domains
+        count = len(domains)
+        conditions = self.conditions
+        tool, model = self.tool, self.model
+        file_of = self.reader.checked_span
+        deferred = Entry.deferred
+        for item in _list(data):
+            if type(item) is not list or len(item) != 2:
+                raise Corrupt("expected a pair")
+            ranges_data, rule = item
+            if type(ranges_data) is not list or len(ranges_data) != ranged:
+                raise Corrupt("an entry whose ranges do not fit the model")
+            ranges: tuple[Domain, ...] = ()
+            if ranged:
+                for at in ranges_data:
+                    if type(at) is not int or not 0 <= at < count or domains[at].type is not ValueType.INT:
+                        raise Corrupt("an entry whose ranges do not fit the model")
+                ranges = tuple([domains[at] for at in ranges_data])
+            if type(rule) is not list or len(rule) != 7:
+                raise Corrupt("not a rule")
+            rule_tool, rule_model, box_data, outcome, rounding, span, index = rule
+            if rule_tool != tool or rule_model != model:  # compared with texts (or None): only equal texts pass
+                raise Corrupt("a rule under another model")
+            if rounding is not None and rounding != "UP" and rounding != "DOWN":  # formula_tree.ROUNDINGS
+                raise Corrupt("not a Rounding")
+            if type(outcome) is not list or len(outcome) != 3:
+                raise Corrupt("an outcome that is neither a price nor a reject")
+            kind, payload, out_span = outcome
+            if type(box_data) is not list:
+                raise Corrupt("expected a list")
+            box: dict[str, Domain] = {}
+            for pair in box_data:
+                if type(pair) is not list or len(pair) != 2:
+                    raise Corrupt("expected a pair")
+                param, at = pair
+                if type(at) is not int or not 0 <= at < count:
+                    raise Corrupt("a reference that points nowhere")
+                domain = domains[at]
+                if type(param) is not str or conditions.get(param) is not domain.type:  # unpriced: an error in text
+                    raise Corrupt("a condition on a parameter the model does not have")
+                box[param] = domain
+            if len(box) != len(box_data):
+                raise Corrupt("a condition twice")
+            if type(index) is not int or index < 0:
+                raise Corrupt("a rule numbered below 0")
+            file_of(out_span)
+            label = f"{file_of(span)}:{span[1]}"
+            if (kind == "price" and type(payload) is list and len(payload) == 2 and payload[0] == "n"
+                    and type(payload[1]) is int):
+                value = payload[1]  # the usual price, one number: checked as engine.checks checks it
+                if not 1 <= value <= MAX_CREDITS:
+                    raise Corrupt("a price below 1 credit or above the most a quote may be")
+                append(deferred(ranges, label, Quote(value, label), constant_function(value), None, _made,
+                                (self, box, kind, payload, out_span, rounding, span, index)))
+            else:
+                append(self.other((self, box, kind, payload, out_span, rounding, span, index), ranges, label))
+        return entries
+
+    def other(self, made: tuple, ranges: tuple[Domain, ...], label: str) -> Entry:
+        """The entry of a (checked) rule whose price is a formula, or of a reject rule; `made` is what
+        `_made` makes its AST values from."""
+        _, box, kind, payload, _, rounding, _, _ = made
+        if kind == "price":
+            tree = _formula(payload)
+            priced = formula_tree.with_rounding(tree, rounding)
+            formula = formula_tree.compile(priced)
+            value = self.price(tree, priced, formula, rounding, box, made)
+            quote = None if value is None else Quote(int(value), label)  # type: ignore[call-overload]
+            return Entry.deferred(ranges, label, quote, formula, None, _made, made)
+        if kind == "reject" and type(payload) is str:
+            return Entry.deferred(ranges, label, None, None, payload, _made, made)
+        raise Corrupt("an outcome that is neither a price nor a reject")
+
+    def price(self, tree: list, priced: list, formula: formula_tree.Evaluator, rounding: str | None,
+              box: dict[str, Domain], rule: tuple) -> object | None:
+        """The constant price (None for a formula of parameters), once the formula is found to be
+        one engine.checks.formulas passes: it names only the model's whole numbers that it prices,
+        says how each division rounds, divides only by a positive number, and its price is at
+        least 1 credit and not always above MAX_CREDITS wherever the rule applies."""
+        if tree[0] == "n":  # the usual price: one number
+            value = tree[1]
+            if not 1 <= value <= MAX_CREDITS:
+                raise Corrupt("a price below 1 credit or above the most a quote may be")
+            return value
+        numbers: list = []
+        names: list = []
+        formula_tree.leaves(tree, numbers, names)
+        if any(n < 0 for n in numbers):
+            raise Corrupt("a negative number in a formula")  # the grammar has none
+        for name in names:
+            slot = self.slots.get(name)
+            if (slot is None or slot.param.domain.type is not ValueType.INT or slot.param.unpriced
+                    or isinstance(slot.offer, NotTaken)):
+                raise Corrupt("a formula that uses a parameter the model has no number for")
+        if rounding is None and any(not rounded for _, rounded in formula_tree.divisions(tree)):
+            raise Corrupt("a division that does not say how it rounds")
+        for div, _ in formula_tree.divisions(priced):  # `round down` makes 10 / (1 / 2) divide by 0
+            divisor = formula_tree.constant(div[3])
+            if divisor is None or divisor <= 0:  # type: ignore[operator]
+                raise Corrupt("a division that is not by a positive number")
+        if not names:
+            value = formula_tree.evaluate(priced, {})
+            if value < 1 or value >= MAX_CREDITS + 1:  # type: ignore[operator]
+                raise Corrupt("a price below 1 credit or always above the most a quote may be")
+            return value
+        ranges = {name: box[name].intersect(offer) if name in box else offer for name, offer in self.offers.items()}
+        if formula_tree.subtracts(priced):  # not known to grow with its parameters: as the checks decide
+            _least_as_checked(rule, ranges)
+        elif all(ranges[name].intervals for name in names):
+            # No subtraction, numbers of 0 or more, divisors positive: the price grows with each
+            # parameter, so its least value is at the least value of each (what engine.formula_box
+            # finds too, by interval arithmetic), and it is always above MAX_CREDITS if that is.
+            least = formula({name: ranges[name].intervals[0].lo for name in names})
+            if least < 1 or least >= MAX_CREDITS + 1:  # type: ignore[operator]
+                raise Corrupt("a price that falls below 1 credit, or is always above the most a quote may be")
+        return None
+
+
+def _formula(data: object, depth: int = 0) -> list:
+    """A formula tree, checked: the shapes engine.formula_tree describes, nested 200 deep at most."""
+    if depth > 200:
+        raise Corrupt("a formula nested too deeply")
+    if type(data) is not list or not data:
+        raise Corrupt("not a formula")
+    tag = data[0]
+    if tag == "n" and len(data) == 2 and type(data[1]) is int:
+        return data
+    if tag == "p" and len(data) == 2 and type(data[1]) is str:
+        return data
+    if tag == "op" and len(data) == 4 and type(data[1]) is str and data[1] in formula_tree.OPS:
+        _formula(data[2], depth + 1)
+        _formula(data[3], depth + 1)
+        return data
+    if tag == "round" and len(data) == 3 and type(data[1]) is str and data[1] in formula_tree.ROUNDINGS:
+        _formula(data[2], depth + 1)
+        return data
+    raise Corrupt("not a formula")
+
+
+def _made(rules: _Rules, box: dict[str, Domain], kind: str, payload: object, out_span: list, rounding: str | None, span: list,
+          index: int) -> tuple[PricedRule, ast.Expr | None]:
+    """A cached entry's rule, and its formula with the file's rounding, as AST values (engine.index.Entry),
+    from the rule's data as `_Rules.entries` checked it."""
+    from engine import ast
+    from engine.formula import from_tree
+    from engine.model import PricedRule
+
+    outcome: ast.Outcome
+    if kind == "reject":
+        outcome, expr = ast.Reject(reason=payload, span=Span(*out_span)), None  # type: ignore[arg-type]
+    else:
+        outcome = ast.Price(expr=from_tree(payload), span=Span(*out_span))  # type: ignore[arg-type]
+        expr = from_tree(formula_tree.with_rounding(payload, rounding))  # type: ignore[arg-type]
+    rounded = None if rounding is None else ast.Rounding[rounding]
+    return PricedRule(tool=rules.tool, model=rules.model, box=box, outcome=outcome, rounding=rounded,
+                      span=Span(*span), index=index), expr
+
+
+def _least_as_checked(made: tuple, ranges: dict[str, Domain]) -> None:
+    """engine.checks.formulas' own verdict on a formula that subtracts (rare: the AST is imported for it)."""
+    from engine.formula_box import Low, always_above, least
+
+    priced_rule, _ = _made(*made)
+    if always_above(priced_rule, ranges, MAX_CREDITS) or least(priced_rule, ranges)[0] is not Low.NEVER:
+        raise Corrupt("a price that falls below 1 credit, or is always above the most a quote may be")
 
 
 def _decode_domain(data: object) -> Domain:
@@ -384,92 +466,12 @@ def _decode_domain(data: object) -> Domain:
     return domain
 
 
-def _decode_expr(data: object, depth: int = 0) -> ast.Expr:
-    if depth > 200:
-        raise Corrupt("a formula nested too deeply")
-    data = _list(data)
-    tag = data[0] if data else None
-    if tag == "n" and len(data) == 2:
-        return ast.Number(value=_int(data[1]), span=NOWHERE)
-    if tag == "p" and len(data) == 2:
-        return ast.ParamRef(name=_str(data[1]), span=NOWHERE)
-    if tag == "op" and len(data) == 4:
-        return ast.Binary(op=_enum(ast.Op, data[1]), left=_decode_expr(data[2], depth + 1),
-                          right=_decode_expr(data[3], depth + 1), span=NOWHERE)
-    if tag == "round" and len(data) == 3:
-        return ast.Rounded(mode=_enum(ast.Rounding, data[1]), expr=_decode_expr(data[2], depth + 1), span=NOWHERE)
-    raise Corrupt("not a formula")
-
-
-def _check_formula(expr: ast.Expr, rounding: ast.Rounding | None, slots: dict[str, Slot]) -> None:
-    """What engine.checks.formulas asks of a price, as far as it is cheap to ask again.
-
-    A formula may name only a number the model takes and prices: a parameter
-    declared `unpriced`, or one the model takes `none` of, is never in the
-    request's values, so such a card is built from text again, never trusted here.
-    """
-    numbers, names = [], []
-    _leaves(expr, numbers, names)
-    if any(n < 0 for n in numbers):
-        raise Corrupt("a negative number in a formula")  # the grammar has none
-    for name in names:
-        slot = slots.get(name)
-        if (slot is None or slot.param.domain.type is not ValueType.INT or slot.param.unpriced
-                or isinstance(slot.offer, NotTaken)):
-            raise Corrupt("a formula that uses a parameter the model has no number for")
-    if any(not rounded and rounding is None for _, rounded in divisions(expr)):
-        raise Corrupt("a division that does not say how it rounds")
-    priced = with_rounding(expr, rounding)  # what is evaluated: `round down` makes 10 / (1 / 2) divide by 0
-    for div, _ in divisions(priced):
-        divisor = constant(div.right)
-        if divisor is None or divisor <= 0:
-            raise Corrupt("a division that is not by a positive number")
-    if not names and evaluate(priced, {}) < 1:  # every divisor is known positive here
-        raise Corrupt("a price below 1 credit")
-
-
-def _check_positive(rule: PricedRule, slots: dict[str, Slot]) -> None:
-    """No price below 1 credit anywhere in the rule's box, decided as engine.checks.formulas decides it.
-
-    A price it can only call possibly below 1 is refused too: that is a warning,
-    and a card with warnings is never cached.
-    """
-    if not isinstance(rule.outcome, ast.Price) or type(rule.outcome.expr) is ast.Number:
-        return  # a reject, or a constant (checked with the formula)
-    ranges = {}
-    for name, slot in slots.items():
-        if isinstance(slot.offer, Domain) and slot.offer.type is ValueType.INT:
-            ranges[name] = rule.box[name].intersect(slot.offer) if name in rule.box else slot.offer
-    if least(rule, ranges)[0] is not Low.NEVER:
-        raise Corrupt("a price that falls below 1 credit")
-
-
-def _leaves(expr: ast.Expr, numbers: list, names: list) -> None:
-    if isinstance(expr, ast.Number):
-        numbers.append(expr.value)
-    elif isinstance(expr, ast.ParamRef):
-        names.append(expr.name)
-    elif isinstance(expr, ast.Binary):
-        _leaves(expr.left, numbers, names)
-        _leaves(expr.right, numbers, names)
-    else:
-        _leaves(expr.expr, numbers, names)
-
-
 # ---------------------------------------------------------------- plans
 
 
-def plan_data(plan: Plan) -> dict:
-    """A plan as plain JSON data; prices as exact decimal texts ("29.99"), never floats."""
-    return {"name": plan.name, "tools": sorted(plan.tools), "period": plan.period.value,
-            "tiers": [[t.credits, None if t.price is None else str(t.price), t.currency, _span(t.span)]
-                      for t in plan.tiers],
-            "span": _span(plan.span)}
-
-
-def read_plan(data: object) -> Plan:
+def read_plan(data: object, files: Collection[str] | None = None) -> Plan:
     data = _obj(data, "name", "tools", "period", "tiers", "span")
-    reader = _Reader([])
+    reader = _Reader([], files)
     tiers = []
     for t in _list(data["tiers"]):
         t = _list(t)
@@ -495,6 +497,8 @@ def read_plan(data: object) -> Plan:
 
 
 def _decimal(data: object) -> Decimal:
+    from decimal import Decimal  # only for a priced tier: a card without prices never imports it
+
     try:
         value = Decimal(_str(data))
     except ArithmeticError:
@@ -508,9 +512,15 @@ def _decimal(data: object) -> Decimal:
 
 
 def _obj(data: object, *keys: str) -> dict:
-    if type(data) is not dict or any(k not in data for k in keys):
+    needed = _KEY_SETS.get(keys)
+    if needed is None:
+        needed = _KEY_SETS[keys] = frozenset(keys)
+    if type(data) is not dict or not needed <= data.keys():
         raise Corrupt(f"expected an object with {', '.join(keys)}")
     return data
+
+
+_KEY_SETS: dict[tuple[str, ...], frozenset[str]] = {}  # each object's keys, as a set: asked of every object
 
 
 def _pair(data: object) -> list:

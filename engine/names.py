@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -13,6 +12,8 @@ def nearest(word: str, candidates: Iterable[str]) -> str | None:
     folded = word.casefold()
     if folded in by_fold:
         return by_fold[folded]
+    import difflib  # only for a name that is not there: a quote that prices never pays for it
+
     match = difflib.get_close_matches(folded, list(by_fold), n=1, cutoff=0.6)
     if match:
         return by_fold[match[0]]

@@ -1,27 +1,28 @@
 """Loading a rate card (parse, resolve, check, compile) and quoting with it.
 
-The parser and the checks are imported only when a card has to be built:
-a card unchanged since it was last compiled comes from engine.cache, so
-quoting from it never loads Lark.
+The parser, the AST and the checks (and attrs, which they are made of) are
+imported only when a card has to be built: a card unchanged since it was last
+compiled comes from engine.cache, so quoting from it loads only the light
+modules a quote reads (tests/test_startup.py holds that).
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from engine import cache
 from engine import sources as source_files
-from engine.compile import Index
-from engine.diagnostics import Diagnostic, has_errors, render_text, summary
 from engine.fastpath import make_quoter
 from engine.gcpause import paused_gc
-from engine.model import Card
-from engine.plans import Plan
 from engine.sources import Source
 
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
+    from engine.diagnostics import Diagnostic
+    from engine.index import Index
+    from engine.model import Card
+    from engine.plans import Plan
     from engine.review.explain import Explanation
 
 
@@ -29,6 +30,8 @@ class RateCardError(ValueError):
     """A rate card with errors: carries every diagnostic, rendered by str()."""
 
     def __init__(self, diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]):
+        from engine.diagnostics import render_text, summary
+
         self.diagnostics = tuple(diagnostics)
         self.sources = dict(sources)
         super().__init__(f"the rate card has errors ({summary(self.diagnostics)}):\n\n"
@@ -43,7 +46,9 @@ def analyse(sources: Sequence[Source]) -> tuple[Card | None, list[Diagnostic]]:
 
 def _analyse(sources: Sequence[Source]) -> tuple[Card | None, list[Diagnostic]]:
     from engine.checks import run_checks
+    from engine.diagnostics import Diagnostic, has_errors
     from engine.lower import lower
+    from engine.model import Card
     from engine.resolve import Declarations
     from engine.syntax import parse
 
@@ -112,10 +117,12 @@ class RateCard:
                      use_cache: bool = True) -> RateCard:
         clean = use_cache and not read_errors
         if clean:
-            index = cache.read(sources)
-            if index is not None:
-                return cls(None, index, (), sources)
+            with paused_gc():  # reading a large index, and the quoter's tables, allocate as much as building
+                index = cache.read(sources)
+                if index is not None:
+                    return cls(None, index, (), sources)
         from engine.compile import compile_card
+        from engine.diagnostics import has_errors
 
         with paused_gc():  # analyse's pause, widened: building the index allocates as much again
             card, diagnostics = _analyse(sources)
@@ -128,7 +135,7 @@ class RateCard:
         return built
 
 
-def load(path: str | Path | None = None, *, use_cache: bool = True) -> RateCard:
+def load(path: str | os.PathLike[str] | None = None, *, use_cache: bool = True) -> RateCard:
     """Load a .rules file or a folder of them; the bundled card when path is None."""
     sources, diagnostics = source_files.read(path)
     if diagnostics and not sources:

@@ -12,6 +12,9 @@ tree is not walked twice. Nothing else is passed over silently: a file or
 folder that cannot be read, a file that is not UTF-8, a path that is not a
 regular file or folder (a FIFO, a device) and a file over MAX_BYTES are each an
 error diagnostic, so such a card does not load.
+
+Light to import (no pathlib, no attrs, diagnostics only once one is made): the
+files are read on every quote from the compiled-card cache.
 """
 
 from __future__ import annotations
@@ -20,11 +23,14 @@ import hashlib
 import os
 import stat
 from collections.abc import Iterable
-from pathlib import Path
 
-import attrs
+from engine.plain import Frozen, init
 
-from engine.diagnostics import Code, Diagnostic, Span, error
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from engine.diagnostics import Diagnostic
 
 BOM = "\ufeff".encode()
 MAX_BYTES = 64 * 1024 * 1024  # a rules file larger than this is refused (the real card is 28 kB; 100k rules, 6 MB)
@@ -39,11 +45,20 @@ def normalise(text: str) -> str:
     return text
 
 
-@attrs.frozen
-class Source:
-    name: str   # how rules name it: `video.rules`, relative to the folder given
-    path: str   # how a person finds it from here
-    text: str = attrs.field(converter=normalise)
+class Source(Frozen, fields=("name", "path", "text")):
+    """One .rules file: `name`, as rules name it (`video.rules`, relative to the folder given);
+    `path`, how a person finds it from here; `text`, as normalise() leaves it."""
+
+    __slots__ = ("name", "path", "text")
+
+    name: str
+    path: str
+    text: str
+
+    def __init__(self, name: str, path: str, text: str) -> None:
+        init(self, "name", name)
+        init(self, "path", path)
+        init(self, "text", normalise(text))
 
 
 DIGEST_FORMAT = b"ratecard-card-digest-1"
@@ -67,46 +82,71 @@ def digest(sources: Iterable[Source]) -> str:
     return h.hexdigest()
 
 
+_HERE = os.path.dirname(os.path.realpath(__file__))  # the package folder (importlib.resources costs start-up time)
+
+
+def _bundled() -> str:
+    packaged = os.path.join(_HERE, "rules")
+    return packaged if os.path.isdir(packaged) else os.path.join(os.path.dirname(_HERE), "rules")
+
+
+def _grammar() -> str:
+    packaged = os.path.join(_HERE, "grammar", "ratecard.lark")
+    return packaged if os.path.isfile(packaged) else os.path.join(os.path.dirname(_HERE), "grammar", "ratecard.lark")
+
+
 def bundled_path() -> Path:
     """The rate card shipped in the wheel; in a source checkout, the repo's rules/."""
-    here = Path(__file__).resolve().parent  # the package folder (importlib.resources costs start-up time)
-    packaged = here / "rules"
-    if packaged.is_dir():
-        return packaged
-    return here.parent / "rules"
+    from pathlib import Path
+
+    return Path(_bundled())
 
 
 def grammar_path() -> Path:
     """The grammar ships inside the package (see pyproject); fall back to the repo layout."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "grammar" / "ratecard.lark"
-    if packaged.is_file():
-        return packaged
-    return here.parent / "grammar" / "ratecard.lark"
+    from pathlib import Path
+
+    return Path(_grammar())
 
 
-def read(path: str | Path | None) -> tuple[list[Source], list[Diagnostic]]:
-    root = bundled_path() if path is None else Path(path)
+def _as_path(text: str) -> Path:
+    """A path as messages and display paths have always shown it (pathlib's spelling): only when needed."""
+    from pathlib import Path
+
+    return Path(text)
+
+
+def _io_error(message: str, where: str, hint: str | None = None) -> Diagnostic:
+    from engine.diagnostics import Code, Span, error
+
+    return error(Code.IO, message, Span(where, 1, 1, 1, 1), hint=hint)
+
+
+def read(path: str | os.PathLike[str] | None) -> tuple[list[Source], list[Diagnostic]]:
+    root = _bundled() if path is None else os.fspath(path)
     shown = str(path) if path is not None else None
-    nowhere = Span(str(root), 1, 1, 1, 1)
     try:
         mode = os.stat(root).st_mode
     except OSError as exc:
+        where = str(_as_path(root))
         if isinstance(exc, (FileNotFoundError, NotADirectoryError)):
-            return [], [error(Code.IO, f"cannot find {root}", nowhere, hint="give a .rules file or a folder of them")]
-        return [], [error(Code.IO, f"cannot read {root}: {_reason(exc)}", nowhere)]
+            return [], [_io_error(f"cannot find {where}", where, hint="give a .rules file or a folder of them")]
+        return [], [_io_error(f"cannot read {where}: {_reason(exc)}", where)]
     if stat.S_ISDIR(mode):
         named, diagnostics = _walk(root)
         if not named and not diagnostics:
-            return [], [error(Code.IO, f"there are no .rules files in {root}", nowhere)]
+            where = str(_as_path(root))
+            return [], [_io_error(f"there are no .rules files in {where}", where)]
     elif stat.S_ISREG(mode):
-        named, diagnostics = [(root.name, root)], []
+        named, diagnostics = [(os.path.basename(root), root)], []
     else:
-        return [], [error(Code.IO, f"{root} is not a regular file or folder ({_kind(mode)})", nowhere,
-                          hint="give a .rules file or a folder of them")]
+        where = str(_as_path(root))
+        return [], [_io_error(f"{where} is not a regular file or folder ({_kind(mode)})", where,
+                              hint="give a .rules file or a folder of them")]
     sources = []
+    folder = _as_path(shown) if shown is not None and stat.S_ISDIR(mode) else None
     for name, file in named:
-        display = str(Path(shown) / name) if shown is not None and stat.S_ISDIR(mode) else (shown or name)
+        display = str(folder / name) if folder is not None else (shown or name)
         text, problem = _read_text(file, name, display)
         if problem is not None:
             diagnostics.append(problem)
@@ -115,12 +155,12 @@ def read(path: str | Path | None) -> tuple[list[Source], list[Diagnostic]]:
     return sources, diagnostics
 
 
-def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
+def _walk(root: str) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
     """Every .rules file below root, by its name relative to root; a diagnostic per folder it cannot list.
 
     A stack, not recursion: a tree nested thousands of folders deep is walked like any other.
     """
-    found: list[tuple[str, Path]] = []
+    found: list[tuple[str, str]] = []
     problems: list[Diagnostic] = []
     stack = [(root, "", frozenset({_identity(root)}))]  # (folder, its name relative to root + "/", folders above)
     while stack:
@@ -129,8 +169,8 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
         except OSError as exc:
-            problems.append(error(Code.IO, f"cannot read the folder {folder}: {_reason(exc)}",
-                                  Span(prefix.rstrip("/") or str(root), 1, 1, 1, 1)))
+            problems.append(_io_error(f"cannot read the folder {_as_path(folder)}: {_reason(exc)}",
+                                      prefix.rstrip("/") or str(_as_path(root))))
             continue
         for entry in entries:
             if entry.name.startswith("."):
@@ -143,39 +183,38 @@ def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
                 is_dir = False
             if is_dir:
                 if identity not in above:  # a link back up the tree would loop
-                    stack.append((Path(entry.path), name + "/", above | {identity}))
+                    stack.append((entry.path, name + "/", above | {identity}))
             elif entry.name.endswith(".rules"):
-                found.append((name, Path(entry.path)))  # a broken link is reported when it is read
+                found.append((name, entry.path))  # a broken link is reported when it is read
     found.sort(key=lambda pair: pair[0].split("/"))
     problems.sort(key=lambda d: d.span.file.split("/"))
     return found, problems
 
 
-def _identity(path: str | Path) -> tuple[int, int]:
+def _identity(path: str) -> tuple[int, int]:
     info = os.stat(path)
     return info.st_dev, info.st_ino
 
 
-def _read_text(file: Path, name: str, display: str) -> tuple[str | None, Diagnostic | None]:
+def _read_text(file: str, name: str, display: str) -> tuple[str | None, Diagnostic | None]:
     """The file's text, or why it cannot be had. Never blocks on a FIFO nor reads a device forever."""
-    at = Span(name, 1, 1, 1, 1)
     try:
         mode = os.stat(file).st_mode  # before opening: opening a FIFO waits for a writer
         if not stat.S_ISREG(mode):
-            return None, error(Code.IO, f"cannot read {display}: not a regular file ({_kind(mode)})", at)
+            return None, _io_error(f"cannot read {display}: not a regular file ({_kind(mode)})", name)
         flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
         fd = os.open(file, flags)
         with open(fd, "rb") as handle:
             info = os.fstat(handle.fileno())  # the file opened may not be the one looked at
             if not stat.S_ISREG(info.st_mode):
-                return None, error(Code.IO, f"cannot read {display}: not a regular file ({_kind(info.st_mode)})", at)
+                return None, _io_error(f"cannot read {display}: not a regular file ({_kind(info.st_mode)})", name)
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        return None, error(Code.IO, f"cannot read {display}: {_reason(exc)}", at)
+        return None, _io_error(f"cannot read {display}: {_reason(exc)}", name)
     if len(data) > MAX_BYTES:
-        return None, error(Code.IO, f"cannot read {display}: it is larger than {MAX_BYTES // (1024 * 1024)} MiB, "
-                                    "the most a rules file may hold", at,
-                           hint="split the card into several .rules files in one folder")
+        return None, _io_error(f"cannot read {display}: it is larger than {MAX_BYTES // (1024 * 1024)} MiB, "
+                               "the most a rules file may hold", name,
+                               hint="split the card into several .rules files in one folder")
     if data.startswith(BOM):
         data = data[len(BOM):]  # a byte-order mark is no part of the text
     try:
@@ -186,6 +225,8 @@ def _read_text(file: Path, name: str, display: str) -> tuple[str | None, Diagnos
 
 def _not_utf8(data: bytes, exc: UnicodeDecodeError, name: str, display: str) -> Diagnostic:
     """Where the first byte that is not UTF-8 is: line and column as the parser would count them."""
+    from engine.diagnostics import Code, Span, error
+
     before = data[:exc.start].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
     line = before.count(b"\n") + 1
     start_of_line = before.rfind(b"\n") + 1

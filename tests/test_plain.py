@@ -13,6 +13,7 @@ from engine.domain import Domain, Interval, ValueType
 from engine.params import Param
 from engine.plans import Plan, Tier
 from engine.results import Code, Quote, Rejection
+from engine.sources import Source
 from engine.span import NOWHERE, Span
 
 
@@ -59,6 +60,7 @@ def test_attrs_own_functions_work_on_them():
     Domain(ValueType.INT, intervals=(Interval(1, 3), Interval(8, None))),
     Param(name="dur", domain=Domain.of([4, 8]), unit="s", span=Span("a", 1, 2, 3, 4)),
     Plan(name="AI Suite", tools=frozenset({"voiceover"}), tiers=(Tier(credits=40000),)),
+    Source("a.rules", "rules/a.rules", "tool t { }\r\n"),
 ])
 def test_copies_and_pickles_are_equal_and_keep_every_field(value):
     for twin in (copy.copy(value), copy.deepcopy(value), pickle.loads(pickle.dumps(value))):
@@ -71,3 +73,9 @@ def test_hidden_fields_are_left_out_of_equality_and_repr_as_attrs_had_them():
     b = Param(name="n", domain=Domain.of([1]), span=NOWHERE)
     assert a == b and hash(a) == hash(b) and "span" not in repr(a)
     assert Plan(name="P", tools=frozenset()) != Plan(name="P", tools=frozenset({"t"}))
+
+
+def test_a_source_is_normalised_when_made_and_when_evolved():
+    s = Source("a.rules", "a.rules", "\ufefftool t { }\r\nt -> 1\r")
+    assert s.text == "tool t { }\nt -> 1\n"
+    assert attrs.evolve(s, text="x\r\n").text == "x\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 
 from engine.ratecard import RateCardError, load
@@ -73,6 +72,8 @@ def run_uvicorn(target: str, host: str, port: int, workers: int, app_dir: str = 
     for the connections they accept: each response waited ~40 ms for the client's
     delayed ACK. TCP_NODELAY on the listener is inherited by every accepted socket.
     """
+    import socket  # here, not at the top: every `ratecard` command imports this module for its options
+
     import uvicorn
 
     if app_dir:  # as uvicorn.run does; spawned workers start with this sys.path

@@ -1,0 +1,142 @@
+"""Price formulas as plain trees, and the functions that price with them.
+
+A tree is what the compiled-card cache stores: `["n", 12]` a whole number,
+`["p", "chars"]` a parameter, `["op", OP, left, right]` with OP one of ADD,
+SUB, MUL, DIV, and `["round", MODE, tree]` with MODE UP or DOWN (the names of
+engine.ast's Op and Rounding). engine.formula turns an AST formula into one
+(`tree`), and `compile` makes the function that prices with it, for a card
+built from text and a card read from the cache alike: one code prices both.
+
+Exact: ints and Fractions, never floats. Light to import (no AST, and
+fractions only once a formula needs one), so quoting from the cache stays cheap.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Callable, Iterator, Mapping
+
+Tree = list  # ["n", int] | ["p", str] | ["op", str, Tree, Tree] | ["round", str, Tree]
+Env = Mapping[str, int]
+Evaluator = Callable[[Env], object]  # -> int | Fraction
+
+OPS = ("ADD", "SUB", "MUL", "DIV")
+ROUNDINGS = ("UP", "DOWN")
+_PLAIN_OPS = {"ADD": operator.add, "SUB": operator.sub, "MUL": operator.mul}
+
+
+def _fraction() -> type:
+    from fractions import Fraction  # imported by the first formula that divides
+
+    return Fraction
+
+
+def _divide(a: object, b: object) -> object:
+    return _fraction()(a, b)
+
+
+def compile(tree: Tree) -> Evaluator:  # noqa: A001 - what it does, in the module that does only this
+    """A function computing the tree's value for the given parameters, without walking the tree each time."""
+    tag = tree[0]
+    if tag == "n":
+        return constant_function(tree[1])
+    if tag == "p":
+        name = tree[1]
+        return lambda env: env[name]
+    if tag == "op":
+        op, left_tree, right_tree = tree[1], tree[2], tree[3]
+        left, right = compile(left_tree), compile(right_tree)
+        if op == "DIV":
+            fraction = _fraction()
+            if right_tree[0] == "n":
+                divisor = right_tree[1]
+                return lambda env: fraction(left(env), divisor)
+            return lambda env: fraction(left(env), right(env))
+        fn = _PLAIN_OPS[op]
+        return lambda env: fn(left(env), right(env))
+    mode, inner = tree[1], tree[2]
+    if inner[0] == "op" and inner[1] == "DIV" and inner[3][0] == "n" and inner[3][1] > 0:
+        numerator, divisor = compile(inner[2]), inner[3][1]
+        if mode == "UP":
+            return lambda env: _ceil_div(numerator(env), divisor)
+        return lambda env: _floor_div(numerator(env), divisor)
+    compiled, rnd = compile(inner), (math.ceil if mode == "UP" else math.floor)
+    return lambda env: rnd(compiled(env))
+
+
+def constant_function(value: int) -> Evaluator:
+    """What compile(["n", value]) is: the function of a price that is one number."""
+    return lambda env: value
+
+
+def _ceil_div(a: object, b: int) -> int:
+    if type(a) is int:
+        return -(-a // b)
+    return math.ceil(_fraction()(a, b))
+
+
+def _floor_div(a: object, b: int) -> int:
+    if type(a) is int:
+        return a // b
+    return math.floor(_fraction()(a, b))
+
+
+def evaluate(tree: Tree, env: Env) -> object:
+    """The tree's exact value (an int or a Fraction); KeyError for a parameter env lacks."""
+    tag = tree[0]
+    if tag == "n":
+        return tree[1]
+    if tag == "p":
+        return env[tree[1]]
+    if tag == "op":
+        left, right = evaluate(tree[2], env), evaluate(tree[3], env)
+        return _divide(left, right) if tree[1] == "DIV" else _PLAIN_OPS[tree[1]](left, right)
+    return (math.ceil if tree[1] == "UP" else math.floor)(evaluate(tree[2], env))
+
+
+def constant(tree: Tree) -> object | None:
+    """The value of a tree that names no parameter; None otherwise (or when it divides by 0)."""
+    try:
+        return evaluate(tree, {})
+    except (KeyError, ZeroDivisionError):
+        return None
+
+
+def with_rounding(tree: Tree, default: str | None) -> Tree:
+    """Each division that names no rounding wrapped in the file's `default`; the tree itself when there is none."""
+    if default is None or tree[0] in ("n", "p", "round"):
+        return tree
+    wrapped = ["op", tree[1], with_rounding(tree[2], default), with_rounding(tree[3], default)]
+    return ["round", default, wrapped] if tree[1] == "DIV" else wrapped
+
+
+def divisions(tree: Tree, rounded: bool = False) -> Iterator[tuple[Tree, bool]]:
+    """Each division, with whether a ceil/floor around it names its rounding."""
+    if tree[0] == "round":
+        yield from divisions(tree[2], True)
+    elif tree[0] == "op":
+        if tree[1] == "DIV":
+            yield tree, rounded
+        yield from divisions(tree[2], rounded)
+        yield from divisions(tree[3], rounded)
+
+
+def leaves(tree: Tree, numbers: list, names: list) -> None:
+    """The numbers and the parameter names in the tree, once per use."""
+    if tree[0] == "n":
+        numbers.append(tree[1])
+    elif tree[0] == "p":
+        names.append(tree[1])
+    elif tree[0] == "op":
+        leaves(tree[2], numbers, names)
+        leaves(tree[3], numbers, names)
+    else:
+        leaves(tree[2], numbers, names)
+
+
+def subtracts(tree: Tree) -> bool:
+    """Whether the tree has a subtraction anywhere."""
+    if tree[0] == "op":
+        return tree[1] == "SUB" or subtracts(tree[2]) or subtracts(tree[3])
+    return tree[0] == "round" and subtracts(tree[2])
