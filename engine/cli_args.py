@@ -21,7 +21,8 @@ exit codes:
   fmt    0 done (with --check: nothing would change), 1 a file would change, 2 usage, I/O or syntax error
 
 environment:
-  RATECARD_CACHE_DIR  where compiled cards are cached (default: $XDG_CACHE_HOME/ratecard or ~/.cache/ratecard)
+  RATECARD_CACHE_DIR  where compiled cards and the parser are cached
+                      (default: $XDG_CACHE_HOME/ratecard or ~/.cache/ratecard)
   RATECARD_NO_CACHE   1 to neither read nor write the cache
   RATECARD_JSON       stdlib to parse batch lines with the standard library even when orjson is installed
   XDG_DATA_HOME       accounts: the default SQLite file is $XDG_DATA_HOME/ratecard/credits.db

@@ -12,7 +12,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from engine import ast, rule_lines, syntax_mistakes
+from engine import ast, parser_cache, rule_lines, syntax_mistakes
 from engine.diagnostics import Code, Diagnostic, Span, error, source_lines
 from engine.sources import grammar_path
 
@@ -22,14 +22,19 @@ MAX_SYNTAX_ERRORS = 20
 @functools.lru_cache(maxsize=1)
 def parser() -> Lark:
     """The parser that reports syntax errors: it builds a lark Tree, which nothing reads."""
-    return Lark.open(str(grammar_path()), parser="lalr", maybe_placeholders=False)
+    return parser_cache.lark(_grammar(), parser="lalr", maybe_placeholders=False)
 
 
 @functools.lru_cache(maxsize=1)
 def _builder() -> Lark:
     """The parser that builds the AST as it reduces: no Tree, no second pass."""
-    return Lark.open(str(grammar_path()), parser="lalr", maybe_placeholders=False,
-                     transformer=_ToAst())
+    return parser_cache.lark(_grammar(), parser="lalr", maybe_placeholders=False, transformer=_ToAst())
+
+
+@functools.lru_cache(maxsize=1)
+def _grammar() -> str:
+    """The grammar's text. Each parser is built from it once per cache folder (engine.parser_cache)."""
+    return grammar_path().read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine import cache, index_json
+from engine import cache, index_json, parser_cache
 from engine.sources import bundled_path
 from tests.seed_requests import seed_requests
 from tests.bundled import SORA, bundled_quote, repriced_row, sora_price, sora_row
@@ -22,6 +22,15 @@ def _only_file(folder: Path) -> Path:
     files = list(folder.glob("*.json"))
     assert len(files) == 1
     return files[0]
+
+
+def _written(folder: Path) -> list[str]:
+    """The names of what the card cache wrote in the folder. Lark's parsers are cached there too
+    (engine.parser_cache, tests/test_parser_cache.py); whether a test writes one depends on whether
+    this process built its parser before, so they are left out here."""
+    if not folder.exists():
+        return []
+    return sorted(p.name for p in folder.iterdir() if not parser_cache.PARSERS[0].fullmatch(p.name))
 
 
 def test_a_cached_card_gives_the_same_answers(cache_dir):
@@ -120,14 +129,14 @@ def test_cards_with_warnings_are_not_cached_so_their_warnings_are_always_reporte
     text = "tool voiceover { chars >= 0 }\nvoiceover -> 1\nvoiceover -> 1\n"
     assert engine.loads(text, use_cache=True).warnings
     assert engine.loads(text, use_cache=True).warnings
-    assert not cache_dir.exists()
+    assert _written(cache_dir) == []
     engine.loads("tool voiceover { chars >= 0 }\nvoiceover -> 1\n", use_cache=True)
     assert _only_file(cache_dir)
 
 
 def test_loads_is_not_cached_unless_asked(cache_dir):
     engine.loads("tool voiceover { chars >= 0 }\nvoiceover -> 1\n")
-    assert not cache_dir.exists()
+    assert _written(cache_dir) == []
 
 
 def test_quoting_from_the_cache_does_not_load_the_parser(cache_dir):
@@ -266,7 +275,7 @@ def test_concurrent_writers_and_readers_only_ever_see_whole_files(cache_dir):
     for t in threads:
         t.join()
     assert errors == [] and all(seen)
-    assert [p.name for p in cache_dir.iterdir()] == [f"{cache.key(card._sources)}.json"]  # no temporary left
+    assert _written(cache_dir) == [f"{cache.key(card._sources)}.json"]  # no temporary left
 
 
 def test_a_cache_file_that_is_a_link_is_not_read(cache_dir, tmp_path):
