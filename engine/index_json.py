@@ -23,12 +23,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from types import MappingProxyType
 
 from engine import formula_tree
 from engine.formula_tree import constant_function
-from engine.cells import BitTable, CutTable
 from engine.domain import Domain, Interval, ValueType, type_of
 from engine.index import Entry, Index, ModelIndex, Slot, ToolIndex
 from engine.params import NotTaken, Param
@@ -144,26 +143,37 @@ class _Reader:
     def model(self, data: object) -> ModelIndex:
         data = _obj(data, "tool", "name", "slots", "keys", "cuts", "masks", "ranged", "table", "entries")
         tool, name = _str(data["tool"]), _opt(data["name"], _str)
-        slots = tuple(self.slot(s) for s in _list(data["slots"]))
-        by_name = {s.name: s for s in slots}
-        params = {s.name: s.param for s in slots}
-        if len(params) != len(slots):
+        slots = tuple([self.slot(s) for s in _list(data["slots"])])
+        by_name = {}
+        for slot in slots:
+            by_name[slot.param.name] = slot
+        if len(by_name) != len(slots):
             raise Corrupt("a parameter twice")
-        keys = tuple(_str(k) for k in _list(data["keys"]))
-        ranged = tuple(_str(k) for k in _list(data["ranged"]))
-        if len(set(keys + ranged)) != len(keys + ranged) or not set(keys + ranged) <= params.keys():
-            raise Corrupt("a table keyed by parameters the model does not have")
-        if (any(params[k].unpriced for k in keys + ranged)
-                or any(params[k].domain.type is not ValueType.INT for k in ranged)):
-            raise Corrupt("a table keyed by an unpriced parameter, or ranged over one that is not a number")
+        keys, ranged = _texts(data["keys"]), _texts(data["ranged"])
+        if keys or ranged:
+            if len(set(keys + ranged)) != len(keys + ranged) or not by_name.keys() >= set(keys + ranged):
+                raise Corrupt("a table keyed by parameters the model does not have")
+            if (any(by_name[k].param.unpriced for k in keys + ranged)
+                    or any(by_name[k].param.domain.type is not ValueType.INT for k in ranged)):
+                raise Corrupt("a table keyed by an unpriced parameter, or ranged over one that is not a number")
         entries = _Rules(self, tool, name, by_name).entries(data["entries"], len(ranged))
-        cuts = tuple(_opt(c, _cuts) for c in _list(data["cuts"]))
+        cuts = tuple([None if c is None else _cuts(c) for c in _list(data["cuts"])])
         if len(cuts) != len(keys):
             raise Corrupt("cut points for the wrong number of keys")
-        if any(c is not None and params[k].domain.type is not ValueType.INT for k, c in zip(keys, cuts)):
-            raise Corrupt("cut points on a parameter that is not a number")
-        table = self.table(data["table"], [params[k].domain for k in keys], cuts, entries)
-        lookup = CutTable(table, cuts) if any(c is not None for c in cuts) else MappingProxyType(table)
+        domains = [by_name[k].param.domain for k in keys]
+        cut = False
+        for domain, c in zip(domains, cuts):
+            if c is not None:
+                if domain.type is not ValueType.INT:
+                    raise Corrupt("cut points on a parameter that is not a number")
+                cut = True
+        table = self.table(data["table"], domains, cuts, entries)
+        lookup: Mapping = MappingProxyType(table)
+        if cut or data["masks"] is not None:  # engine.cells imported only for a card that cuts ranges
+            from engine.cells import BitTable, CutTable
+
+            if cut:
+                lookup = CutTable(table, cuts)
         if data["masks"] is not None:
             if table or ranged or any(e.ranges for e in entries):
                 raise Corrupt("a table of masks with cells or ranges")
@@ -263,12 +273,15 @@ class _Rules:
     def __init__(self, reader: _Reader, tool: str, model: str | None, slots: dict[str, Slot]):
         self.reader = reader
         self.tool, self.model, self.slots = tool, model, slots
-        self.params = {name: slot.param for name, slot in slots.items()}
-        # what a rule may condition on: the priced parameters, by name, with the type of their values
-        self.conditions = {name: p.domain.type for name, p in self.params.items() if not p.unpriced}
-        # the range a formula's parameter takes where a rule applies: the model's offer, cut by the rule
-        self.offers = {name: slot.offer for name, slot in slots.items()
-                       if isinstance(slot.offer, Domain) and slot.offer.type is ValueType.INT}
+        # what a rule may condition on: the priced parameters, by name, with the type of their values;
+        # and the range a formula's parameter takes where a rule applies: the model's offer, cut by the rule
+        self.conditions: dict[str, ValueType] = {}
+        self.offers: dict[str, Domain] = {}
+        for name, slot in slots.items():
+            if not slot.param.unpriced:
+                self.conditions[name] = slot.param.domain.type
+            if type(slot.offer) is Domain and slot.offer.type is ValueType.INT:
+                self.offers[name] = slot.offer
 
     def entries(self, data: object, ranged: int) -> list[Entry]:
         """Every entry of the model: its ranges (on the `ranged` parameters) and its rule.
@@ -550,6 +563,15 @@ _list = _exactly(list, "a list")
 _str = _exactly(str, "a text")
 _int = _exactly(int, "a whole number")
 _bool = _exactly(bool, "true or false")
+
+
+def _texts(data: object) -> tuple[str, ...]:
+    if type(data) is not list:
+        raise Corrupt("expected a list")
+    for item in data:
+        if type(item) is not str:
+            raise Corrupt("expected a text")
+    return tuple(data)
 
 
 def _cuts(data: object) -> tuple[int, ...]:

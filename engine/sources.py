@@ -19,12 +19,12 @@ files are read on every quote from the compiled-card cache.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import stat
 from collections.abc import Iterable
 
 from engine.plain import Frozen, init
+from engine.sha import sha256
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -73,8 +73,9 @@ def digest(sources: Iterable[Source]) -> str:
     card checked out with either ending has one digest. Each part is prefixed
     with its length, so no two cards can run together into one text.
     """
-    h = hashlib.sha256(DIGEST_FORMAT)
-    for source in sorted(sources, key=lambda s: s.name):
+    sources = sorted(sources, key=lambda s: s.name)
+    h = sha256(DIGEST_FORMAT, expected=sum(len(source.text) for source in sources))
+    for source in sources:
         for part in (source.name, source.text):  # the text as normalise() left it, as the parser reads it
             data = part.encode("utf-8", "surrogatepass")
             h.update(len(data).to_bytes(8, "big"))

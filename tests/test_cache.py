@@ -391,3 +391,18 @@ def test_the_key_covers_everything_that_makes_the_index(monkeypatch):
     monkeypatch.undo()
     monkeypatch.setattr(cache, "FORMAT", "ratecard-index-999")
     assert cache.key(base) not in keys
+
+
+def test_the_key_hashes_every_module_that_builds_reads_or_quotes_a_card(cache_dir):
+    """cache.READERS leaves modules out of the key: none of them may take part in making an index."""
+    code = ("import sys, engine\nfrom engine import cache\ncard = engine.load(use_cache=False)\n"
+            "cache.write(card._sources, card.index)\nassert cache.read(card._sources) is not None\n"
+            "card.quote({'tool': 'voiceover', 'chars': 11})\n"
+            "print('\\n'.join(m.__file__ for n, m in sys.modules.items() if n.split('.')[0] == 'engine'))")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True,
+                         env={**os.environ, "RATECARD_CACHE_DIR": str(cache_dir)})
+    used = {os.path.realpath(path) for path in out.stdout.split()}
+    hashed = {os.path.realpath(path) for path in cache._engine_files()}
+    assert used and used <= hashed, used - hashed
+    assert any(path.endswith(os.path.join("engine", "compile.py")) for path in hashed)
