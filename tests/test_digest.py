@@ -80,3 +80,15 @@ def test_the_digest_on_a_cache_hit_needs_no_parser(cache_dir):
     root = Path(__file__).resolve().parent.parent
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True)
     assert out.stdout.split() == [expected, "False", "True"]
+
+
+def test_the_digests_are_hashlibs_sha256_whichever_module_computes_them():
+    import hashlib
+
+    from engine import sha
+
+    for data in (b"", b"ratecard", bytes(range(256)) * 5000):  # the last past sha.LARGE: hashlib's own
+        made = sha.sha256(data[:7])
+        made.update(data[7:])
+        assert made.hexdigest() == sha.sha256(data).hexdigest() == hashlib.sha256(data).hexdigest()
+    assert len(bytes(range(256)) * 5000) > sha.LARGE
