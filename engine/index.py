@@ -75,14 +75,12 @@ class Entry(Frozen, fields=("ranges", "rule", "quote", "formula", "expr", "reaso
     def deferred(cls, ranges: tuple[Domain, ...], label: str, quote: Quote | None, formula: Evaluator | None,
                  reason: str | None, make: Callable[..., tuple[PricedRule, ast.Expr | None]], args: tuple) -> Entry:
         """An entry whose rule and formula tree `make(*args)` builds when first asked for."""
-        entry = object.__new__(cls)
+        entry = object.__new__(cls)  # _rule and _expr stay unset until made: a large card has 100,000s
         init(entry, "ranges", ranges)
         init(entry, "quote", quote)
         init(entry, "formula", formula)
         init(entry, "reason", reason)
         init(entry, "label", label)
-        init(entry, "_rule", None)
-        init(entry, "_expr", None)
         init(entry, "_make", (make, args))
         return entry
 
@@ -93,6 +91,10 @@ class Entry(Frozen, fields=("ranges", "rule", "quote", "formula", "expr", "reaso
             init(self, "_rule", rule)
             init(self, "_expr", expr)
             init(self, "_make", None)
+
+    def __reduce__(self) -> tuple:
+        self._made()  # a deferred entry's rule and formula tree are made first, so copies have them
+        return super().__reduce__()
 
     @property
     def rule(self) -> PricedRule:
