@@ -252,9 +252,12 @@ class _Reader:
     def checked_span(self, data: object) -> str:
         """The span's file, once the span is found to be one: in one of the card's files, lines and
         columns whole numbers from 1."""
-        if type(data) is not list or len(data) != 5:
+        if type(data) is not list:
             raise Corrupt("not a span")
-        file, line, column, end_line, end_column = data
+        try:
+            file, line, column, end_line, end_column = data
+        except ValueError:  # (a list of another length: unpacking checks it, without a call to len)
+            raise Corrupt("not a span") from None
         known = self.texts.get(file) if type(file) is str else None
         if known is None:  # a file name not met yet: one of the card's, and kept once
             if type(file) is not str or (self.files is not None and file not in self.files):
@@ -301,56 +304,61 @@ class _Rules:
         tool, model = self.tool, self.model
         file_of = self.reader.checked_span
         deferred = Entry.deferred
-        for item in _list(data):
-            if type(item) is not list or len(item) != 2:
-                raise Corrupt("expected a pair")
-            ranges_data, rule = item
-            if type(ranges_data) is not list or len(ranges_data) != ranged:
-                raise Corrupt("an entry whose ranges do not fit the model")
-            ranges: tuple[Domain, ...] = ()
-            if ranged:
-                for at in ranges_data:
-                    if type(at) is not int or not 0 <= at < count or domains[at].type is not ValueType.INT:
-                        raise Corrupt("an entry whose ranges do not fit the model")
-                ranges = tuple([domains[at] for at in ranges_data])
-            if type(rule) is not list or len(rule) != 7:
-                raise Corrupt("not a rule")
-            rule_tool, rule_model, box_data, outcome, rounding, span, index = rule
-            if rule_tool != tool or rule_model != model:  # compared with texts (or None): only equal texts pass
-                raise Corrupt("a rule under another model")
-            if rounding is not None and rounding != "UP" and rounding != "DOWN":  # formula_tree.ROUNDINGS
-                raise Corrupt("not a Rounding")
-            if type(outcome) is not list or len(outcome) != 3:
-                raise Corrupt("an outcome that is neither a price nor a reject")
-            kind, payload, out_span = outcome
-            if type(box_data) is not list:
-                raise Corrupt("expected a list")
-            box: dict[str, Domain] = {}
-            for pair in box_data:
-                if type(pair) is not list or len(pair) != 2:
+        try:  # lists of the wrong length fail to unpack: a ValueError, made Corrupt below
+            for item in _list(data):
+                if type(item) is not list:
                     raise Corrupt("expected a pair")
-                param, at = pair
-                if type(at) is not int or not 0 <= at < count:
-                    raise Corrupt("a reference that points nowhere")
-                domain = domains[at]
-                if type(param) is not str or conditions.get(param) is not domain.type:  # unpriced: an error in text
-                    raise Corrupt("a condition on a parameter the model does not have")
-                box[param] = domain
-            if len(box) != len(box_data):
-                raise Corrupt("a condition twice")
-            if type(index) is not int or index < 0:
-                raise Corrupt("a rule numbered below 0")
-            file_of(out_span)
-            label = f"{file_of(span)}:{span[1]}"
-            if (kind == "price" and type(payload) is list and len(payload) == 2 and payload[0] == "n"
-                    and type(payload[1]) is int):
-                value = payload[1]  # the usual price, one number: checked as engine.checks checks it
-                if not 1 <= value <= MAX_CREDITS:
-                    raise Corrupt("a price below 1 credit or above the most a quote may be")
-                append(deferred(ranges, label, Quote(value, label), constant_function(value), None, _made,
-                                (self, box, kind, payload, out_span, rounding, span, index)))
-            else:
-                append(self.other((self, box, kind, payload, out_span, rounding, span, index), ranges, label))
+                ranges_data, rule = item
+                if type(ranges_data) is not list or len(ranges_data) != ranged:
+                    raise Corrupt("an entry whose ranges do not fit the model")
+                ranges: tuple[Domain, ...] = ()
+                if ranged:
+                    for at in ranges_data:
+                        if type(at) is not int or not 0 <= at < count or domains[at].type is not ValueType.INT:
+                            raise Corrupt("an entry whose ranges do not fit the model")
+                    ranges = tuple([domains[at] for at in ranges_data])
+                if type(rule) is not list:
+                    raise Corrupt("not a rule")
+                rule_tool, rule_model, box_data, outcome, rounding, span, index = rule
+                if rule_tool != tool or rule_model != model:  # compared with texts (or None): equal texts only
+                    raise Corrupt("a rule under another model")
+                if rounding is not None and rounding != "UP" and rounding != "DOWN":  # formula_tree.ROUNDINGS
+                    raise Corrupt("not a Rounding")
+                if type(outcome) is not list:
+                    raise Corrupt("an outcome that is neither a price nor a reject")
+                kind, payload, out_span = outcome
+                if type(box_data) is not list:
+                    raise Corrupt("expected a list")
+                box: dict[str, Domain] = {}
+                for pair in box_data:
+                    if type(pair) is not list:
+                        raise Corrupt("expected a pair")
+                    param, at = pair
+                    if type(at) is not int or not 0 <= at < count:
+                        raise Corrupt("a reference that points nowhere")
+                    domain = domains[at]
+                    if type(param) is not str or conditions.get(param) is not domain.type:  # unpriced: an error
+                        raise Corrupt("a condition on a parameter the model does not have")
+                    box[param] = domain
+                if len(box) != len(box_data):
+                    raise Corrupt("a condition twice")
+                if type(index) is not int or index < 0:
+                    raise Corrupt("a rule numbered below 0")
+                file_of(out_span)
+                label = f"{file_of(span)}:{span[1]}"
+                if (kind == "price" and type(payload) is list and len(payload) == 2 and payload[0] == "n"
+                        and type(payload[1]) is int):
+                    value = payload[1]  # the usual price, one number: checked as engine.checks checks it
+                    if not 1 <= value <= MAX_CREDITS:
+                        raise Corrupt("a price below 1 credit or above the most a quote may be")
+                    append(deferred(ranges, label, Quote(value, label), constant_function(value), None, _made,
+                                    (self, box, kind, payload, out_span, rounding, span, index)))
+                else:
+                    append(self.other((self, box, kind, payload, out_span, rounding, span, index), ranges, label))
+        except ValueError as exc:
+            if isinstance(exc, Corrupt):
+                raise
+            raise Corrupt("a list of the wrong length") from None
         return entries
 
     def other(self, made: tuple, ranges: tuple[Domain, ...], label: str) -> Entry:
