@@ -246,7 +246,8 @@ def _prune(folder: Path, keep: int = KEEP, kind: tuple = CARDS) -> None:
     ours = []
     with os.scandir(folder) as entries:
         for entry in entries:
-            if pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False) and _written_here(entry.path, kind):
+            if (pattern.fullmatch(entry.name) and entry.is_file(follow_symlinks=False)
+                    and _written_here(entry.path, kind)):
                 ours.append((entry.stat(follow_symlinks=False).st_mtime_ns, entry.name))
     ours.sort(reverse=True)
     for _, name in ours[keep:]:

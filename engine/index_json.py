@@ -442,8 +442,8 @@ def _formula(data: object, depth: int = 0) -> list:
     raise Corrupt("not a formula")
 
 
-def _made(rules: _Rules, box: dict[str, Domain], kind: str, payload: object, out_span: list, rounding: str | None, span: list,
-          index: int) -> tuple[PricedRule, ast.Expr | None]:
+def _made(rules: _Rules, box: dict[str, Domain], kind: str, payload: object, out_span: list, rounding: str | None,
+          span: list, index: int) -> tuple[PricedRule, ast.Expr | None]:
     """A cached entry's rule, and its formula with the file's rounding, as AST values (engine.index.Entry),
     from the rule's data as `_Rules.entries` checked it."""
     from engine import ast

@@ -42,8 +42,8 @@ class _AttrsView:
             return attrs.field(eq=name in owner._compared, repr=name in owner._shown,  # type: ignore[attr-defined]
                                kw_only=name not in owner.__match_args__)  # type: ignore[attr-defined]
 
-        shadow = attrs.make_class(owner.__name__, {name: field(name) for name in owner._fields},  # type: ignore[attr-defined]
-                                  frozen=True, slots=True)
+        fields = {name: field(name) for name in owner._fields}  # type: ignore[attr-defined]
+        shadow = attrs.make_class(owner.__name__, fields, frozen=True, slots=True)
         view = shadow.__attrs_attrs__
         type.__setattr__(owner, "__attrs_attrs__", view)  # made once: later reads find it on the class
         return view

@@ -406,3 +406,23 @@ def test_the_key_hashes_every_module_that_builds_reads_or_quotes_a_card(cache_di
     hashed = {os.path.realpath(path) for path in cache._engine_files()}
     assert used and used <= hashed, used - hashed
     assert any(path.endswith(os.path.join("engine", "compile.py")) for path in hashed)
+
+
+def test_a_cached_card_explains_and_lists_its_prices_as_the_built_one(cache_dir):
+    """What only explain and the price sheet read (a rule's AST, its spans) is made from the cache's data on demand."""
+    from engine.review.explain import explanation, render
+    from engine.sheet import price_sheet
+
+    built = engine.load()
+    cached = engine.load()
+    assert cached._card is None
+    requests = [SORA, {"tool": "voiceover", "chars": 123}, {"tool": "text-to-video", "model": "Sora 2 Pro", "dur": 6},
+                {"tool": "voiceover", "chars": "many"}]
+    for request in requests:
+        assert render(explanation(cached, request)) == render(explanation(built, request))
+    for tool in built.index.tools:
+        assert list(price_sheet(cached, tool)) == list(price_sheet(built, tool))
+    entry = next(iter(cached.index.tools["voiceover"].models[None].table.values()))[0]
+    built_entry = next(iter(built.index.tools["voiceover"].models[None].table.values()))[0]
+    assert entry.rule == built_entry.rule and entry.rule.span == built_entry.rule.span
+    assert entry.expr == built_entry.expr and entry.label == built_entry.label == entry.rule.label

@@ -77,7 +77,8 @@ def test_a_damaged_or_foreign_parser_file_is_ignored_and_rebuilt(cache_dir, gram
     elsewhere = tmp_path / "elsewhere.pickle"
 
     def signed(new_body: bytes, **changes) -> bytes:  # a file that passes the checksum
-        return json.dumps({**header, **changes, "sha256": hashlib.sha256(new_body).hexdigest()}).encode() + b"\n" + new_body
+        signed_header = {**header, **changes, "sha256": hashlib.sha256(new_body).hexdigest()}
+        return json.dumps(signed_header).encode() + b"\n" + new_body
 
     if damage == "truncate":
         path.write_bytes(path.read_bytes()[: len(body) // 2])
