@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex
+from engine.counting import count
 from engine.domain import show_value
 from engine.model import NotTaken
 from engine.names import did_you_mean, listing, nearest
@@ -165,7 +166,7 @@ def _values(model: ModelIndex, request: Mapping):
             text = request[source]
             if not isinstance(text, str):
                 return None, Rejection(Code.INVALID_PARAM, f"`{source}` is a text, not {show(text)}", source)
-            raw = len(text)
+            raw = count(text, param.not_counting)
         if raw is _MISSING:
             continue
         if isinstance(slot.offer, NotTaken):

@@ -10,8 +10,8 @@ word to change, which may stand lines before where the parser stopped (a
 misspelt `modle video "Veo 3" {` is read as a grid until its `}`).
 
 What no repair explains gets a precise message where one is known (a function
-the language lacks, an unclosed quote or parenthesis, a negative price, a
-block never closed) or none, and syntax.py says what was expected.
+the language lacks, `max` with one value, an unclosed quote or parenthesis, a
+negative price, a block never closed) or none, and syntax.py says what was expected.
 
 After a mistake, `recover` blanks the statement it is in (a line, or a whole
 block), so the lines after it are still checked and the rest of a block does
@@ -54,8 +54,8 @@ Progress = Callable[[str], "tuple[int, int] | None"]
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*")
 _MASK = re.compile(r'"[^"\n]*"|#[^\n]*')
 _SYNONYMS = {"true": "yes", "false": "no", "x": "*", "or": "|", "times": "*"}
-_FUNCTIONS_HINT = ("a formula has numbers, parameters, `+ - * /` and `ceil(...)` or `floor(...)`; "
-                   "a minimum or maximum is written as rules with conditions (`chars <= 50 -> 5`)")
+_FUNCTIONS_HINT = ("it has min and max (`max(50, 10 * dur)`), ceil and floor (`ceil(chars / 10)`); "
+                   "a formula is numbers, parameters and `+ - * /` with those")
 
 
 def _line_starts(text: str) -> list[int]:
@@ -310,6 +310,19 @@ def _known(text: str, at: Stumble) -> Mistake | None:
             hint = ("to round, write `ceil(...)` (up) or `floor(...)` (down)" if name.lower() == "round"
                     else _FUNCTIONS_HINT)
             return Mistake(at.line, m.start(1) + 1, len(name), f"the language has no function `{name}`", hint)
+    if at.kind in ("_STAR", "_PLUS", "_MINUS", "_SLASH") and re.search(r"->\s*free$", before):
+        return Mistake(at.line, at.column, 1, "`free` is a whole price: it stands alone after `->`",
+                       "`-> free` costs nothing; a price that grows with a parameter is a formula, "
+                       "such as `-> 5 * images`")
+    if at.kind == "NAME" and at.expected and at.expected <= {"WHITESPACE", "TAGS"}:
+        return Mistake(at.line, at.column, max(1, len(at.text)), f"a count cannot leave out `{at.text}`",
+                       "`not counting` takes `whitespace`, `tags` or both: "
+                       "`from text not counting whitespace, tags`")
+    if at.kind == "_RPAR" and "_COMMA" in at.expected:
+        m = re.search(r"\b(min|max)\s*\($", line[:_opening(line, col) + 1])
+        if m:
+            return Mistake(at.line, at.column, 1, f"`{m.group(1)}` needs two or more values",
+                           f"separate them with `,`: `{m.group(1)}(50, 10 * dur)`")
     if at.kind == "_MINUS" and before.endswith("->"):
         return Mistake(at.line, at.column, 1, "a price cannot be negative",
                        'a price is a number of credits, 0 or more; to refuse such requests write `-> reject "why"`')
@@ -330,6 +343,20 @@ def _known(text: str, at: Stumble) -> Mistake | None:
             return Mistake(at.line, at.column, 1, "unexpected end of line; expected `)`",
                            f"the `(` at column {opened[-1] + 1} is not closed: add `)`")
     return None
+
+
+def _opening(line: str, col: int) -> int:
+    """The column of the `(` that the `)` at `col` would close (-1 if none)."""
+    depth = 0
+    for i in range(col - 1, -1, -1):
+        ch = line[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                return i
+            depth -= 1
+    return -1
 
 
 # ---------------------------------------------------------------- recovering after a mistake
