@@ -342,8 +342,8 @@ class _Reader:
         elif out[0] == "free":
             if out[1] is not None:
                 raise Corrupt("a free price with a formula")
-            span = self.span(out[2])
-            outcome = ast.Free(expr=ast.Number(value=0, span=span), span=span)
+            where = self.span(out[2])
+            outcome = ast.Free(expr=ast.Number(value=0, span=where), span=where)
         else:
             expr = _decode_expr(out[1])
             _check_formula(expr, rounding, slots)

@@ -152,6 +152,7 @@ def test_the_cache_keeps_what_is_not_counted_and_refuses_a_damaged_one(tmp_path,
     monkeypatch.setenv("RATECARD_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "c.rules").write_text(CARD)
     first, again = engine.load(tmp_path / "c.rules"), engine.load(tmp_path / "c.rules")
+    assert first._card is not None and again._card is None  # built from text, then read back
     request = {"tool": "speech", "text": "<b>" + "a " * 60 + "</b>"}
     assert again.quote(request) == first.quote(request)
     assert first.quote(request).credits == 6

@@ -105,6 +105,7 @@ def test_the_cache_keeps_min_and_max(tmp_path, monkeypatch):
     monkeypatch.setenv("RATECARD_CACHE_DIR", str(tmp_path / "cache"))
     (tmp_path / "c.rules").write_text(CARD)
     first, again = engine.load(tmp_path / "c.rules"), engine.load(tmp_path / "c.rules")
+    assert first._card is not None and again._card is None  # built from text, then read back
     for dur in (3, 70, 500):
         for model in ("Clip", "Long"):
             request = {"tool": "video", "model": model, "dur": dur}
