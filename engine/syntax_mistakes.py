@@ -214,6 +214,8 @@ def _fixes(text: str, at: Stumble, keywords: frozenset[str]) -> Iterator[_Fix]:
                   f"unexpected `{unit}` after `{number}`",
                   f"write the number alone, `{number}`: a value is a number as the request gives it "
                   f"(a unit is declared once, on the tool: `unit \"{unit}\"`)")
+    # -- what a text's count leaves out, written another way
+    yield from _uncounted_fixes(line, replace, fix)
     # -- a model name or alias without quotes
     if "STRING" in at.expected or at.kind == "NAME":
         yield from _quote_fixes(text, at, line, replace, fix)
@@ -233,6 +235,31 @@ def _fixes(text: str, at: Stumble, keywords: frozenset[str]) -> Iterator[_Fix]:
         yield fix(text[:base] + "}\n" + text[base:], first, max(1, len(word)),
                   f"the block opened at line {block[0]} (`{head}`) is not closed",
                   "add `}` where that block ends, before this line", added=1)
+
+
+_LEFT_OUT = r"(?:whitespace|tags)"
+_LEAVING_OUT = re.compile(r"\b(without|excluding|except|ignoring|skipping|minus|less)\s+(?=" + _LEFT_OUT + r"\b)")
+_NO_COMMA = re.compile(r"\bnot\s+counting\s+" + _LEFT_OUT + r"(\s+)(" + _LEFT_OUT + r")\b")
+
+
+def _uncounted_fixes(line, replace, fix):
+    """`from text without whitespace`, `not counting whitespace tags`, `not counting` with no `from`."""
+    masked = _masked(line)
+    m = _LEAVING_OUT.search(masked)
+    if m and re.search(r"\bfrom\s+[\w-]+\s+$", masked[:m.start()]):
+        yield fix(replace(m.start(1), m.end(1), "not counting"), m.start(1) + 1, len(m.group(1)),
+                  f"unexpected `{m.group(1)}`", "what a count leaves out is written `not counting`: "
+                  "`from text not counting whitespace, tags`")
+    m = _NO_COMMA.search(masked)
+    if m:
+        yield fix(replace(m.start(1), m.end(1), ", "), m.start(2) + 1, len(m.group(2)),
+                  f"unexpected `{m.group(2)}`", "separate what is not counted with `,`: "
+                  "`not counting whitespace, tags`")
+    m = re.search(r"\bnot\s+counting\b", masked)
+    if m and not re.search(r"\bfrom\s+[\w-]+\s+$", masked[:m.start()]):
+        yield fix(replace(m.start(), m.start(), "from text "), m.start() + 1, 3,
+                  "`not counting` belongs to a parameter counted from a text",
+                  "write `from` and the request's text key before it: `chars >= 1 from text not counting whitespace`")
 
 
 def _quote_fixes(text, at, line, replace, fix):
