@@ -10,14 +10,13 @@ import pytest
 
 import engine
 from engine import ast, rule_lines, syntax
-from engine.diagnostics import Code
+from engine.diagnostics import NOWHERE, Code
+from engine.domain import Domain, Interval
 from engine.fastpath import make_quoter
 from engine.formula import evaluate, source, with_rounding
 from engine.formula_box import Low, least
-from engine.domain import Domain, Interval
 from engine.interpreter import quote as reference
 from engine.model import PricedRule
-from engine.diagnostics import NOWHERE
 
 CARD = textwrap.dedent('''\
     round up
