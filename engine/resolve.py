@@ -164,12 +164,15 @@ class Declarations:
 
     def _param(self, p: ast.ParamDecl) -> Param | None:
         name = p.name.text
-        if name in RESERVED or (p.counted_from is not None and p.counted_from.text in RESERVED):
-            at = p.name if name in RESERVED else p.counted_from
-            self.diagnostics.append(error(
-                Code.BAD_DECLARATION, f"a request's `{at.text}` is not a parameter: {RESERVED[at.text]}",
-                at.span, hint=_RESERVED_HINTS[at.text]))
-            return None
+        counted_from = p.counted_from.text if p.counted_from else None
+        for at in (p.name, p.counted_from):
+            if at is not None and at.text in RESERVED:
+                self.diagnostics.append(error(
+                    Code.BAD_DECLARATION, f"a request's `{at.text}` is not a parameter: {RESERVED[at.text]}",
+                    at.span, hint=_RESERVED_HINTS[at.text]))
+                if at is p.name:
+                    return None
+                counted_from = None  # reported; the parameter itself stands
         if all(type(i) is ast.Unset for i in p.domain.items):
             self.diagnostics.append(error(
                 Code.BAD_DECLARATION, f"`{name}` has no value a request can give, only `unset`", p.domain.span,
@@ -192,7 +195,7 @@ class Declarations:
                                           f"`unit` and `from` are for whole-number parameters; "
                                           f"`{p.name.text}` takes {domain.type.value}", p.span))
         return Param(name=p.name.text, domain=domain, unit=p.unit, default=default, unpriced=p.unpriced,
-                     counted_from=p.counted_from.text if p.counted_from else None, span=p.name.span)
+                     counted_from=counted_from, span=p.name.span)
 
     # ------------------------------------------------------------ groups
     def _group(self, decl: ast.GroupDecl) -> None:
