@@ -23,7 +23,7 @@ from engine.domain import UNSET, Domain, is_unset, show_value
 from engine.formula import explain as explain_formula
 from engine.interpreter import find
 from engine.model import NotTaken, PricedRule
-from engine.names import listing
+from engine.names import credits_words, listing
 from engine.plans import PLAN
 from engine.ratecard import RateCard
 from engine.results import Code, Quote, Rejection
@@ -127,10 +127,6 @@ class Explanation:
         return {"result": self.result.to_json(), **out}
 
 
-def _credits(n: int) -> str:
-    return "1 credit" if n == 1 else f"{n} credits"
-
-
 def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
     """The text `ratecard quote --explain` prints for `result`, which `card.quote(request)` gave."""
     return render(explanation(card, request, result))
@@ -173,7 +169,7 @@ def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | No
 def render(explanation: Explanation) -> str:
     """The text `ratecard quote --explain` prints."""
     e, result = explanation, explanation.result
-    lines = [_credits(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"]
+    lines = [credits_words(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"]
     if e.tool is None:
         return lines[0]
     subject = e.tool if e.model is None else f'{e.tool} "{e.model}"'
