@@ -87,7 +87,17 @@ class Bound:
     span: Span = _span()
 
 
-DomainItem = Union[Literal, Range, Bound]
+@node
+class Unset:
+    """`unset`: the request leaves the parameter out (`dur >= 1 | unset`, `dur unset -> 200`).
+
+    Not `none`, which says a model does not take the parameter at all.
+    """
+
+    span: Span = _span()
+
+
+DomainItem = Union[Literal, Range, Bound, Unset]
 
 
 @node
@@ -189,14 +199,21 @@ class GroupDecl:
 class Offer:
     """One line of a model block: what the model offers for one parameter.
 
-    `domain` is None for `none`: the parameter is not taken at all.
+    `domain` is None for `none` (the parameter is not taken at all), unless the
+    line gives only a `default`: `quality default "auto"` keeps the tool's
+    values and says what a request that leaves the parameter out gets.
     """
 
     param: Name
     domain: Domain | None
     reason: str | None = None
     tools: tuple[Name, ...] = ()
+    default: Literal | None = None
     span: Span = _span()
+
+    @property
+    def not_taken(self) -> bool:
+        return self.domain is None and self.default is None
 
 
 @node
@@ -252,8 +269,24 @@ class PlanDecl:
 
 
 @node
+class PlanKey:
+    """The keyword `plan` where a parameter's name stands (a condition, a grid's header):
+    the customer's plan as a dimension of the price, `plan "AI Suite" | "Max Pro"`.
+
+    Its `text` is the request key it reads, as a Name's is: no parameter may be
+    called `plan` (engine.resolve says so), so the two never meet.
+    """
+
+    span: Span = _span()
+
+    @property
+    def text(self) -> str:
+        return "plan"
+
+
+@node
 class Condition:
-    param: Name
+    param: Name | PlanKey
     domain: Domain
     span: Span = _span()
 
@@ -304,8 +337,8 @@ class Grid:
     subject: Name
     model: str | None
     conditions: tuple[Condition, ...]
-    column: Name
-    columns: tuple[Literal, ...]
+    column: Name | PlanKey
+    columns: tuple[Literal | Unset, ...]
     rows: tuple[GridRow, ...]
     model_span: Span | None = attrs.field(default=None, eq=False, repr=False)
     span: Span = _span()

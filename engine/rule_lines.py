@@ -17,8 +17,9 @@ A line is read here only if it is certainly one whole price rule at the top
 level: outside every block, not continued with a backslash, made only of
 names, numbers, quoted texts, `->`, `..`, `|`, comparisons and `+ - * /`, with
 no keyword where a name stands (keywords are lexed by context, which is the
-parser's business) and an outcome that is a number, `reject "..."`, `free` or a
-formula without parentheses, `ceil`, `floor`, `min` or `max`; a grid only if every line of
+parser's business; but `plan` where a condition starts and `unset` where a
+value stands are always those keywords there) and an outcome that is a number, `reject "..."`, `free`
+or a formula without parentheses, `ceil`, `floor`, `min` or `max`; a grid only if every line of
 it is of that kind too. Anything else is declined and left to Lark, so this
 module never reports an error: declining is always safe. What it builds is
 what the Lark parser builds from the same lines, spans included;
@@ -107,6 +108,8 @@ _range = positional(ast.Range)  # lo, hi, span
 _bound = positional(ast.Bound)  # cmp, limit, span
 _domain = positional(ast.Domain)  # items, span
 _condition = positional(ast.Condition)  # param, domain, span
+_plan_key = positional(ast.PlanKey)  # span
+_unset = positional(ast.Unset)  # span
 _number = positional(ast.Number)  # value, span
 _param = positional(ast.ParamRef)  # name, span
 _binary = positional(ast.Binary)  # op, left, right, span
@@ -249,8 +252,11 @@ class _LineReader:
         while tokens[i][0] == "NAME":
             _, text, c, e = tokens[i]
             if text in keywords:
-                raise _Decline
-            param = _name(text, _new_span((file, number, c, number, e)))
+                if text != "plan":
+                    raise _Decline
+                param = _plan_key(_new_span((file, number, c, number, e)))  # `plan "AI Suite"`
+            else:
+                param = _name(text, _new_span((file, number, c, number, e)))
             item, i = self._item(tokens, i + 1)
             if tokens[i][0] == "BAR":
                 items = [item]
@@ -286,14 +292,14 @@ class _LineReader:
             raise _Decline
         index, tokens = self._next_line(lines, index)
         kind, text, c, e = tokens[0]
-        if kind != "NAME" or text in self.lex.keywords:
+        if kind != "NAME" or (text in self.lex.keywords and text != "plan"):
             raise _Decline
-        column = _name(text, self._span(c, e))
+        column = _plan_key(self._span(c, e)) if text == "plan" else _name(text, self._span(c, e))
         columns = []
         i = 1
         while tokens[i] is not _EOL:
             item, i = self._item(tokens, i)
-            if item.__class__ is not ast.Literal:
+            if item.__class__ is not ast.Literal and item.__class__ is not ast.Unset:
                 raise _Decline
             columns.append(item)
         if not columns:
@@ -364,6 +370,8 @@ class _LineReader:
             return _literal(text[1:-1], self._span(column, end)), i + 1
         if kind == "NAME" and (text == "yes" or text == "no"):
             return _literal(text == "yes", self._span(column, end)), i + 1
+        if kind == "NAME" and text == "unset":
+            return _unset(self._span(column, end)), i + 1
         if kind == "CMP":
             kind, limit, _, end = tokens[i + 1]
             if kind != "INT":

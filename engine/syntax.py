@@ -200,8 +200,14 @@ class _ToAst:
         return self._kind(children, "STRING")
 
     def offer(self, children):
-        tools = children[2] if len(children) > 2 else ()
-        return ast.Offer(param=self._name(children[0]), domain=children[1], tools=tools,
+        tools = next((c for c in children if isinstance(c, tuple)), ())
+        default = next((c for c in children[2:] if isinstance(c, ast.Literal)), None)
+        return ast.Offer(param=self._name(children[0]), domain=children[1], tools=tools, default=default,
+                         span=_between(children[0], children[-1]))
+
+    def offer_default(self, children):  # `quality default "auto"`: the tool's values, the model's default
+        tools = next((c for c in children if isinstance(c, tuple)), ())
+        return ast.Offer(param=self._name(children[0]), domain=None, tools=tools, default=children[2],
                          span=_between(children[0], children[-1]))
 
     def offer_none(self, children):
@@ -280,11 +286,16 @@ class _ToAst:
         return ast.Condition(param=self._name(children[0]), domain=domain,
                              span=_between(children[0], domain))
 
+    def plan_condition(self, children):  # `plan "AI Suite" | "Max Pro"`
+        domain = children[1]
+        return ast.Condition(param=ast.PlanKey(span=_tok(children[0])), domain=domain,
+                             span=_between(children[0], domain))
+
     def grid(self, children):
         subject, model, model_span, rest = self._head(children)
         conditions = tuple(c for c in rest if isinstance(c, ast.Condition))
         column, columns = next(c for c in rest if isinstance(c, tuple) and len(c) == 2
-                               and isinstance(c[0], ast.Name))
+                               and isinstance(c[0], (ast.Name, ast.PlanKey)))
         rows = tuple(c for c in rest if isinstance(c, ast.GridRow))
         return ast.Grid(subject=subject, model=model, conditions=conditions, column=column,
                         columns=columns, rows=rows, model_span=model_span,
@@ -292,6 +303,9 @@ class _ToAst:
 
     def grid_header(self, children):
         return (self._name(children[0]), tuple(children[1:]))
+
+    def plan_header(self, children):  # a grid whose columns are plans: `plan "AI Suite" "Max Pro"`
+        return (ast.PlanKey(span=_tok(children[0])), tuple(children[1:]))
 
     def grid_row(self, children):
         arrow = next(i for i, c in enumerate(children) if isinstance(c, Token))
@@ -317,6 +331,9 @@ class _ToAst:
 
     def bool_value(self, children):
         return ast.Literal(value=str(children[0]) == "yes", span=_tok(children[0]))
+
+    def unset_value(self, children):
+        return ast.Unset(span=_tok(children[0]))
 
     def range(self, children):
         return ast.Range(lo=_int(children[0]), hi=_int(children[1]), span=_between(children[0], children[1]))
@@ -380,7 +397,7 @@ _WORDS = {
     "_EQUALS": "`=`", "_LPAR": "`(`", "_RPAR": "`)`", "_PLUS": "`+`", "_MINUS": "`-`",
     "_STAR": "`*`", "_SLASH": "`/`", "UP": "`up`", "DOWN": "`down`", "CEIL": "`ceil`", "FLOOR": "`floor`",
     "TOOL": "`tool`", "MODEL": "`model`", "GROUP": "`group`", "PLAN": "`plan`", "ROUND": "`round`",
-    "REJECT": "`reject`", "AKA": "`aka`", "FOR": "`for`", "NONE": "`none`", "ALLOWS": "`allows`",
+    "REJECT": "`reject`", "AKA": "`aka`", "FOR": "`for`", "NONE": "`none`", "UNSET": "`unset`", "ALLOWS": "`allows`",
     "ALL": "`all`", "BILLED": "`billed`", "MONTHLY": "`monthly`", "YEARLY": "`yearly`", "CREDITS": "`credits`",
     "PRICE": "`price`", "DECIMAL": "an amount such as 29.99", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
     "FREE": "`free`", "MIN": "`min`", "MAX": "`max`", "NOT": "`not`", "COUNTING": "`counting`",
@@ -393,6 +410,7 @@ _EXAMPLES: dict[str, list[str]] = {
     "conditions are written `name value`, without `=` or `:` (for example `dur 12`)": [
         'video "Sora 2" dur = 4 -> 800\n',
         'video "Sora 2" res 720 dur = 4 -> 800\n',
+        'video "Sora 2" plan = "A" -> 800\n',
     ],
     "a price needs `->` between the conditions and the credits": [
         'video "Sora 2" dur 4 800\n',
@@ -459,8 +477,10 @@ def _example_signatures() -> dict[tuple, str]:
 
 
 def _expected(exc: UnexpectedInput) -> str:
-    names = sorted({_WORDS.get(t, t) for t in getattr(exc, "expected", ()) or ()
-                    if not t.startswith("__")})
+    expected = set(getattr(exc, "expected", ()) or ())
+    if "NAME" in expected:  # `plan` starts a condition where a parameter's name does: "a name" says both
+        expected.discard("PLAN")
+    names = sorted({_WORDS.get(t, t) for t in expected if not t.startswith("__")})
     if not names:
         return ""
     if len(names) == 1:

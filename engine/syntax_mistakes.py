@@ -56,6 +56,8 @@ _MASK = re.compile(r'"[^"\n]*"|#[^\n]*')
 _SYNONYMS = {"true": "yes", "false": "no", "x": "*", "or": "|", "times": "*"}
 _FUNCTIONS_HINT = ("it has min and max (`max(50, 10 * dur)`), ceil and floor (`ceil(chars / 10)`); "
                    "a formula is numbers, parameters and `+ - * /` with those")
+_UNSET_WORDS = {"absent", "missing", "omitted", "none", "null", "nil", "undefined", "unspecified", "empty",
+                "notset", "not_set", "not-set", "not-given", "not_given", "blank", "nothing"}
 
 
 def _line_starts(text: str) -> list[int]:
@@ -216,6 +218,15 @@ def _fixes(text: str, at: Stumble, keywords: frozenset[str]) -> Iterator[_Fix]:
                   f"(a unit is declared once, on the tool: `unit \"{unit}\"`)")
     # -- what a text's count leaves out, written another way
     yield from _uncounted_fixes(line, replace, fix)
+    # -- a parameter left out, in other words: `dur absent`, `dur none` (`none` is for a model's block)
+    # (a word that starts with `no` is read as `no` and a name, so the parser may stop just after it)
+    said = re.search(r"[A-Za-z_][\w-]*$", before) if at.text.lower() not in _UNSET_WORDS else None
+    lo, word = (said.start(), said.group()) if said else (col, at.text)
+    if "UNSET" in at.expected and word.lower() in _UNSET_WORDS:
+        hint = "a request that leaves a parameter out is priced with `unset`: `dur unset -> 200`"
+        if word.lower() == "none":
+            hint += "; `none` is for a model's block, where it says the model does not take the parameter"
+        yield fix(replace(lo, lo + len(word), "unset"), lo + 1, len(word), f"unexpected `{word}`", hint)
     # -- a model name or alias without quotes
     if "STRING" in at.expected or at.kind == "NAME":
         yield from _quote_fixes(text, at, line, replace, fix)
@@ -283,8 +294,9 @@ def _quote_fixes(text, at, line, replace, fix):
             continue
         name = " ".join(taken)
         end = masked.index(taken[-1], lo + sum(len(w) for w in taken[:-1])) + len(taken[-1])
-        yield fix(replace(lo, end, f'"{name}"'), lo + 1, end - lo, f"unexpected `{taken[0]}`",
-                  f'names of models are quoted: write `"{name}"`')
+        hint = (f'names of plans are quoted: write `plan "{name}"`' if re.search(r"\bplan\s*$", masked[:lo])
+                else f'names of models are quoted: write `"{name}"`')
+        yield fix(replace(lo, end, f'"{name}"'), lo + 1, end - lo, f"unexpected `{taken[0]}`", hint)
 
 
 def _word_fixes(text, at, keywords, lines, replace, fix):
@@ -356,6 +368,10 @@ def _known(text: str, at: Stumble) -> Mistake | None:
     if at.kind == "_RBRACE" and enclosing(text, at.line) is None:
         return Mistake(at.line, at.column, 1, "this `}` closes no block",
                        "remove it (is the block above closed twice?)")
+    if at.kind == "UNSET" and re.search(r"\bdefault\s*$", before):
+        return Mistake(at.line, at.column, len(at.text), "`unset` is not a default",
+                       "leave out `default` and add `| unset` to the values: a request that leaves the "
+                       "parameter out is then priced as `unset`")
     if at.kind == "CHAR" and line[col:col + 1] == "%":
         return Mistake(at.line, at.column, 1, "unexpected character '%'",
                        "there are no percentages: multiply and divide, `800 * 110 / 100`")

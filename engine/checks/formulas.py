@@ -67,7 +67,7 @@ def check_formulas(card: Card) -> Iterator[Diagnostic]:
         model = card.models.get((rule.tool, rule.model))
         if model is None or not _applies(card, rule):
             continue  # a rule that never applies has no price to check; the dead-rule check says so
-        missing = list(_not_taken(model, rule, seen))
+        missing = list(_not_taken(model, rule, seen)) or list(_maybe_unset(model, rule, seen))
         if missing:
             yield from missing
             continue
@@ -121,13 +121,31 @@ def _not_taken(model: Model, rule: PricedRule, seen: set) -> Iterator[Diagnostic
                         hint=f"price {model.title} without `{ref.name}`, or offer `{ref.name}` in its model")
 
 
+def _maybe_unset(model: Model, rule: PricedRule, seen: set) -> Iterator[Diagnostic]:
+    """A formula that uses a parameter a request may leave out (`unset`) where its rule applies:
+    such a request has no value to put in it."""
+    for ref in param_refs(rule.outcome.expr):
+        offer = offered(model, ref.name)
+        if offer is None or (id(ref), "unset") in seen:
+            continue
+        held = rule.box[ref.name].intersect(offer) if ref.name in rule.box else offer
+        if held.has_unset:
+            seen.add((id(ref), "unset"))
+            given = held.without_unset()
+            where = f"`{ref.name} {given.source()}`" if not given.is_empty else "no value"
+            yield error(Code.BAD_DECLARATION, f"this price uses `{ref.name}`, which a request for {model.title} "
+                        f"may leave unset", ref.span,
+                        hint=f"give this rule {where} and price `{ref.name} unset` on a line of its own")
+
+
 def _price_range(card: Card, model: Model, rule: PricedRule) -> Diagnostic | None:
     ranges: dict[str, Domain] = {}
     for param in card.tools[rule.tool].params:
         offer = offered(model, param.name)
         if offer is None or offer.type is not ValueType.INT:
             continue
-        ranges[param.name] = rule.box[param.name].intersect(offer) if param.name in rule.box else offer
+        held = rule.box[param.name].intersect(offer) if param.name in rule.box else offer
+        ranges[param.name] = held.without_unset()  # a formula never sees unset (see _maybe_unset)
     if always_above(rule, ranges, MAX_CREDITS):
         return error(Code.BAD_DECLARATION, f"this price is always {_TOO_LARGE}", rule.outcome.span,
                      hint=_TOO_LARGE_HINT)
