@@ -1,4 +1,7 @@
-"""Price formulas: exact evaluation (ints and Fractions, never floats) and its explanation."""
+"""Price formulas: exact evaluation (ints and Fractions, never floats) and its explanation.
+
+min and max compare exact values (ints and Fractions), so `max(50, chars / 3)` is exact too.
+"""
 
 from __future__ import annotations
 
@@ -22,10 +25,15 @@ _OPS = {
 }
 
 
+_PICK = {ast.Extremum.MIN: min, ast.Extremum.MAX: max}
+
+
 def with_rounding(expr: ast.Expr, default: ast.Rounding | None) -> ast.Expr:
     """Wrap each division that names no rounding in the file's default; unchanged when there is none."""
     if isinstance(expr, ast.Rounded):
         return expr
+    if isinstance(expr, ast.MinMax):
+        return ast.MinMax(fn=expr.fn, args=tuple(with_rounding(a, default) for a in expr.args), span=expr.span)
     if isinstance(expr, ast.Binary):
         new = ast.Binary(op=expr.op, left=with_rounding(expr.left, default),
                          right=with_rounding(expr.right, default), span=expr.span)
@@ -50,6 +58,8 @@ def evaluate(expr: ast.Expr, env: Env) -> int | Fraction:
         return env[expr.name]
     if isinstance(expr, ast.Binary):
         return _OPS[expr.op](evaluate(expr.left, env), evaluate(expr.right, env))
+    if isinstance(expr, ast.MinMax):
+        return _PICK[expr.fn](evaluate(a, env) for a in expr.args)
     return _ROUND[expr.mode](evaluate(expr.expr, env))
 
 
@@ -67,6 +77,8 @@ def tree(expr: ast.Expr) -> formula_tree.Tree:
         return ["p", expr.name]
     if isinstance(expr, ast.Binary):
         return ["op", expr.op.name, tree(expr.left), tree(expr.right)]
+    if isinstance(expr, ast.MinMax):
+        return ["pick", expr.fn.name, [tree(arg) for arg in expr.args]]
     return ["round", expr.mode.name, tree(expr.expr)]
 
 
@@ -79,6 +91,8 @@ def from_tree(data: formula_tree.Tree) -> ast.Expr:
         return ast.ParamRef(name=data[1], span=NOWHERE)
     if tag == "op":
         return ast.Binary(op=ast.Op[data[1]], left=from_tree(data[2]), right=from_tree(data[3]), span=NOWHERE)
+    if tag == "pick":
+        return ast.MinMax(fn=ast.Extremum[data[1]], args=tuple(from_tree(arg) for arg in data[2]), span=NOWHERE)
     return ast.Rounded(mode=ast.Rounding[data[1]], expr=from_tree(data[2]), span=NOWHERE)
 
 
@@ -94,6 +108,8 @@ def _render(expr: ast.Expr, param: Callable[[str], str], parent: int = 0) -> str
     if isinstance(expr, ast.Rounded):
         fn = "ceil" if expr.mode is ast.Rounding.UP else "floor"
         return f"{fn}({_render(expr.expr, param)})"
+    if isinstance(expr, ast.MinMax):
+        return f"{expr.fn.value}({', '.join(_render(a, param) for a in expr.args)})"
     level = 1 if expr.op in (ast.Op.ADD, ast.Op.SUB) else 2
     right_level = level + 1 if expr.op in (ast.Op.SUB, ast.Op.DIV) else level
     text = f"{_render(expr.left, param, level)} {expr.op.value} {_render(expr.right, param, right_level)}"
@@ -125,3 +141,6 @@ def divisions(expr: ast.Expr, rounded: bool = False):
             yield expr, rounded
         yield from divisions(expr.left, rounded)
         yield from divisions(expr.right, rounded)
+    elif isinstance(expr, ast.MinMax):
+        for arg in expr.args:
+            yield from divisions(arg, rounded)

@@ -2,8 +2,9 @@
 
 A tree is what the compiled-card cache stores: `["n", 12]` a whole number,
 `["p", "chars"]` a parameter, `["op", OP, left, right]` with OP one of ADD,
-SUB, MUL, DIV, and `["round", MODE, tree]` with MODE UP or DOWN (the names of
-engine.ast's Op and Rounding). engine.formula turns an AST formula into one
+SUB, MUL, DIV, `["pick", FN, [tree, tree, ...]]` with FN MIN or MAX (of two or
+more trees), and `["round", MODE, tree]` with MODE UP or DOWN (the names of
+engine.ast's Op, Extremum and Rounding). engine.formula turns an AST formula into one
 (`tree`), and `compile` makes the function that prices with it, for a card
 built from text and a card read from the cache alike: one code prices both.
 
@@ -17,13 +18,15 @@ import math
 import operator
 from collections.abc import Callable, Iterator, Mapping
 
-Tree = list  # ["n", int] | ["p", str] | ["op", str, Tree, Tree] | ["round", str, Tree]
+Tree = list  # ["n", int] | ["p", str] | ["op", str, Tree, Tree] | ["pick", str, list[Tree]] | ["round", str, Tree]
 Env = Mapping[str, int]
 Evaluator = Callable[[Env], object]  # -> int | Fraction
 
 OPS = ("ADD", "SUB", "MUL", "DIV")
+EXTREMA = ("MIN", "MAX")
 ROUNDINGS = ("UP", "DOWN")
 _PLAIN_OPS = {"ADD": operator.add, "SUB": operator.sub, "MUL": operator.mul}
+_PICK = {"MIN": min, "MAX": max}  # exact values compared: ints and Fractions
 
 
 def _fraction() -> type:
@@ -55,6 +58,9 @@ def compile(tree: Tree) -> Evaluator:  # noqa: A001 - what it does, in the modul
             return lambda env: fraction(left(env), right(env))
         fn = _PLAIN_OPS[op]
         return lambda env: fn(left(env), right(env))
+    if tag == "pick":
+        args, pick = tuple(compile(arg) for arg in tree[2]), _PICK[tree[1]]
+        return lambda env: pick(arg(env) for arg in args)
     mode, inner = tree[1], tree[2]
     if inner[0] == "op" and inner[1] == "DIV" and inner[3][0] == "n" and inner[3][1] > 0:
         numerator, divisor = compile(inner[2]), inner[3][1]
@@ -92,6 +98,8 @@ def evaluate(tree: Tree, env: Env) -> object:
     if tag == "op":
         left, right = evaluate(tree[2], env), evaluate(tree[3], env)
         return _divide(left, right) if tree[1] == "DIV" else _PLAIN_OPS[tree[1]](left, right)
+    if tag == "pick":
+        return _PICK[tree[1]](evaluate(arg, env) for arg in tree[2])
     return (math.ceil if tree[1] == "UP" else math.floor)(evaluate(tree[2], env))
 
 
@@ -107,6 +115,8 @@ def with_rounding(tree: Tree, default: str | None) -> Tree:
     """Each division that names no rounding wrapped in the file's `default`; the tree itself when there is none."""
     if default is None or tree[0] in ("n", "p", "round"):
         return tree
+    if tree[0] == "pick":
+        return ["pick", tree[1], [with_rounding(arg, default) for arg in tree[2]]]
     wrapped = ["op", tree[1], with_rounding(tree[2], default), with_rounding(tree[3], default)]
     return ["round", default, wrapped] if tree[1] == "DIV" else wrapped
 
@@ -120,6 +130,9 @@ def divisions(tree: Tree, rounded: bool = False) -> Iterator[tuple[Tree, bool]]:
             yield tree, rounded
         yield from divisions(tree[2], rounded)
         yield from divisions(tree[3], rounded)
+    elif tree[0] == "pick":
+        for arg in tree[2]:
+            yield from divisions(arg, rounded)
 
 
 def leaves(tree: Tree, numbers: list, names: list) -> None:
@@ -131,6 +144,9 @@ def leaves(tree: Tree, numbers: list, names: list) -> None:
     elif tree[0] == "op":
         leaves(tree[2], numbers, names)
         leaves(tree[3], numbers, names)
+    elif tree[0] == "pick":
+        for arg in tree[2]:
+            leaves(arg, numbers, names)
     else:
         leaves(tree[2], numbers, names)
 
@@ -139,4 +155,6 @@ def subtracts(tree: Tree) -> bool:
     """Whether the tree has a subtraction anywhere."""
     if tree[0] == "op":
         return tree[1] == "SUB" or subtracts(tree[2]) or subtracts(tree[3])
+    if tree[0] == "pick":
+        return any(subtracts(arg) for arg in tree[2])
     return tree[0] == "round" and subtracts(tree[2])

@@ -110,8 +110,8 @@ class Entry(Frozen, fields=("ranges", "rule", "quote", "formula", "expr", "reaso
         return self._expr
 
 
-class ModelIndex(Frozen, fields=("tool", "name", "slots", "keys", "ranged", "table")):
-    __slots__ = ("tool", "name", "slots", "keys", "ranged", "table")
+class ModelIndex(Frozen, fields=("tool", "name", "slots", "keys", "ranged", "table", "plan")):
+    __slots__ = ("tool", "name", "slots", "keys", "ranged", "table", "plan")
 
     tool: str
     name: str | None
@@ -119,15 +119,19 @@ class ModelIndex(Frozen, fields=("tool", "name", "slots", "keys", "ranged", "tab
     keys: tuple[str, ...]
     ranged: tuple[str, ...]
     table: Mapping  # the tuple of values on `keys` -> entries (an engine.cells.CutTable when some are cut)
+    # When some rule depends on the customer's plan: the plan as one more slot (engine.plans.PLAN),
+    # read after the plan gate (interpreter.plan_rejection), `unset` when the request names none.
+    plan: Slot | None
 
     def __init__(self, tool: str, name: str | None, slots: tuple[Slot, ...], keys: tuple[str, ...],
-                 ranged: tuple[str, ...], table: Mapping) -> None:
+                 ranged: tuple[str, ...], table: Mapping, plan: Slot | None = None) -> None:
         init(self, "tool", tool)
         init(self, "name", name)
         init(self, "slots", slots)
         init(self, "keys", keys)
         init(self, "ranged", ranged)
         init(self, "table", table)
+        init(self, "plan", plan)
 
     @property
     def title(self) -> str:

@@ -27,13 +27,14 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from types import MappingProxyType
 
 from engine import formula_tree
+from engine.counting import Uncounted
+from engine.domain import UNSET, UNSET_NUMBER, Domain, Interval, ValueType, is_unset, type_of
 from engine.formula_tree import constant_function
-from engine.domain import Domain, Interval, ValueType, type_of
 from engine.index import Entry, Index, ModelIndex, Slot, ToolIndex
 from engine.params import NotTaken, Param
-from engine.plans import Period, Plan, Tier
+from engine.plans import PLAN, Period, Plan, Tier
 from engine.results import MAX_CREDITS, Quote
-from engine.span import Span
+from engine.span import NOWHERE, Span
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -75,7 +76,8 @@ def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = N
         head = _obj(json.loads(next(lines)), "tools", "plans", "plan_details", "models")
         domains = [_decode_domain(d) for d in _list(_obj(json.loads(next(lines)), "domains")["domains"])]
         count = _int(head["models"])
-        reader = _Reader(domains, files)
+        plan_names = [_str(_pair(pair)[0]) for pair in _list(head["plans"])]
+        reader = _Reader(domains, files, plan_names)
         models = [reader.model(json.loads(next(lines))) for _ in range(count)]
     except StopIteration:
         raise Corrupt("the file ends early") from None
@@ -132,22 +134,24 @@ def _decode_tool(data: object, models: list[ModelIndex]) -> ToolIndex:
 class _Reader:
     """Decodes model lines against the shared domain table; repeated texts (file names) share one object."""
 
-    def __init__(self, domains: list[Domain], files: Collection[str] | None = None):
+    def __init__(self, domains: list[Domain], files: Collection[str] | None = None, plans: Iterable[str] = ()):
         self.domains = domains
         self.files = None if files is None else frozenset(files)
+        self.plans = list(plans)  # the card's plans, in order: what a plan slot may hold, with unset
         self.texts: dict[str, str] = {}  # file names already found among `files`, each kept once
 
     def domain(self, at: object) -> Domain:
         return _at(self.domains, at)
 
     def model(self, data: object) -> ModelIndex:
-        data = _obj(data, "tool", "name", "slots", "keys", "cuts", "masks", "ranged", "table", "entries")
+        data = _obj(data, "tool", "name", "slots", "plan", "keys", "cuts", "masks", "ranged", "table", "entries")
         tool, name = _str(data["tool"]), _opt(data["name"], _str)
         slots = tuple([self.slot(s) for s in _list(data["slots"])])
+        plan = None if data["plan"] is None else self.plan_slot(data["plan"])
         by_name = {}
-        for slot in slots:
+        for slot in slots if plan is None else (*slots, plan):
             by_name[slot.param.name] = slot
-        if len(by_name) != len(slots):
+        if len(by_name) != len(slots) + (plan is not None):
             raise Corrupt("a parameter twice")
         keys, ranged = _texts(data["keys"]), _texts(data["ranged"])
         if keys or ranged:
@@ -182,7 +186,9 @@ class _Reader:
                 raise Corrupt("masks for the wrong number of keys")
             lookup = BitTable(tuple(entries), cuts, tuple(_decode_masks(m, c, len(entries))
                                                            for m, c in zip(masks, cuts)))
-        return ModelIndex(tool=tool, name=name, slots=slots, keys=keys, ranged=ranged, table=lookup)
+        if plan is not None and PLAN not in keys + ranged:
+            raise Corrupt("a plan read for a model whose prices do not depend on it")
+        return ModelIndex(tool=tool, name=name, slots=slots, keys=keys, ranged=ranged, table=lookup, plan=plan)
 
     @staticmethod
     def table(rows: object, domains: list[Domain], cuts: tuple[tuple[int, ...] | None, ...],
@@ -200,7 +206,10 @@ class _Reader:
                 raise Corrupt("a table key of the wrong length")
             for at, value in enumerate(key):
                 kind = type(value)
-                if kind is not int and kind is not str and kind is not bool:
+                if kind is dict:  # unset, of a text or yes/no: read as engine.domain.UNSET
+                    value = key[at] = _value(value)
+                    kind = type(value)
+                elif kind is not int and kind is not str and kind is not bool:
                     raise Corrupt("expected a value")
                 if fits[at].get(value) is not kind:  # (True == 1: either is checked again, never passed unchecked)
                     if cuts[at] is None:
@@ -222,7 +231,8 @@ class _Reader:
 
     def slot(self, data: object) -> Slot:
         data = _obj(data, "param", "offer", "fill")
-        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span")
+        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span",
+                 "not_counting")
         name, unit, default, unpriced, counted_from = (p["name"], p["unit"], p["default"], p["unpriced"],
                                                        p["counted_from"])
         if (type(name) is not str or (unit is not None and type(unit) is not str) or type(unpriced) is not bool
@@ -231,8 +241,13 @@ class _Reader:
         domain = self.domain(p["domain"])
         if default is not None and default not in domain:  # Domain's `in` checks the type too
             raise Corrupt("a parameter that could not be declared")
+        left_out = [_enum(Uncounted, u) for u in _list(p["not_counting"])]
         param = Param(name=name, domain=domain, unit=unit, default=default, unpriced=unpriced,
-                      counted_from=counted_from, span=self.span(p["span"]))
+                      counted_from=counted_from, span=self.span(p["span"]), not_counting=frozenset(left_out))
+        if len(left_out) != len(param.not_counting) or (left_out and counted_from is None):
+            raise Corrupt("a text count that could not be declared")
+        if name == PLAN or (default is not None and domain.has_unset):
+            raise Corrupt("a parameter that could not be declared")  # engine.resolve refuses both
         offer = data["offer"]
         if type(offer) is dict:
             offer = NotTaken(reason=_opt(_obj(offer, "not_taken")["not_taken"], _str))
@@ -240,10 +255,24 @@ class _Reader:
             offer = self.domain(offer)
             if offer.type is not domain.type:
                 raise Corrupt("an offer of the wrong type")
-        fill = data["fill"]
+        fill = _opt(data["fill"], _value)
         if fill is not None and (isinstance(offer, NotTaken) or fill not in offer):
             raise Corrupt("a value filled in that the model does not offer")
+        if isinstance(offer, Domain) and offer.has_unset and (fill is None or not is_unset(fill)):
+            raise Corrupt("a model that offers unset but fills in another value")
         return Slot(param=param, offer=offer, fill=fill)
+
+    def plan_slot(self, data: object) -> Slot:
+        """The customer's plan as a model's slot (engine.compile.plan_param): a text, a plan or unset."""
+        data = _obj(data, "param", "offer", "fill")
+        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span")
+        domain, offer = self.domain(p["domain"]), self.domain(_int(data["offer"]))
+        whole = Domain(ValueType.TEXT, values=(*self.plans, UNSET))
+        if (p["name"] != PLAN or domain != whole or any(p[k] is not None for k in ("unit", "default", "counted_from"))
+                or p["unpriced"] is not False or not offer.has_unset or not offer.issubset(whole)
+                or _value(data["fill"]) is not UNSET):
+            raise Corrupt("not the plan as a card reads it")
+        return Slot(param=Param(name=PLAN, domain=whole, span=NOWHERE), offer=offer, fill=UNSET)
 
     def span(self, data: object) -> Span:
         self.checked_span(data)
@@ -374,7 +403,9 @@ class _Rules:
             return Entry.deferred(ranges, label, quote, formula, None, _made, made)
         if kind == "reject" and type(payload) is str:
             return Entry.deferred(ranges, label, None, None, payload, _made, made)
-        raise Corrupt("an outcome that is neither a price nor a reject")
+        if kind == "free" and payload is None:  # `-> free`: 0 credits, as written (ast.Free)
+            return Entry.deferred(ranges, label, Quote(0, label), constant_function(0), None, _made, made)
+        raise Corrupt("an outcome that is neither a price, free nor a reject")
 
     def price(self, tree: list, priced: list, formula: formula_tree.Evaluator, rounding: str | None,
               box: dict[str, Domain], rule: tuple) -> object | None:
@@ -409,6 +440,8 @@ class _Rules:
                 raise Corrupt("a price below 1 credit or always above the most a quote may be")
             return value
         ranges = {name: box[name].intersect(offer) if name in box else offer for name, offer in self.offers.items()}
+        if any(ranges[name].has_unset for name in names):
+            raise Corrupt("a price that uses a value a request may leave unset")  # engine.checks.formulas
         if formula_tree.subtracts(priced):  # not known to grow with its parameters: as the checks decide
             _least_as_checked(rule, ranges)
         elif all(ranges[name].intervals for name in names):
@@ -436,6 +469,12 @@ def _formula(data: object, depth: int = 0) -> list:
         _formula(data[2], depth + 1)
         _formula(data[3], depth + 1)
         return data
+    if tag == "pick" and len(data) == 3 and type(data[1]) is str and data[1] in formula_tree.EXTREMA:
+        if type(data[2]) is not list or len(data[2]) < 2:
+            raise Corrupt("a min or max of fewer than two formulas")
+        for arg in data[2]:
+            _formula(arg, depth + 1)
+        return data
     if tag == "round" and len(data) == 3 and type(data[1]) is str and data[1] in formula_tree.ROUNDINGS:
         _formula(data[2], depth + 1)
         return data
@@ -453,6 +492,10 @@ def _made(rules: _Rules, box: dict[str, Domain], kind: str, payload: object, out
     outcome: ast.Outcome
     if kind == "reject":
         outcome, expr = ast.Reject(reason=payload, span=Span(*out_span)), None  # type: ignore[arg-type]
+    elif kind == "free":
+        where = Span(*out_span)
+        outcome = ast.Free(expr=ast.Number(value=0, span=where), span=where)
+        expr = ast.Number(value=0, span=where)
     else:
         outcome = ast.Price(expr=from_tree(payload), span=Span(*out_span))  # type: ignore[arg-type]
         expr = from_tree(formula_tree.with_rounding(payload, rounding))  # type: ignore[arg-type]
@@ -477,12 +520,14 @@ def _decode_domain(data: object) -> Domain:
     for pair in _list(data["intervals"]):
         lo, hi = _pair(pair)
         intervals.append(Interval(_int(lo), _opt(hi, _int)))
-    values = tuple(_scalar(v) for v in _list(data["values"]))
+    values = tuple(_value(v) for v in _list(data["values"]))
     domain = Domain(kind, intervals=tuple(intervals), values=values)
     if kind is ValueType.INT:
-        if values or (intervals and intervals[0].lo < 0) or Domain.ints(intervals).intervals != domain.intervals:
-            raise Corrupt("whole numbers that are not sorted, merged ranges of 0 or more")
-    elif intervals or len(set(values)) != len(values) or any(type_of(v) is not kind for v in values):
+        if (values or (intervals and intervals[0].lo < UNSET_NUMBER)
+                or Domain.ints(intervals).intervals != domain.intervals):
+            raise Corrupt("whole numbers that are not sorted, merged ranges of 0 or more (or -1, unset)")
+    elif intervals or len(set(values)) != len(values) or any(type_of(v) is not kind and v is not UNSET
+                                                             for v in values):
         raise Corrupt(f"values that are not all {kind.value}")
     return domain
 
@@ -585,7 +630,7 @@ def _texts(data: object) -> tuple[str, ...]:
 def _cuts(data: object) -> tuple[int, ...]:
     """Cut points: whole numbers of 0 or more, strictly increasing."""
     cuts = tuple(_int(v) for v in _list(data))
-    if not cuts or cuts[0] < 0 or any(a >= b for a, b in zip(cuts, cuts[1:])):
+    if not cuts or cuts[0] < UNSET_NUMBER or any(a >= b for a, b in zip(cuts, cuts[1:])):
         raise Corrupt("cut points that are not increasing whole numbers")
     return cuts
 
@@ -606,7 +651,7 @@ def _decode_masks(data: object, cuts: tuple[int, ...] | None, rules: int):
     out = {}
     for pair in data:
         value, m = _pair(pair)
-        out[_scalar(value)] = mask(m)
+        out[_value(value)] = mask(m)
     return out
 
 
@@ -624,6 +669,18 @@ def _scalar(data: object) -> int | bool | str:
     if type(data) not in (int, bool, str):
         raise Corrupt("expected a value")
     return data
+
+
+UNSET_DATA = {"unset": True}  # how engine.index_write writes engine.domain.UNSET (-1 for a whole number)
+
+
+def _value(data: object) -> object:
+    """A value of a domain, a table key or a filled-in value: a scalar, or unset."""
+    if type(data) is dict:
+        if data != UNSET_DATA:
+            raise Corrupt("expected a value")
+        return UNSET
+    return _scalar(data)
 
 
 def _opt(data: object, read):

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from engine import ast
 from engine.cells import BitTable, CutTable
 from engine.diagnostics import Span
-from engine.domain import Domain
+from engine.domain import UNSET, Domain
 from engine.formula import tree
 from engine.index import Entry, Index, ModelIndex, Slot
 from engine.model import NotTaken, PricedRule
@@ -69,8 +69,9 @@ def _model(model: ModelIndex, domains: dict) -> dict:
                 position[id(entry)] = len(entries)
                 entries.append(entry)
             refs.append(position[id(entry)])
-        table.append([list(key), refs])
+        table.append([[_out(v) for v in key], refs])
     return {"tool": model.tool, "name": model.name, "slots": [_slot(s, domains) for s in model.slots],
+            "plan": None if model.plan is None else _slot(model.plan, domains),
             "keys": list(model.keys), "cuts": [_opt_list(c) for c in cuts], "masks": masks,
             "ranged": list(model.ranged),
             "table": table,
@@ -89,7 +90,7 @@ def _cells(model: ModelIndex) -> tuple:
 def _masks(cuts: tuple | None, masks) -> list:
     """A BitTable's masks of one dimension, in hex: by piece, or [value, mask] pairs."""
     if cuts is None:
-        return [[value, f"{mask:x}"] for value, mask in masks.items()]
+        return [[_out(value), f"{mask:x}"] for value, mask in masks.items()]
     return [f"{mask:x}" for mask in masks]
 
 
@@ -101,20 +102,30 @@ def _slot(slot: Slot, domains: dict) -> dict:
     offer = slot.offer
     p = slot.param
     return {"param": {"name": p.name, "domain": _ref(p.domain, domains), "unit": p.unit, "default": p.default,
-                      "unpriced": p.unpriced, "counted_from": p.counted_from, "span": _span(p.span)},
+                      "unpriced": p.unpriced, "counted_from": p.counted_from, "span": _span(p.span),
+                      "not_counting": sorted(u.name for u in p.not_counting)},
             "offer": {"not_taken": offer.reason} if isinstance(offer, NotTaken) else _ref(offer, domains),
-            "fill": slot.fill}
+            "fill": _out(slot.fill)}
 
 
 def _domain(domain: Domain) -> dict:
     return {"type": domain.type.name, "intervals": [[iv.lo, iv.hi] for iv in domain.intervals],
-            "values": list(domain.values)}
+            "values": [_out(v) for v in domain.values]}
+
+
+UNSET_DATA = {"unset": True}  # engine.domain.UNSET, the value of a text or yes/no left out (-1 for a number)
+
+
+def _out(value: object) -> object:
+    return UNSET_DATA if value is UNSET else value
 
 
 def _rule(rule: PricedRule, domains: dict) -> list:
     outcome = rule.outcome
     if isinstance(outcome, ast.Reject):
         out = ["reject", outcome.reason, _span(outcome.span)]
+    elif isinstance(outcome, ast.Free):
+        out = ["free", None, _span(outcome.span)]
     else:
         out = ["price", tree(outcome.expr), _span(outcome.span)]
     return [rule.tool, rule.model, [[p, _ref(d, domains)] for p, d in rule.box.items()], out,

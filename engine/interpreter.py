@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from engine.counting import count
+from engine.domain import UNSET, show_value
 from engine.index import Entry, Index, ModelIndex, Slot, ToolIndex
-from engine.domain import show_value
 from engine.params import NotTaken
 from engine.names import did_you_mean, listing, nearest
+from engine.plans import PLAN
 from engine.results import MAX_CREDITS, Code, Quote, Rejection
 from engine.values import Invalid, coerce, show
 
@@ -50,6 +52,8 @@ def _read(index: Index, request: object) -> tuple[ModelIndex, dict] | Rejection:
     rejection = plan_rejection(index, tool, request)
     if rejection is not None:
         return rejection
+    if model.plan is not None:  # a price that depends on the plan: one the gate let through, or none
+        values[PLAN] = request.get(PLAN, UNSET)
     return model, values
 
 
@@ -111,7 +115,7 @@ def _tool(index: Index, request: Mapping):
     name = request.get("tool", _MISSING)
     tools = list(index.tools)
     if name is _MISSING:
-        return None, Rejection(Code.MISSING_PARAM, f"say which tool: {listing(tools) or _NO_TOOLS}", "tool")
+        return None, Rejection(Code.MISSING_PARAM, f"say which tool: {listing(tools, last='or') or _NO_TOOLS}", "tool")
     if not isinstance(name, str):
         such = f" such as {tools[0]}" if tools else ""
         return None, Rejection(Code.INVALID_PARAM, f"`tool` is a name{such}, not {show(name)}", "tool")
@@ -138,7 +142,7 @@ def _model(tool: ToolIndex, request: Mapping):
     name = request.get("model", _MISSING)
     names = tool.canonical
     if name is _MISSING:
-        return None, Rejection(Code.MISSING_PARAM, f"say which model of {tool.name}: {listing(names, chr(34))}",
+        return None, Rejection(Code.MISSING_PARAM, f"say which model of {tool.name}: {listing(names, chr(34), last='or')}",
                                "model")
     if not isinstance(name, str):
         return None, Rejection(Code.INVALID_PARAM, f"`model` is a name such as \"{names[0]}\", not {show(name)}",
@@ -165,7 +169,7 @@ def _values(model: ModelIndex, request: Mapping):
             text = request[source]
             if not isinstance(text, str):
                 return None, Rejection(Code.INVALID_PARAM, f"`{source}` is a text, not {show(text)}", source)
-            raw = len(text)
+            raw = count(text, param.not_counting)
         if raw is _MISSING:
             continue
         if isinstance(slot.offer, NotTaken):

@@ -6,17 +6,19 @@ compiled-card cache is quoted without the AST; engine.model re-exports both.
 
 from __future__ import annotations
 
+from engine.counting import Uncounted
 from engine.domain import Domain
 from engine.plain import Frozen, init
 from engine.span import Span
 
 
-class Param(Frozen, fields=("name", "domain", "unit", "default", "unpriced", "counted_from", "span"),
-            hidden=("span",), keyword=("name", "domain", "unit", "default", "unpriced", "counted_from", "span")):
+class Param(Frozen, fields=("name", "domain", "unit", "default", "unpriced", "counted_from", "span", "not_counting"),
+            hidden=("span",),
+            keyword=("name", "domain", "unit", "default", "unpriced", "counted_from", "span", "not_counting")):
     """One parameter of a tool: its values, its unit (`"s"`), its default, whether it changes the
-    price, and the text it is counted from (`chars` from `text`)."""
+    price, the text it is counted from (`chars` from `text`) and what that count leaves out."""
 
-    __slots__ = ("name", "domain", "unit", "default", "unpriced", "counted_from", "span")
+    __slots__ = ("name", "domain", "unit", "default", "unpriced", "counted_from", "span", "not_counting")
 
     name: str
     domain: Domain
@@ -25,9 +27,11 @@ class Param(Frozen, fields=("name", "domain", "unit", "default", "unpriced", "co
     unpriced: bool
     counted_from: str | None
     span: Span
+    not_counting: frozenset[Uncounted]  # what counting `counted_from` leaves out
 
     def __init__(self, *, name: str, domain: Domain, unit: str | None = None, default: object | None = None,
-                 unpriced: bool = False, counted_from: str | None = None, span: Span) -> None:
+                 unpriced: bool = False, counted_from: str | None = None, span: Span,
+                 not_counting: frozenset[Uncounted] = frozenset()) -> None:
         init(self, "name", name)
         init(self, "domain", domain)
         init(self, "unit", unit)
@@ -35,6 +39,7 @@ class Param(Frozen, fields=("name", "domain", "unit", "default", "unpriced", "co
         init(self, "unpriced", unpriced)
         init(self, "counted_from", counted_from)
         init(self, "span", span)
+        init(self, "not_counting", not_counting)
 
 
 class NotTaken(Frozen, fields=("reason",), keyword=("reason",)):

@@ -16,6 +16,8 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from decimal import Decimal
 
+PLAN = "plan"  # the request key naming the customer's plan; no parameter may take it (engine.resolve)
+
 
 class Period(enum.Enum):
     """How often a plan is billed. Credits are granted monthly either way (the FAQ:

@@ -24,7 +24,9 @@ def _combine(children):
                        children, children)
     rounded = st.builds(lambda mode, a: ast.Rounded(mode=mode, expr=a), st.sampled_from(list(ast.Rounding)),
                         children)
-    return st.one_of(binary, rounded)
+    picked = st.builds(lambda fn, args: ast.MinMax(fn=fn, args=tuple(args)), st.sampled_from(list(ast.Extremum)),
+                       st.lists(children, min_size=2, max_size=3))
+    return st.one_of(binary, rounded, picked)
 
 
 formulas = st.recursive(leaves, _combine, max_leaves=6)
@@ -34,6 +36,7 @@ points = st.fixed_dictionaries({"x": st.integers(0, 50), "y": st.integers(0, 50)
 
 def test_the_names_are_the_asts():
     assert formula_tree.OPS == tuple(op.name for op in ast.Op)
+    assert formula_tree.EXTREMA == tuple(e.name for e in ast.Extremum)
     assert formula_tree.ROUNDINGS == tuple(r.name for r in ast.Rounding)
 
 
