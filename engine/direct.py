@@ -23,7 +23,6 @@ from functools import lru_cache
 from operator import itemgetter
 
 from engine import interpreter
-from engine.counting import count
 from engine.domain import UNSET, Domain, ValueType, is_unset, show_value
 from engine.index import Index, ModelIndex
 from engine.interpreter import outcome
@@ -112,7 +111,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                 text = request[counted_from]
                 if raw is not _ABSENT or type(text) is not str:
                     return None
-                raw = len(text) if not param.not_counting else count(text, param.not_counting)
+                raw = len(text) if not param.not_counting else interpreter.count(text, param.not_counting)
             if raw is _ABSENT:
                 if not_taken:
                     continue

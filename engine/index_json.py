@@ -27,7 +27,6 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from types import MappingProxyType
 
 from engine import formula_tree
-from engine.counting import Uncounted
 from engine.domain import UNSET, UNSET_NUMBER, Domain, Interval, ValueType, is_unset, type_of
 from engine.formula_tree import constant_function
 from engine.index import Entry, Index, ModelIndex, Slot, ToolIndex
@@ -241,7 +240,7 @@ class _Reader:
         domain = self.domain(p["domain"])
         if default is not None and default not in domain:  # Domain's `in` checks the type too
             raise Corrupt("a parameter that could not be declared")
-        left_out = [_enum(Uncounted, u) for u in _list(p["not_counting"])]
+        left_out = _uncounted(_list(p["not_counting"]))
         param = Param(name=name, domain=domain, unit=unit, default=default, unpriced=unpriced,
                       counted_from=counted_from, span=self.span(p["span"]), not_counting=frozenset(left_out))
         if len(left_out) != len(param.not_counting) or (left_out and counted_from is None):
@@ -681,6 +680,15 @@ def _value(data: object) -> object:
             raise Corrupt("expected a value")
         return UNSET
     return _scalar(data)
+
+
+def _uncounted(names: list) -> list:
+    """What a count leaves out, by name; engine.counting imported only for a card that leaves something out."""
+    if not names:
+        return []
+    from engine.counting import Uncounted
+
+    return [_enum(Uncounted, name) for name in names]
 
 
 def _opt(data: object, read):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from engine.counting import count
 from engine.domain import UNSET, show_value
 from engine.index import Entry, Index, ModelIndex, Slot, ToolIndex
 from engine.params import NotTaken
@@ -14,6 +13,13 @@ from engine.results import MAX_CREDITS, Code, Quote, Rejection
 from engine.values import Invalid, coerce, show
 
 _MISSING = object()
+
+
+def count(text: str, uncounted: object) -> int:
+    """engine.counting.count, imported by the first card whose counts leave something out."""
+    from engine.counting import count as counted
+
+    return counted(text, uncounted)  # type: ignore[arg-type]
 
 
 def quote(index: Index, request: object) -> Quote | Rejection:
@@ -169,7 +175,7 @@ def _values(model: ModelIndex, request: Mapping):
             text = request[source]
             if not isinstance(text, str):
                 return None, Rejection(Code.INVALID_PARAM, f"`{source}` is a text, not {show(text)}", source)
-            raw = count(text, param.not_counting)
+            raw = count(text, param.not_counting) if param.not_counting else len(text)
         if raw is _MISSING:
             continue
         if isinstance(slot.offer, NotTaken):

@@ -6,10 +6,13 @@ compiled-card cache is quoted without the AST; engine.model re-exports both.
 
 from __future__ import annotations
 
-from engine.counting import Uncounted
 from engine.domain import Domain
 from engine.plain import Frozen, init
 from engine.span import Span
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from engine.counting import Uncounted
 
 
 class Param(Frozen, fields=("name", "domain", "unit", "default", "unpriced", "counted_from", "span", "not_counting"),
