@@ -7,12 +7,20 @@ that accepts anything finds nothing. Each oracle here is run on real output for 
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 import engine.diagnostics
-from tests.fuzz import rules
+from engine import sources
+from engine.diagnostics import NOWHERE, Code, error
+from tests.fuzz import rules, trees
 from tests.fuzz.core import Finding
 from tests.fuzz.loading import cli
+from tests.fuzz.unreadable import denied
+
+ROOT = Path(__file__).resolve().parent.parent
 
 # ---------------------------------------------------------------- carets under diagnostics (rules target)
 
@@ -57,3 +65,120 @@ def test_the_caret_oracle_catches_a_line_drawn_other_than_the_renderer_draws_it(
     with pytest.raises(Finding, match="source line"):
         rules._carets(out, files, tmp_path)
 
+
+# ---------------------------------------------------------------- odd entries in a card's folder (files target)
+
+VOICE = (ROOT / "rules" / "voiceover.rules").read_text(encoding="utf-8")
+IMAGE = (ROOT / "rules" / "text-to-image.rules").read_text(encoding="utf-8")
+EDIT = (ROOT / "rules" / "image-to-image.rules").read_text(encoding="utf-8")  # what the odd entries hold
+
+
+def _tree(*odd: tuple[str, str]) -> dict:
+    """A files-target case: two files of the bundled card and the odd entries (name, kind) beside them,
+    which hold a third file (so the card loads with the odd entry as well as without it)."""
+    entries = [["voiceover.rules", "file", VOICE], ["sub/text-to-image.rules", "file", IMAGE]]
+    return {"entries": entries + [[name, kind, EDIT] for name, kind in odd], "start": "tree"}
+
+
+CANNOT_BE_READ = {
+    "an unreadable file": [("extra.rules", "unreadable-file")],
+    "an unreadable folder": [("sub/extra", "unreadable-dir")],
+    "a link to nowhere named .rules": [("extra.rules", "dangling")],
+    "a link loop named .rules": [("sub/extra.rules", "link-loop")],
+    "a FIFO named .rules": [("extra.rules", "fifo")],
+}
+CHANGE_NOTHING = {
+    "a hidden folder": [(".git/voiceover.rules", "hidden")],
+    "a link back up the tree": [("sub/up", "link-dir")],
+    "a link to nowhere not named .rules": [("gone", "dangling")],
+    "a byte-order mark": [("sub/extra.rules", "bom")],
+    "a byte-order mark beside a link to nowhere": [("sub/extra.rules", "bom"), ("extra.rules", "dangling")],
+    "a byte-order mark beside a FIFO": [("extra.rules", "bom"), ("sub/extra.rules", "fifo")],
+}
+
+
+@pytest.mark.parametrize("odd", list(CANNOT_BE_READ.values()) + list(CHANGE_NOTHING.values()),
+                         ids=list(CANNOT_BE_READ) + list(CHANGE_NOTHING))
+def test_the_files_oracle_passes_what_the_loader_does_by_design(odd):
+    trees.check(_tree(*odd))
+
+
+def test_an_entry_that_cannot_be_read_is_an_error_naming_it_and_the_card_does_not_load(tmp_path):
+    odd = [(f"sub/{n}-{kind}.rules" if kind != "unreadable-dir" else f"sub/{n}-{kind}", kind)
+           for n, ((_, kind),) in enumerate(CANNOT_BE_READ.values())]
+    entries = _tree(*odd)["entries"]
+    unreadable, _, _ = trees._build(tmp_path, entries)
+    with denied(unreadable):
+        got = trees.outcome(tmp_path, tmp_path)
+    assert not got.loads
+    assert set(trees.must_fail(entries)) == got.failed == {name for name, _ in odd}
+
+
+def _skips_what_it_cannot_read(monkeypatch):
+    """ratecard as it was before every unreadable entry became an error: such an entry is passed over."""
+    real_read, real_walk = sources._read_text, sources._walk
+    monkeypatch.setattr(sources, "_read_text", lambda *args: (real_read(*args)[0] or "", None))
+    monkeypatch.setattr(sources, "_walk", lambda root: (real_walk(root)[0], []))
+
+
+@pytest.mark.parametrize("odd", list(CANNOT_BE_READ.values()), ids=list(CANNOT_BE_READ))
+def test_the_files_oracle_catches_an_entry_passed_over_without_an_error(monkeypatch, odd):
+    _skips_what_it_cannot_read(monkeypatch)
+    with pytest.raises(Finding, match="was passed over without an error naming it"):
+        trees.check(_tree(*odd))
+
+
+BOMS = {k: v for k, v in CHANGE_NOTHING.items() if "byte-order" in k}
+
+
+@pytest.mark.parametrize("odd", list(BOMS.values()), ids=list(BOMS))
+def test_the_files_oracle_catches_a_byte_order_mark_that_changes_the_card(monkeypatch, odd):
+    real_read = sources._read_text
+
+    def refuses_a_mark(file, name, display):
+        text, problem = real_read(file, name, display)
+        if text is not None and Path(file).read_bytes().startswith(sources.BOM):
+            return None, error(Code.IO, f"cannot read {display}: it starts with a byte-order mark", NOWHERE)
+        return text, problem
+
+    monkeypatch.setattr(sources, "_read_text", refuses_a_mark)
+    with pytest.raises(Finding, match="a byte-order mark changes the card"):
+        trees.check(_tree(*odd))
+
+
+# ---------------------------------------------------------------- the simulation of chmod 000
+
+
+def test_a_simulated_unreadable_file_cannot_be_opened_but_is_there(tmp_path):
+    secret = tmp_path / "secret.rules"
+    secret.write_text("x")
+    (tmp_path / "link.rules").symlink_to(secret)
+    with denied([secret], simulate=True):
+        for path in (secret, tmp_path / "link.rules"):
+            with pytest.raises(PermissionError):
+                os.open(path, os.O_RDONLY)
+            with pytest.raises(PermissionError):
+                open(path, "rb")
+        assert os.stat(secret).st_size == 1
+        assert sorted(os.listdir(tmp_path)) == ["link.rules", "secret.rules"]
+    assert secret.read_text() == "x"
+
+
+def test_nothing_in_a_simulated_unreadable_folder_can_be_reached(tmp_path):
+    folder = tmp_path / "folder"
+    (folder / "deeper").mkdir(parents=True)
+    (folder / "deeper" / "card.rules").write_text("x")
+    (tmp_path / "via").symlink_to(folder, target_is_directory=True)
+    with denied([folder], simulate=True):
+        assert os.stat(folder).st_mode  # the folder itself is there
+        for path in (folder, tmp_path / "via"):
+            with pytest.raises(PermissionError):
+                os.scandir(path)
+            with pytest.raises(PermissionError):
+                os.listdir(path)
+        for path in (folder / "deeper", tmp_path / "via" / "deeper" / "card.rules"):
+            with pytest.raises(PermissionError):
+                os.stat(path)
+        with pytest.raises(PermissionError):
+            os.open(folder / "deeper" / "card.rules", os.O_RDONLY)
+    assert (folder / "deeper" / "card.rules").read_text() == "x"
