@@ -116,8 +116,8 @@ def test_an_entry_that_cannot_be_read_is_an_error_naming_it_and_the_card_does_no
 
 def _skips_what_it_cannot_read(monkeypatch):
     """ratecard as it was before every unreadable entry became an error: such an entry is passed over."""
-    real_read, real_walk = sources._read_text, sources._walk
-    monkeypatch.setattr(sources, "_read_text", lambda *args: (real_read(*args)[0] or "", None))
+    real_read, real_walk = sources.read_file, sources._walk
+    monkeypatch.setattr(sources, "read_file", lambda *args: (real_read(*args)[0] or "", None))
     monkeypatch.setattr(sources, "_walk", lambda root: (real_walk(root)[0], []))
 
 
@@ -133,7 +133,7 @@ BOMS = {k: v for k, v in CHANGE_NOTHING.items() if "byte-order" in k}
 
 @pytest.mark.parametrize("odd", list(BOMS.values()), ids=list(BOMS))
 def test_the_files_oracle_catches_a_byte_order_mark_that_changes_the_card(monkeypatch, odd):
-    real_read = sources._read_text
+    real_read = sources.read_file
 
     def refuses_a_mark(file, name, display):
         text, problem = real_read(file, name, display)
@@ -141,7 +141,7 @@ def test_the_files_oracle_catches_a_byte_order_mark_that_changes_the_card(monkey
             return None, error(Code.IO, f"cannot read {display}: it starts with a byte-order mark", NOWHERE)
         return text, problem
 
-    monkeypatch.setattr(sources, "_read_text", refuses_a_mark)
+    monkeypatch.setattr(sources, "read_file", refuses_a_mark)
     with pytest.raises(Finding, match="a byte-order mark changes the card"):
         trees.check(_tree(*odd))
 
