@@ -12,6 +12,7 @@ from typing import Union
 
 import attrs
 
+from engine.counting import Uncounted
 from engine.diagnostics import NOWHERE, Span
 from engine.plans import Period
 
@@ -35,6 +36,11 @@ class Op(enum.Enum):
     SUB = "-"
     MUL = "*"
     DIV = "/"
+
+
+class Extremum(enum.Enum):
+    MIN = "min"
+    MAX = "max"
 
 
 class Cmp(enum.Enum):
@@ -124,7 +130,16 @@ class Rounded:
     span: Span = _span()
 
 
-Expr = Union[Number, ParamRef, Binary, Rounded]
+@node
+class MinMax:
+    """`min(a, b, ...)` or `max(a, b, ...)`: the least or greatest of two or more formulas."""
+
+    fn: Extremum
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+Expr = Union[Number, ParamRef, Binary, Rounded, MinMax]
 
 
 # ---------------------------------------------------------------- declarations
@@ -137,6 +152,14 @@ class RoundingDecl:
 
 
 @node
+class NotCounted:
+    """One thing `from text not counting ...` leaves out of the count: `whitespace` or `tags`."""
+
+    what: Uncounted
+    span: Span = _span()
+
+
+@node
 class ParamDecl:
     name: Name
     domain: Domain
@@ -145,6 +168,7 @@ class ParamDecl:
     unpriced: bool = False
     counted_from: Name | None = None
     span: Span = _span()
+    not_counting: tuple[NotCounted, ...] = ()  # as written after `from NAME not counting`
 
 
 @node
@@ -241,12 +265,21 @@ class Price:
 
 
 @node
+class Free(Price):
+    """`-> free`: a price of nothing, written as such. A Price of 0 credits to everything
+    that quotes; the checks tell it from a formula that reaches 0 by accident."""
+
+    expr: Expr = attrs.field(factory=lambda: Number(value=0))
+    span: Span = _span()
+
+
+@node
 class Reject:
     reason: str
     span: Span = _span()
 
 
-Outcome = Union[Price, Reject]
+Outcome = Union[Price, Reject]  # a Free is a Price
 
 
 @node

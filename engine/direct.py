@@ -23,6 +23,7 @@ from operator import itemgetter
 
 from engine import interpreter
 from engine.compile import Index, ModelIndex
+from engine.counting import count
 from engine.domain import Domain, ValueType, show_value
 from engine.interpreter import outcome
 from engine.model import NotTaken, Param
@@ -108,7 +109,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                 text = request[counted_from]
                 if raw is not _ABSENT or type(text) is not str:
                     return None
-                raw = len(text)
+                raw = len(text) if not param.not_counting else count(text, param.not_counting)
             if raw is _ABSENT:
                 if not_taken:
                     continue

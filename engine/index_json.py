@@ -21,6 +21,7 @@ from types import MappingProxyType
 from engine import ast
 from engine.cells import BitTable, CutTable
 from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex, make_entry
+from engine.counting import Uncounted
 from engine.diagnostics import NOWHERE, Span
 from engine.domain import Domain, Interval, ValueType, type_of
 from engine.formula import constant, divisions, evaluate, with_rounding
@@ -118,7 +119,8 @@ def _slot(slot: Slot, domains: dict) -> dict:
     offer = slot.offer
     p = slot.param
     return {"param": {"name": p.name, "domain": _ref(p.domain, domains), "unit": p.unit, "default": p.default,
-                      "unpriced": p.unpriced, "counted_from": p.counted_from, "span": _span(p.span)},
+                      "unpriced": p.unpriced, "counted_from": p.counted_from, "span": _span(p.span),
+                      "not_counting": sorted(u.name for u in p.not_counting)},
             "offer": {"not_taken": offer.reason} if isinstance(offer, NotTaken) else _ref(offer, domains),
             "fill": slot.fill}
 
@@ -132,6 +134,8 @@ def _rule(rule: PricedRule, domains: dict) -> list:
     outcome = rule.outcome
     if isinstance(outcome, ast.Reject):
         out = ["reject", outcome.reason, _span(outcome.span)]
+    elif isinstance(outcome, ast.Free):
+        out = ["free", None, _span(outcome.span)]
     else:
         out = ["price", _expr(outcome.expr), _span(outcome.span)]
     return [rule.tool, rule.model, [[p, _ref(d, domains)] for p, d in rule.box.items()], out,
@@ -145,6 +149,8 @@ def _expr(expr: ast.Expr) -> list:
         return ["p", expr.name]
     if isinstance(expr, ast.Binary):
         return ["op", expr.op.name, _expr(expr.left), _expr(expr.right)]
+    if isinstance(expr, ast.MinMax):
+        return ["pick", expr.fn.name, [_expr(a) for a in expr.args]]
     return ["round", expr.mode.name, _expr(expr.expr)]
 
 
@@ -296,10 +302,15 @@ class _Reader:
 
     def slot(self, data: object) -> Slot:
         data = _obj(data, "param", "offer", "fill")
-        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span")
+        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span",
+                 "not_counting")
+        left_out = [_enum(Uncounted, u) for u in _list(p["not_counting"])]
         param = Param(name=_str(p["name"]), domain=self.domain(p["domain"]), unit=_opt(p["unit"], _str),
                       default=_opt(p["default"], _scalar), unpriced=_bool(p["unpriced"]),
-                      counted_from=_opt(p["counted_from"], _str), span=self.span(p["span"]))
+                      counted_from=_opt(p["counted_from"], _str), span=self.span(p["span"]),
+                      not_counting=frozenset(left_out))
+        if len(left_out) != len(param.not_counting) or (left_out and param.counted_from is None):
+            raise Corrupt("a text count that could not be declared")
         if param.default is not None and param.default not in param.domain:
             raise Corrupt("a parameter that could not be declared")
         offer = data["offer"]
@@ -324,10 +335,15 @@ class _Reader:
             raise Corrupt("a rule under another model")
         rounding = _opt(rounding, lambda r: _enum(ast.Rounding, r))
         out = _list(out)
-        if len(out) != 3 or out[0] not in ("reject", "price"):
+        if len(out) != 3 or out[0] not in ("reject", "price", "free"):
             raise Corrupt("an outcome that is neither a price nor a reject")
         if out[0] == "reject":
             outcome = ast.Reject(reason=_str(out[1]), span=self.span(out[2]))
+        elif out[0] == "free":
+            if out[1] is not None:
+                raise Corrupt("a free price with a formula")
+            where = self.span(out[2])
+            outcome = ast.Free(expr=ast.Number(value=0, span=where), span=where)
         else:
             expr = _decode_expr(out[1])
             _check_formula(expr, rounding, slots)
@@ -396,6 +412,12 @@ def _decode_expr(data: object, depth: int = 0) -> ast.Expr:
     if tag == "op" and len(data) == 4:
         return ast.Binary(op=_enum(ast.Op, data[1]), left=_decode_expr(data[2], depth + 1),
                           right=_decode_expr(data[3], depth + 1), span=NOWHERE)
+    if tag == "pick" and len(data) == 3:
+        args = _list(data[2])
+        if len(args) < 2:
+            raise Corrupt("a min or max of fewer than two formulas")
+        return ast.MinMax(fn=_enum(ast.Extremum, data[1]), args=tuple(_decode_expr(a, depth + 1) for a in args),
+                          span=NOWHERE)
     if tag == "round" and len(data) == 3:
         return ast.Rounded(mode=_enum(ast.Rounding, data[1]), expr=_decode_expr(data[2], depth + 1), span=NOWHERE)
     raise Corrupt("not a formula")
@@ -452,6 +474,9 @@ def _leaves(expr: ast.Expr, numbers: list, names: list) -> None:
     elif isinstance(expr, ast.Binary):
         _leaves(expr.left, numbers, names)
         _leaves(expr.right, numbers, names)
+    elif isinstance(expr, ast.MinMax):
+        for arg in expr.args:
+            _leaves(arg, numbers, names)
     else:
         _leaves(expr.expr, numbers, names)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex
+from engine.counting import count
 from engine.domain import show_value
 from engine.model import NotTaken
 from engine.names import did_you_mean, listing, nearest
@@ -111,7 +112,7 @@ def _tool(index: Index, request: Mapping):
     name = request.get("tool", _MISSING)
     tools = list(index.tools)
     if name is _MISSING:
-        return None, Rejection(Code.MISSING_PARAM, f"say which tool: {listing(tools) or _NO_TOOLS}", "tool")
+        return None, Rejection(Code.MISSING_PARAM, f"say which tool: {listing(tools, last='or') or _NO_TOOLS}", "tool")
     if not isinstance(name, str):
         such = f" such as {tools[0]}" if tools else ""
         return None, Rejection(Code.INVALID_PARAM, f"`tool` is a name{such}, not {show(name)}", "tool")
@@ -138,7 +139,7 @@ def _model(tool: ToolIndex, request: Mapping):
     name = request.get("model", _MISSING)
     names = tool.canonical
     if name is _MISSING:
-        return None, Rejection(Code.MISSING_PARAM, f"say which model of {tool.name}: {listing(names, chr(34))}",
+        return None, Rejection(Code.MISSING_PARAM, f"say which model of {tool.name}: {listing(names, chr(34), last='or')}",
                                "model")
     if not isinstance(name, str):
         return None, Rejection(Code.INVALID_PARAM, f"`model` is a name such as \"{names[0]}\", not {show(name)}",
@@ -165,7 +166,7 @@ def _values(model: ModelIndex, request: Mapping):
             text = request[source]
             if not isinstance(text, str):
                 return None, Rejection(Code.INVALID_PARAM, f"`{source}` is a text, not {show(text)}", source)
-            raw = len(text)
+            raw = count(text, param.not_counting)
         if raw is _MISSING:
             continue
         if isinstance(slot.offer, NotTaken):

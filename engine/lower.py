@@ -287,6 +287,9 @@ def param_refs(expr: ast.Expr):
         yield from param_refs(expr.right)
     elif isinstance(expr, ast.Rounded):
         yield from param_refs(expr.expr)
+    elif isinstance(expr, ast.MinMax):
+        for arg in expr.args:
+            yield from param_refs(arg)
 
 
 def _domain_key(items) -> tuple:

@@ -11,6 +11,7 @@ import operator
 import attrs
 
 from engine import ast
+from engine.counting import Uncounted
 from engine.diagnostics import Span
 from engine.domain import Domain
 from engine.plans import Period, Plan, Tier
@@ -28,6 +29,7 @@ class Param:
     unpriced: bool = False
     counted_from: str | None = None
     span: Span = attrs.field(eq=False, repr=False)
+    not_counting: frozenset[Uncounted] = frozenset()  # what counting `counted_from` leaves out
 
 
 @attrs.frozen(kw_only=True)

@@ -148,8 +148,16 @@ class Declarations:
             self.diagnostics.append(error(Code.BAD_DECLARATION,
                                           f"`unit` and `from` are for whole-number parameters; "
                                           f"`{p.name.text}` takes {domain.type.value}", p.span))
+        left_out: dict[object, ast.NotCounted] = {}
+        for item in p.not_counting:
+            if item.what in left_out:
+                self.diagnostics.append(error(Code.DUPLICATE, f"`{item.what.value}` is named twice", item.span,
+                                              related=[Related(left_out[item.what].span, "first named here")],
+                                              hint="name it once"))
+            left_out.setdefault(item.what, item)
         return Param(name=p.name.text, domain=domain, unit=p.unit, default=default, unpriced=p.unpriced,
-                     counted_from=p.counted_from.text if p.counted_from else None, span=p.name.span)
+                     counted_from=p.counted_from.text if p.counted_from else None, span=p.name.span,
+                     not_counting=frozenset(left_out))
 
     # ------------------------------------------------------------ groups
     def _group(self, decl: ast.GroupDecl) -> None:

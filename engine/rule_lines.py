@@ -17,8 +17,8 @@ A line is read here only if it is certainly one whole price rule at the top
 level: outside every block, not continued with a backslash, made only of
 names, numbers, quoted texts, `->`, `..`, `|`, comparisons and `+ - * /`, with
 no keyword where a name stands (keywords are lexed by context, which is the
-parser's business) and an outcome that is a number, `reject "..."` or a
-formula without parentheses, `ceil` or `floor`; a grid only if every line of
+parser's business) and an outcome that is a number, `reject "..."`, `free` or a
+formula without parentheses, `ceil`, `floor`, `min` or `max`; a grid only if every line of
 it is of that kind too. Anything else is declined and left to Lark, so this
 module never reports an error: declining is always safe. What it builds is
 what the Lark parser builds from the same lines, spans included;
@@ -113,6 +113,10 @@ _binary = positional(ast.Binary)  # op, left, right, span
 _price = positional(ast.Price)  # expr, span
 _reject = positional(ast.Reject)  # reason, span
 _rule = positional(ast.Rule)  # subject, model, conditions, outcome, model_span, span
+def _free(span: Span) -> ast.Free:
+    return ast.Free(expr=_number(0, span), span=span)
+
+
 _new_span = functools.partial(tuple.__new__, Span)  # Span(...) without its Python-level __new__
 
 
@@ -215,6 +219,10 @@ class _LineReader:
             if kind != "STRING" or tokens[i + 3] is not _EOL:
                 raise _Decline
             outcome = _reject(reason[1:-1], self._span(c, e))
+        elif kind == "NAME" and text == "free":
+            if tokens[i + 2] is not _EOL:
+                raise _Decline
+            outcome = _free(self._span(c, e))
         else:
             expr, i = self._sum(tokens, i + 1)
             if tokens[i] is not _EOL:
@@ -261,7 +269,7 @@ class _LineReader:
     #
     #     video "Sora 2 Pro" {                  the head, ending in `{`
     #         dur            4      8      12   the column header: a name and values
-    #         res 720    ->  2600   5200   7800 rows: conditions, `->`, a number or `reject` per column
+    #         res 720    ->  2600   5200   7800 rows: conditions, `->`, a number, `reject` or `free` per column
     #     }                                     `}` on a line of its own
     #
     # Blank and comment lines may stand between the lines, as the grammar's
@@ -334,6 +342,8 @@ class _LineReader:
                 cells.append(_price(number, number.span))
             elif kind == "NAME" and text == "reject":
                 cells.append(_reject("", self._span(c, e)))
+            elif kind == "NAME" and text == "free":
+                cells.append(_free(self._span(c, e)))
             else:
                 raise _Decline
         if not cells:

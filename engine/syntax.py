@@ -155,7 +155,10 @@ class _ToAst:
         fields = {}
         last = domain
         for key, value, end in options:
-            fields[key] = value
+            if key == "from":  # `from text`, and what its count leaves out
+                fields["counted_from"], fields["not_counting"] = value
+            else:
+                fields[key] = value
             last = end
         return ast.ParamDecl(name=self._name(name), domain=domain, span=_between(name, last), **fields)
 
@@ -169,7 +172,14 @@ class _ToAst:
         return ("unpriced", True, children[0])
 
     def from_option(self, children):
-        return ("counted_from", self._name(children[1]), children[1])
+        left_out = children[2] if len(children) > 2 else ()
+        return ("from", (self._name(children[1]), left_out), left_out[-1] if left_out else children[1])
+
+    def not_counting(self, children):
+        return tuple(c for c in children if isinstance(c, ast.NotCounted))
+
+    def uncounted(self, children):
+        return ast.NotCounted(what=ast.Uncounted(str(children[0])), span=_tok(children[0]))
 
     def group_decl(self, children):
         return ast.GroupDecl(name=self._name(children[1]), tools=children[2],
@@ -258,6 +268,10 @@ class _ToAst:
     def reject(self, children):
         return ast.Reject(reason=_unquote(children[1]), span=_between(children[0], children[1]))
 
+    def free(self, children):
+        span = _tok(children[0])
+        return ast.Free(expr=ast.Number(value=0, span=span), span=span)
+
     def reject_cell(self, children):
         return ast.Reject(reason="", span=_tok(children[0]))
 
@@ -283,7 +297,7 @@ class _ToAst:
         arrow = next(i for i, c in enumerate(children) if isinstance(c, Token))
         cells = []
         for c in children[arrow + 1:]:
-            if isinstance(c, ast.Reject):
+            if isinstance(c, (ast.Reject, ast.Free)):
                 cells.append(c)
             else:
                 expr = _expr(c)
@@ -345,6 +359,11 @@ class _ToAst:
     mul = _binary(ast.Op.MUL)
     div = _binary(ast.Op.DIV)
 
+    def extreme(self, children):  # `max(a, b, ...)`: the keyword, `(`, the formulas between `,`s, `)`
+        fn = ast.Extremum(str(children[0]))
+        args = tuple(_expr(c) for c in children[2:-1] if not isinstance(c, Token))
+        return self._nested(ast.MinMax(fn=fn, args=args, span=_between(children[0], children[-1])), *args)
+
     def rounded(self, children):
         mode = ast.Rounding.UP if str(children[0]) == "ceil" else ast.Rounding.DOWN
         inner = _expr(children[2])
@@ -364,6 +383,8 @@ _WORDS = {
     "REJECT": "`reject`", "AKA": "`aka`", "FOR": "`for`", "NONE": "`none`", "ALLOWS": "`allows`",
     "ALL": "`all`", "BILLED": "`billed`", "MONTHLY": "`monthly`", "YEARLY": "`yearly`", "CREDITS": "`credits`",
     "PRICE": "`price`", "DECIMAL": "an amount such as 29.99", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
+    "FREE": "`free`", "MIN": "`min`", "MAX": "`max`", "NOT": "`not`", "COUNTING": "`counting`",
+    "WHITESPACE": "`whitespace`", "TAGS": "`tags`",
     "$END": "the end of the file",
 }
 

@@ -12,10 +12,15 @@ generated card is at most C, so every bound a rule or a model draws on `n`
 rule and each offer either holds for all such n or for none, so n = C + 1
 stands for the whole tail as far as coverage is concerned, and the oracle
 enumerating 0..C+3 sees all there is. Outcomes on the tail are at most linear in
-n (`2 * n`, `n + 1`, constants): two different ones agree at one n at most, so
+n (`2 * n`, `n + 1`, constants, `free`; a min or max bends at or below C, so past
+C it is one of its arguments): two different ones agree at one n at most, so
 where they can differ on the tail they differ at one of C+1, C+2, C+3. The
 checker's gap boxes are also cut only at those bounds, so expanding them over
-0..C+3 compares like with like.
+0..C+3 compares like with like. The min and max outcomes are chosen so that no
+two different ones (nor one and a plain outcome) are the same function on an
+unbounded range: the checker counts different formulas over an unbounded range
+as differing (engine.formula_box.differ), which is right for every card but one
+that writes a price twice in two spellings.
 
 RATECARD_PROPERTY_EXAMPLES=5000 python -m pytest tests/test_analysis_properties.py
 runs the long setting by hand; the suite's default takes a few seconds.
@@ -85,9 +90,16 @@ def open_item(draw, for_offer: bool) -> str:
 
 @st.composite
 def outcome(draw, ints: list[str]) -> str:
-    kind = draw(st.sampled_from(["constant", "constant", "reject", "formula"] if ints else ["constant", "reject"]))
+    kind = draw(st.sampled_from(["constant", "constant", "reject", "free", "formula", "bend"] if ints
+                                else ["constant", "reject", "free"]))
     if kind == "constant":
         return str(draw(st.integers(1, 3)))
+    if kind == "free":
+        return "free"
+    if kind == "bend":  # a minimum or a cap: linear past C, where the tail starts (see the docstring)
+        param = draw(st.sampled_from(ints))
+        return draw(st.sampled_from([f"max({C}, 4 * {param})", f"min({C + 1}, {param} + 4, 9)",
+                                     f"5 * {param} - min({param}, 2)"]))
     if kind == "reject":
         return f'reject "{draw(st.sampled_from(["r1", "r2"]))}"'
     param = draw(st.sampled_from(ints))

@@ -125,7 +125,14 @@ def cards(draw):
     if draw(st.booleans()):
         lines.append(f"round{sp()}{draw(st.sampled_from(['up', 'down']))}")
     lines += ["tool clip {", f"{sp()}res{sp()}720 | 1080{sp()}unit \"p\"",
-              f"dur{sp()}>= 1", f"{sp()}aspect \"16:9\"|\"1:1\"{sp()}unpriced", "}"]
+              f"dur{sp()}>= 1", f"{sp()}aspect \"16:9\"|\"1:1\"{sp()}unpriced"]
+    if draw(st.booleans()):  # a long text domain, and a text counted leaving things out
+        voices = draw(st.lists(st.text("abcdefgh ", min_size=1, max_size=20), min_size=1, max_size=6, unique=True))
+        lines.append(f"voice{sp()}" + "|".join(f'"{v}"' for v in voices) + f"{sp()}default \"{voices[0]}\""
+                     + f"{sp()}unpriced")
+        lines.append(f"words{sp()}>= 0{sp()}from{sp()}script{sp()}not counting{sp()}"
+                     + draw(st.sampled_from(["whitespace", "tags", "whitespace,tags", "tags ,  whitespace"])))
+    lines.append("}")
     for i in range(draw(st.integers(1, 4))):
         name = f'"M{i}{"x" * draw(st.integers(0, 8))}"'
         res = draw(st.sampled_from([[720], [1080], [720, 1080]]))
@@ -142,7 +149,8 @@ def cards(draw):
             if draw(st.booleans()):
                 lines.append(draw(_comment) or "")
             for r in res:
-                cells = sp().join(str(prices[r, d]) for d in durs)
+                cells = sp().join(draw(st.sampled_from([str(prices[r, d]), "free", f"max({prices[r, d]},dur)"]))
+                                  for d in durs)
                 lines.append(f"{sp()}res {r}{sp()}->{sp()}{cells}{sp()}" + (draw(_comment) or ""))
             lines.append("}")
         elif style == "lines":
@@ -153,7 +161,10 @@ def cards(draw):
         else:
             k, div = draw(st.integers(1, 100)), draw(st.integers(1, 9))
             for r in res:
-                lines.append(f"clip {name} res {r} -> ceil({sp()}dur*{k}/{div}{sp()}) + {r}")
+                lines.append(draw(st.sampled_from([
+                    f"clip {name} res {r} -> ceil({sp()}dur*{k}/{div}{sp()}) + {r}",
+                    f"clip {name} res {r} -> max({sp()}{k} ,dur*{div}{sp()}, min( dur , {r} ))",
+                    f"clip {name} res {r} ->free"])))
         for _ in range(draw(st.integers(0, 2))):
             lines.append(draw(st.sampled_from(["", "# comment", "   "])))
     return "\n".join(lines) + "\n"

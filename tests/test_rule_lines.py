@@ -71,7 +71,8 @@ def taken(text: str) -> int:
     return len(rule_lines.take_rules(text if text.endswith("\n") else text + "\n", "t", syntax._lexicon())[1])
 
 
-CARDS = sorted([*ROOT.glob("tests/cases/*/*.rules"), *ROOT.glob("rules/*.rules")])
+CARDS = sorted([*ROOT.glob("tests/cases/*/*.rules"), *ROOT.glob("tests/cases/real/*/*.rules"),
+                *ROOT.glob("rules/*.rules")])
 
 
 @pytest.mark.parametrize("path", CARDS, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -106,6 +107,8 @@ def test_a_synthetic_large_card_reads_the_same_and_mostly_without_the_parser():
     '\tgen  "M"\tdur 1..3 ->5   # a comment with -> and "',
     "t n 1_000 -> 1_0",
     "say-it chars-x 5 -> chars-x - 1",
+    'upscale "Fast" -> free',
+    "t x 1..3 -> free  # on every plan",
 ])
 def test_lines_the_reader_takes(line):
     assert taken(line) == 1
@@ -127,6 +130,12 @@ def test_lines_the_reader_takes(line):
     't x 1 => 1',
     't x 1 -> 1 2',
     "t x 1 -> reject",
+    "t x 1 -> free 1",
+    "t x 1 -> free + 1",
+    "t x free -> 1",  # a keyword where a name stands
+    "t free",  # a bare rule: `free` is a parameter here
+    "t -> max(1, n)",  # min and max have parentheses: the parser's
+    "t -> min(n, 2, 3) * 4",
     "t x 1 -> 1 +",
     "t x 1. -> 1",
     't x "unclosed -> 1',
@@ -158,8 +167,9 @@ def test_grids_in_the_canonical_layout_are_taken():
             '    res 720 -> 1     2    reject\n'
             '    res 1080 audio yes | no -> 1_0 2 3\n'
             '}\n'
-            't "M" {\n  audio yes "16:9" no\n    -> 1 2 3\n}\n')
-    assert taken(text) == 2
+            't "M" {\n  audio yes "16:9" no\n    -> 1 2 3\n}\n'
+            't "F" {\n  n 1 2\n  -> free 5\n}\n')
+    assert taken(text) == 3
     read_both_ways(text)
 
 
@@ -174,6 +184,7 @@ def test_grids_in_the_canonical_layout_are_taken():
     'v "M" {\n dur 4\n}\n',  # no rows
     'v "M" {\n unit 4\n res 720 -> 1\n}\n',
     'v "M" {\n dur 4\n res 720 -> rejected\n}\n',
+    'v "M" {\n dur 4\n res 720 -> max(1, 2)\n}\n',
     'v "M" {\n dur 4\n res 720 -> 1\n',  # never closed
 ])
 def test_grids_the_reader_leaves_to_the_parser(grid):
@@ -208,7 +219,8 @@ def test_the_file_span_starts_at_the_first_token():
 # ---------------------------------------------------------------- generated lines
 
 _plain = st.sampled_from(["t", "video", "dur", "res", "x-y", "a_1", "Tool", "n", "yess"])
-_keywords = st.sampled_from(["tool", "unit", "all", "yes", "no", "reject", "ceil", "none", "for", "round"])
+_keywords = st.sampled_from(["tool", "unit", "all", "yes", "no", "reject", "ceil", "none", "for", "round", "free",
+                             "max", "min", "not", "tags"])
 _ints = st.sampled_from(["0", "1", "12", "1_000", "007", "9" * 30])
 _texts = st.sampled_from(['"M"', '"Sora 2 Pro"', '"a->b"', '"{"', '"#"', '""'])
 _space = st.sampled_from(["", " ", "  ", "\t", "\f"])
@@ -238,6 +250,8 @@ def rule_like_lines(draw):
     if draw(st.integers(0, 4)) == 0:
         parts.append("reject")
         parts.append(draw(_texts))
+    elif draw(st.integers(0, 6)) == 0:
+        parts.append("free")
     else:
         parts.append(draw(st.one_of(_ints, words)))
         for _ in range(draw(st.integers(0, 3))):
@@ -268,7 +282,8 @@ def grids(draw):
                             for _ in range(columns)))
     for _ in range(draw(st.integers(0, 3))):
         row = draw(rule_like_lines()).split("->")[0].split(" ", 2)[-1]
-        cells = [draw(st.one_of(_ints, st.sampled_from(["reject", "(1)", "x"]))) for _ in range(columns)]
+        cells = [draw(st.one_of(_ints, st.sampled_from(["reject", "(1)", "x", "free", "max(1, 2)"])))
+                 for _ in range(columns)]
         lines.append("  " + row + " -> " + "  ".join(cells))
         if draw(st.integers(0, 5)) == 0:
             lines.append(draw(st.sampled_from(["", "  # c", "\f", "  \\"])))

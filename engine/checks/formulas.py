@@ -1,5 +1,5 @@
 """Price formulas: every division names its rounding and divides by a positive number;
-no price is zero or negative anywhere in its rule's box.
+no price is zero or negative anywhere in its rule's box, unless it is written `free`.
 
 "Anywhere" is decided exactly, not by sampling: interval arithmetic gives the
 least value of the formula over the box (the rule's conditions cut to what the
@@ -32,7 +32,10 @@ from engine.lower import param_refs
 from engine.model import Card, Model, NotTaken, PricedRule
 from engine.results import MAX_CREDITS, show_number
 
-_HINT = "a generation costs at least 1 credit; use `reject \"...\"` to refuse it"
+_HINT = ("a generation costs at least 1 credit: write `max(1, ...)` around the formula to keep it there, "
+         "`-> free` for a price of nothing on purpose, or `reject \"...\"` to refuse it")
+_ZERO_HINT = "a price of nothing is written `-> free`, so that it is not taken for a mistake; " \
+             "use `reject \"...\"` to refuse such requests"
 _TOO_LARGE = f"more than {MAX_CREDITS} credits, the most one quote may be"
 _TOO_LARGE_HINT = "credits are kept as 64-bit integers; a request priced this high is refused"
 
@@ -41,8 +44,8 @@ def check_formulas(card: Card) -> Iterator[Diagnostic]:
     seen: set = set()  # a rule of a group is lowered once per tool (one outcome); report it once
     for rule in card.rules:
         outcome = rule.outcome
-        if not isinstance(outcome, ast.Price):
-            continue
+        if not isinstance(outcome, ast.Price) or isinstance(outcome, ast.Free):
+            continue  # a reject, or a price of nothing written as such
         expr = outcome.expr
         where = id(outcome)
         if type(expr) is ast.Number:  # the usual price: nothing to divide, one value
@@ -51,7 +54,7 @@ def check_formulas(card: Card) -> Iterator[Diagnostic]:
                 seen.add(where)
                 if value < 1:
                     yield error(Code.NON_POSITIVE, f"this price is {show_number(value)} credits", outcome.span,
-                                hint=_HINT)
+                                hint=_ZERO_HINT if value == 0 else _HINT)
                 else:
                     yield error(Code.BAD_DECLARATION, f"this price is {_TOO_LARGE}", outcome.span,
                                 hint=_TOO_LARGE_HINT)

@@ -18,12 +18,13 @@ from engine import ast
 from engine.boxes import effective_box, offered
 from engine.boxes import source as box_source
 from engine.compile import ModelIndex
+from engine.counting import Uncounted, count
 from engine.diagnostics import source_lines
 from engine.domain import Domain, show_value
 from engine.formula import explain as explain_formula
 from engine.interpreter import find
 from engine.model import NotTaken, PricedRule
-from engine.names import listing
+from engine.names import credits_words, listing
 from engine.ratecard import RateCard
 from engine.results import Code, Quote, Rejection
 from engine.values import Invalid, coerce, show
@@ -91,10 +92,23 @@ class NearMiss:
 
 
 @attrs.frozen
+class TextCount:
+    """A parameter counted from a text that leaves something out (`not counting whitespace, tags`):
+    how many characters the text has and how many of them count."""
+
+    param: str
+    source: str              # the request's key holding the text
+    length: int              # its characters, every one
+    counted: int             # those that count: the parameter's value
+    not_counting: tuple[str, ...]  # what is left out: "whitespace", "tags"
+
+
+@attrs.frozen
 class Explanation:
     """Why a request got its result. `arithmetic` is the formula with the request's values in it
-    (`ceil(123 / 10) = 13`); `near_misses` lists the rules failing fewest conditions (`unmet` of
-    them), at most MAX_NEAREST, `more_near_misses` counting the rest."""
+    (`ceil(123 / 10) = 13`, or `free`); `near_misses` lists the rules failing fewest conditions (`unmet`
+    of them), at most MAX_NEAREST, `more_near_misses` counting the rest; `text_counts` says how a text
+    was counted when its count leaves something out."""
 
     result: Quote | Rejection
     tool: str | None = None
@@ -107,16 +121,13 @@ class Explanation:
     near_misses: tuple[NearMiss, ...] = ()
     unmet: int = 0
     more_near_misses: int = 0
+    text_counts: tuple[TextCount, ...] = ()
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready: the result's own object under `result`, then the explanation."""
         out = attrs.asdict(self, filter=lambda a, _: a.name != "result")  # tuples become lists
         out["values"] = {name: value for name, value in self.values}
         return {"result": self.result.to_json(), **out}
-
-
-def _credits(n: int) -> str:
-    return "1 credit" if n == 1 else f"{n} credits"
 
 
 def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
@@ -134,12 +145,14 @@ def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | No
     values = given_values(model, request)
     base = Explanation(result, model.tool, model.name, tuple((s.name, values[s.name]) for s in model.slots
                                                                if s.name in values),
-                       _plan(card, request, model.tool))
+                       _plan(card, request, model.tool), text_counts=_text_counts(model, request))
     entry = find(model, values) if all(k in values for k in model.keys + model.ranged) else None
     if entry is not None and (result.ok or result.code == "rejected" and result.param is None
                               and entry.reason is not None):
         arithmetic = None
-        if result.ok and entry.expr is not None and not isinstance(entry.expr, ast.Number):
+        if result.ok and isinstance(entry.rule.outcome, ast.Free):
+            arithmetic = "free"
+        elif result.ok and entry.expr is not None and not isinstance(entry.expr, ast.Number):
             arithmetic = explain_formula(entry.expr, values)
         elif result.ok:
             arithmetic = str(result.credits)
@@ -160,12 +173,15 @@ def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | No
 def render(explanation: Explanation) -> str:
     """The text `ratecard quote --explain` prints."""
     e, result = explanation, explanation.result
-    lines = [_credits(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"]
+    lines = [credits_words(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"]
     if e.tool is None:
         return lines[0]
     subject = e.tool if e.model is None else f'{e.tool} "{e.model}"'
     shown = ", ".join(f"{name} {show_value(value)}" for name, value in e.values)
     lines.append(f"request: {subject}" + (f" {shown}" if shown else ""))
+    for c in e.text_counts:
+        lines.append(f"counted: {c.param} {c.counted} of the {c.length} characters of `{c.source}` "
+                     f"(not counting {' and '.join(c.not_counting)})")
     if e.plan is not None:
         verdict = f"allows {e.tool}" if e.plan.allows else \
             f"does not allow {e.tool}, only {listing(list(e.plan.tools)) or 'nothing'}"
@@ -225,7 +241,7 @@ def given_values(model: ModelIndex, request: Mapping) -> dict[str, object]:
         raw = request.get(param.name, _MISSING)
         source = param.counted_from
         if raw is _MISSING and source is not None and isinstance(request.get(source), str):
-            raw = len(request[source])
+            raw = count(request[source], param.not_counting)
         if raw is _MISSING:
             if slot.fill is not None and not isinstance(slot.offer, NotTaken):
                 values[param.name] = slot.fill
@@ -237,6 +253,18 @@ def given_values(model: ModelIndex, request: Mapping) -> dict[str, object]:
         except Invalid:
             continue
     return values
+
+
+def _text_counts(model: ModelIndex, request: Mapping) -> tuple[TextCount, ...]:
+    """For each parameter the request gives as a text whose count leaves something out: how it was counted."""
+    out = []
+    for slot in model.slots:
+        param = slot.param
+        text = request.get(param.counted_from, _MISSING) if param.counted_from is not None else _MISSING
+        if param.not_counting and param.name not in request and isinstance(text, str):
+            out.append(TextCount(param.name, param.counted_from, len(text), count(text, param.not_counting),
+                                 tuple(u.value for u in Uncounted if u in param.not_counting)))
+    return tuple(out)
 
 
 def _values(model: ModelIndex, values: Mapping[str, object], skip: str | None = None) -> str:

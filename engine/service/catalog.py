@@ -7,6 +7,7 @@ written by hand: change the card and the form and the schema follow.
 
 from __future__ import annotations
 
+from engine.counting import Uncounted
 from engine.domain import Domain, ValueType
 from engine.model import Card, Model, NotTaken, Param
 
@@ -31,7 +32,8 @@ def offer_object(param: Param, offer: Domain | NotTaken) -> dict:
         out.update(type=TYPES[param.domain.type], taken=False, reason=offer.reason)
         return out
     out.update(domain_object(offer))
-    out.update(taken=True, unit=param.unit, priced=not param.unpriced, counted_from=param.counted_from)
+    out.update(taken=True, unit=param.unit, priced=not param.unpriced, counted_from=param.counted_from,
+               not_counting=[u.value for u in Uncounted if u in param.not_counting])
     single = offer.single()
     default = param.default if param.default is not None and param.default in offer else single
     out["default"] = default

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from engine.counting import describe
 from engine.model import Card, NotTaken
 from engine.results import Code
 from engine.service.catalog import LISTED, TYPES
@@ -53,8 +54,10 @@ def request_schemas(card: Card) -> dict[str, dict]:
                     continue
                 props[param.name] = _value_schema(offer, param.unit)
                 if param.counted_from:
+                    left_out = f", not counting {describe(param.not_counting)}" if param.not_counting else ""
                     props[param.counted_from] = {"type": "string", "minLength": 1,
-                                                 "description": f"its characters are counted as {param.name}"}
+                                                 "description": f"its characters are counted as {param.name}"
+                                                                f"{left_out}"}
             if plans:
                 props["plan"] = {"type": "string", "enum": plans,
                                  "description": "a plan that does not include the tool is refused"}
