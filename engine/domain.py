@@ -2,6 +2,12 @@
 
 A model's offering and a rule's condition are both Domains; a rule's box is a
 Domain per parameter. Integers here are whole numbers of 0 or more.
+
+A measured parameter's values (engine.model.Measure) are the multiples of its
+step, 0.5 say: its Domains have that `step`, their intervals run from one
+multiple to another, and every "next value" is a step on, not 1. With the
+default step of 1 they are the whole numbers, exactly as before; with another,
+values that are whole are still ints (21, not Fraction(21)), the others Fractions.
 """
 
 from __future__ import annotations
@@ -9,8 +15,12 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from fractions import Fraction
 
 import attrs
+
+from engine.money import decimal_text, exact
 
 
 class ValueType(enum.Enum):
@@ -22,7 +32,7 @@ class ValueType(enum.Enum):
 def type_of(value: object) -> ValueType:
     if isinstance(value, bool):
         return ValueType.BOOL
-    if isinstance(value, int):
+    if isinstance(value, (int, Fraction, Decimal)):  # a decimal is a number (of a measured parameter)
         return ValueType.INT
     return ValueType.TEXT
 
@@ -42,11 +52,11 @@ class Interval:
         return None if self.hi is None else self.hi - self.lo + 1
 
 
-def _merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+def _merge(intervals: Iterable[Interval], step: int | Fraction = 1) -> tuple[Interval, ...]:
     out: list[Interval] = []
     live = (i for i in intervals if i.hi is None or i.hi >= i.lo)
     for iv in sorted(live, key=lambda i: (i.lo, math.inf if i.hi is None else i.hi)):
-        if out and (out[-1].hi is None or iv.lo <= out[-1].hi + 1):
+        if out and (out[-1].hi is None or iv.lo <= out[-1].hi + step):
             last = out[-1]
             hi = None if last.hi is None or iv.hi is None else max(last.hi, iv.hi)
             out[-1] = Interval(last.lo, hi)
@@ -62,6 +72,7 @@ class Domain:
     type: ValueType
     intervals: tuple[Interval, ...] = ()
     values: tuple[bool | str, ...] = ()
+    step: int | Fraction = 1  # whole numbers: the distance from one value to the next (a measured step)
 
     # -- construction
     @classmethod
@@ -73,8 +84,21 @@ class Domain:
         return cls(kind, values=tuple(dict.fromkeys(values)))
 
     @classmethod
-    def ints(cls, intervals: Iterable[Interval]) -> Domain:
-        return cls(ValueType.INT, intervals=_merge(intervals))
+    def ints(cls, intervals: Iterable[Interval], step: int | Fraction = 1) -> Domain:
+        """Whole numbers (or multiples of `step`); every end must be a multiple of it."""
+        return cls(ValueType.INT, intervals=_merge(intervals, step), step=step)
+
+    def stepped(self, step: int | Fraction) -> Domain:
+        """The multiples of `step` this domain holds (its numbers between the ends, for a measured
+        parameter): each interval's ends moved inwards onto a multiple."""
+        if self.type is not ValueType.INT:
+            return self
+        out = []
+        for iv in self.intervals:
+            lo = exact(math.ceil(Fraction(iv.lo) / step) * Fraction(step))
+            hi = None if iv.hi is None else exact(math.floor(Fraction(iv.hi) / step) * Fraction(step))
+            out.append(Interval(lo, hi))
+        return Domain.ints(out, step)
 
     @classmethod
     def empty(cls, kind: ValueType) -> Domain:
@@ -83,6 +107,9 @@ class Domain:
     # -- questions
     def __contains__(self, value: object) -> bool:
         if self.type is ValueType.INT:
+            if self.step != 1:
+                return (type(value) is int or type(value) is Fraction) and (Fraction(value) / self.step).denominator == 1 \
+                    and any(value in iv for iv in self.intervals)
             return (type(value) is int) and any(value in iv for iv in self.intervals)
         return type_of(value) is self.type and value in self.values
 
@@ -97,9 +124,9 @@ class Domain:
             return len(self.values)
         total = 0
         for iv in self.intervals:
-            if iv.size is None:
+            if iv.hi is None:
                 return None
-            total += iv.size
+            total += iv.size if self.step == 1 else int((iv.hi - iv.lo) / Fraction(self.step)) + 1
         return total
 
     def is_finite(self, limit: int = 4096) -> bool:
@@ -114,7 +141,12 @@ class Domain:
         for iv in self.intervals:
             if iv.hi is None:
                 raise ValueError("cannot list an unbounded domain")
-            yield from range(iv.lo, iv.hi + 1)
+            if self.step == 1:
+                yield from range(iv.lo, iv.hi + 1)
+            else:
+                step = Fraction(self.step)
+                for k in range(int((iv.hi - iv.lo) / step) + 1):
+                    yield exact(iv.lo + k * step)
 
     def single(self) -> object | None:
         """The only value, when there is exactly one."""
@@ -145,6 +177,7 @@ class Domain:
                                                                and mine[-1].hi <= whole.hi)):
                 return self
         # both lists are sorted, disjoint and not touching, so the common pieces are too
+        step = self.step if self.step != 1 else other.step
         out = []
         i = j = 0
         while i < len(mine) and j < len(theirs):
@@ -164,7 +197,7 @@ class Domain:
                 i += 1
             else:
                 j += 1
-        return Domain(ValueType.INT, intervals=tuple(out))
+        return Domain(ValueType.INT, intervals=tuple(out), step=step)
 
     def subtract(self, other: Domain) -> Domain:
         if other.type is not self.type:
@@ -173,21 +206,22 @@ class Domain:
             drop = set(other.values)
             return Domain(self.type, values=tuple(v for v in self.values if v not in drop))
         pieces = list(self.intervals)
+        step = self.step
         for b in other.intervals:
             nxt = []
             for a in pieces:
                 if a.lo < b.lo:
-                    hi = b.lo - 1 if a.hi is None else min(a.hi, b.lo - 1)
+                    hi = b.lo - step if a.hi is None else min(a.hi, b.lo - step)
                     nxt.append(Interval(a.lo, hi))
                 if b.hi is not None and (a.hi is None or a.hi > b.hi):
-                    nxt.append(Interval(max(a.lo, b.hi + 1), a.hi))
+                    nxt.append(Interval(max(a.lo, b.hi + step), a.hi))
             pieces = nxt
-        return Domain.ints(pieces)
+        return Domain.ints(pieces, step)
 
     def union(self, other: Domain) -> Domain:
         if self.type is not ValueType.INT:
             return Domain(self.type, values=tuple(dict.fromkeys(self.values + other.values)))
-        return Domain.ints(self.intervals + other.intervals)
+        return Domain.ints(self.intervals + other.intervals, self.step)
 
     def issubset(self, other: Domain) -> bool:
         return self.subtract(other).is_empty
@@ -197,15 +231,16 @@ class Domain:
         """`4, 8 or 12`, `1 to 3`, `1 or more`, `yes`, `"16:9" or "9:16"`."""
         parts = []
         if self.type is ValueType.INT:
+            num = str if self.step == 1 else decimal_text
             for iv in self.intervals:
                 if iv.hi is None:
-                    parts.append(f"{iv.lo} or more" if iv.lo else "any")
+                    parts.append(f"{num(iv.lo)} or more" if iv.lo else "any")
                 elif iv.lo == iv.hi:
-                    parts.append(str(iv.lo))
-                elif iv.hi == iv.lo + 1:
-                    parts += [str(iv.lo), str(iv.hi)]
+                    parts.append(num(iv.lo))
+                elif iv.hi == iv.lo + self.step:
+                    parts += [num(iv.lo), num(iv.hi)]
                 else:
-                    parts.append(f"{iv.lo} to {iv.hi}")
+                    parts.append(f"{num(iv.lo)} to {num(iv.hi)}")
         else:
             parts = [show_value(v) for v in self.values]
         if not parts:
@@ -218,22 +253,25 @@ class Domain:
         if self.type is not ValueType.INT:
             return " | ".join(show_value(v) for v in self.values)
         parts = []
+        num = str if self.step == 1 else decimal_text
         for iv in self.intervals:
             if iv.hi is None:
-                parts.append(f">= {iv.lo}")
+                parts.append(f">= {num(iv.lo)}")
             elif iv.lo == iv.hi:
-                parts.append(str(iv.lo))
-            elif iv.hi - iv.lo < 3:
-                parts += [str(v) for v in range(iv.lo, iv.hi + 1)]
+                parts.append(num(iv.lo))
+            elif iv.hi - iv.lo < 3 * self.step:
+                parts += [num(v) for v in Domain.ints([iv], self.step)]
             else:
-                parts.append(f"{iv.lo}..{iv.hi}")
+                parts.append(f"{num(iv.lo)}..{num(iv.hi)}")
         return " | ".join(parts)
 
 
 def show_value(value: object) -> str:
-    """A value as the card writes it: 720, yes, "16:9"."""
+    """A value as the card writes it: 720, yes, "16:9", 20.5."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, (Fraction, Decimal)):
+        return decimal_text(value)
     return f'"{value}"'
