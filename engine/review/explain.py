@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from fractions import Fraction
+
 import attrs
 
 from engine import ast
@@ -20,13 +22,15 @@ from engine.boxes import source as box_source
 from engine.compile import ModelIndex
 from engine.diagnostics import source_lines
 from engine.domain import Domain, show_value
+from engine.formula import evaluate
 from engine.formula import explain as explain_formula
 from engine.interpreter import find
 from engine.model import NotTaken, PricedRule
 from engine.names import listing
 from engine.ratecard import RateCard
 from engine.results import Code, Quote, Rejection
-from engine.values import Invalid, coerce, show
+from engine.money import decimal_text
+from engine.values import Invalid, coerce, measured, show
 
 _MISSING = object()
 MAX_NEAREST = 5
@@ -91,6 +95,16 @@ class NearMiss:
 
 
 @attrs.frozen
+class Billed:
+    """A measured amount as given and as billed: `dur 20.4s billed as 21s (per 1s, minimum 5s)`."""
+
+    param: str
+    given: str              # the amount as read, exactly: `20.4`
+    billed: str             # the amount priced: `21`
+    rule: str               # how it is billed: `per 1s, minimum 5s`
+
+
+@attrs.frozen
 class Explanation:
     """Why a request got its result. `arithmetic` is the formula with the request's values in it
     (`ceil(123 / 10) = 13`); `near_misses` lists the rules failing fewest conditions (`unmet` of
@@ -107,11 +121,13 @@ class Explanation:
     near_misses: tuple[NearMiss, ...] = ()
     unmet: int = 0
     more_near_misses: int = 0
+    billed: tuple[Billed, ...] = ()  # measured amounts, as given and as billed (engine.model.Measure)
 
     def to_json(self) -> dict[str, object]:
-        """JSON-ready: the result's own object under `result`, then the explanation."""
+        """JSON-ready: the result's own object under `result`, then the explanation. A measured
+        amount that is not whole is written as its exact decimal, as a string ("20.5")."""
         out = attrs.asdict(self, filter=lambda a, _: a.name != "result")  # tuples become lists
-        out["values"] = {name: value for name, value in self.values}
+        out["values"] = {name: (show_value(value) if type(value) is Fraction else value) for name, value in self.values}
         return {"result": self.result.to_json(), **out}
 
 
@@ -134,15 +150,15 @@ def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | No
     values = given_values(model, request)
     base = Explanation(result, model.tool, model.name, tuple((s.name, values[s.name]) for s in model.slots
                                                                if s.name in values),
-                       _plan(card, request, model.tool))
+                       _plan(card, request, model.tool), billed=_billed(model, request))
     entry = find(model, values) if all(k in values for k in model.keys + model.ranged) else None
     if entry is not None and (result.ok or result.code == "rejected" and result.param is None
                               and entry.reason is not None):
         arithmetic = None
         if result.ok and entry.expr is not None and not isinstance(entry.expr, ast.Number):
-            arithmetic = explain_formula(entry.expr, values)
+            arithmetic = explain_formula(entry.expr, values) + _final(entry.rule, entry.expr, values, result)
         elif result.ok:
-            arithmetic = str(result.credits)
+            arithmetic = str(result.credits) if result.amount is None else f"{entry.expr.value} {result.unit}"
         return attrs.evolve(base, match=_match(card, entry.rule), arithmetic=arithmetic)
     if result.ok:  # cannot happen while find() is what the interpreter uses; say so rather than guess
         return base
@@ -160,12 +176,14 @@ def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | No
 def render(explanation: Explanation) -> str:
     """The text `ratecard quote --explain` prints."""
     e, result = explanation, explanation.result
-    lines = [_credits(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"]
+    lines = [_shown(result) if result.ok else f"rejected [{result.code}]: {result.message}"]
     if e.tool is None:
         return lines[0]
     subject = e.tool if e.model is None else f'{e.tool} "{e.model}"'
     shown = ", ".join(f"{name} {show_value(value)}" for name, value in e.values)
     lines.append(f"request: {subject}" + (f" {shown}" if shown else ""))
+    for b in e.billed:
+        lines.append(f"billed: {b.param} {b.given} -> {b.billed} ({b.rule})")
     if e.plan is not None:
         verdict = f"allows {e.tool}" if e.plan.allows else \
             f"does not allow {e.tool}, only {listing(list(e.plan.tools)) or 'nothing'}"
@@ -192,6 +210,50 @@ def render(explanation: Explanation) -> str:
         if e.more_near_misses:
             lines.append(f"  and {e.more_near_misses} more")
     return "\n".join(lines)
+
+
+def _shown(result: Quote) -> str:
+    return _credits(result.credits) if result.amount is None else f"{result.amount} {result.unit}"
+
+
+def _final(rule: PricedRule, expr, values: Mapping, result: Quote | Rejection) -> str:
+    """After the arithmetic, how its value became the amount quoted: ` -> 4 credits (rounded up)`,
+    ` USD`; nothing for whole credits."""
+    if rule.final is None or not result.ok:
+        return ""
+    money = rule.final.money
+    try:
+        value = Fraction(evaluate(expr, values))
+    except Exception:
+        return ""
+    unit = "credits" if money.credits else money.unit
+    if (value * money.scale).denominator == 1 and money.credits:
+        return ""
+    if (value * money.scale).denominator == 1:
+        return f" {unit}"
+    how = f"rounded {rule.final.rounding.value}" if rule.final.rounding else "cut to size"
+    places = "" if money.credits else f" to {money.places} places"
+    return f" -> {_shown(result)} ({how}{places})"
+
+
+def _billed(model: ModelIndex, request: Mapping) -> tuple[Billed, ...]:
+    """The measured amounts the request gives, each as given and as billed."""
+    out = []
+    if not isinstance(request, Mapping):
+        return ()
+    for slot in model.slots:
+        m = slot.param.measure
+        raw = request.get(slot.name, _MISSING)
+        if m is None or raw is _MISSING or isinstance(slot.offer, NotTaken):
+            continue
+        try:
+            given = measured(slot.param, raw)
+        except Invalid:
+            continue
+        unit = slot.param.unit or ""
+        how = f"per {decimal_text(m.step)}{unit}" + (f", minimum {decimal_text(m.minimum)}{unit}" if m.minimum else "")
+        out.append(Billed(slot.name, decimal_text(given) + unit, decimal_text(m.billed(given)) + unit, how))
+    return tuple(out)
 
 
 def _show_source(source: SourceLine | None) -> list[str]:
