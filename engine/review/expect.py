@@ -117,7 +117,7 @@ def _line(line: str, file: str, number: int) -> Expectation | None:
         raise _Bad(tokens[0][2], f"the request comes before `->`, as in: {EXAMPLE}")
     request = _request(left)
     written = line[left[0][2] - 1: tokens[arrows[0]][2] - 1].rstrip()
-    if len(right) == 2 and right[1][0] == "word" and (_AMOUNT.fullmatch(right[0][1]) or _CREDITS.fullmatch(right[0][1])):
+    if len(right) == 2 and right[1][0] == "word" and _AMOUNT.fullmatch(right[0][1]):
         unit = right[1][1]  # `-> 0.004725 USD`
         return Expectation(file, number, written, request, _expected(right[:1], tokens[arrows[0]][2] + 2), unit)
     return Expectation(file, number, written, request, _expected(right, tokens[arrows[0]][2] + 2))

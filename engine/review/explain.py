@@ -128,6 +128,8 @@ class Explanation:
         amount that is not whole is written as its exact decimal, as a string ("20.5")."""
         out = attrs.asdict(self, filter=lambda a, _: a.name != "result")  # tuples become lists
         out["values"] = {name: (show_value(value) if type(value) is Fraction else value) for name, value in self.values}
+        if not self.billed:  # only a request with a measured amount has it
+            del out["billed"]
         return {"result": self.result.to_json(), **out}
 
 

@@ -69,8 +69,17 @@ _REJECTION = {"type": "object", "required": ["ok", "code", "param", "message"], 
               "properties": {"ok": {"type": "boolean", "enum": [False]}, "code": {"type": "string", "enum": RESULT_CODES},
                              "param": {"type": "string", "nullable": True}, "message": {"type": "string"},
                              "digest": _DIGEST}}
-_QUOTE = {"type": "object", "required": ["ok", "credits", "rule"], "additionalProperties": False,
-          "properties": {"ok": {"type": "boolean", "enum": [True]}, "credits": {"type": "integer", "minimum": 0},
+_QUOTE = {"type": "object", "required": ["ok", "rule"], "additionalProperties": False,
+          "description": "a price: `credits` from a card that prices in credits (a number; a string of its "
+                         "digits past 2^53 - 1, which a JSON number would round), or `amount` and `unit` from a "
+                         "card that prices in an amount (`prices in USD to 6 places`), the amount an exact "
+                         "decimal string such as \"0.004500\"",
+          "oneOf": [{"required": ["credits"]}, {"required": ["amount", "unit"]}],
+          "properties": {"ok": {"type": "boolean", "enum": [True]},
+                         "credits": {"oneOf": [{"type": "integer", "minimum": 0},
+                                               {"type": "string", "pattern": "^[0-9]{16,}$"}]},
+                         "amount": {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"},
+                         "unit": {"type": "string"},
                          "rule": {"type": "string", "description": "file:line of the rule that priced it"},
                          "digest": _DIGEST}}
 _DIAGNOSTIC = {"type": "object", "required": ["severity", "code", "name", "message", "file", "line", "column"],
@@ -91,7 +100,8 @@ _HEALTH = {"type": "object", "required": ["ok", "digest", "version", "reload"],
 _ROW = {"type": "object", "required": ["tool", "model"],
         "description": "tool, model, each priced parameter's value, then credits (priced) or reason (refused)",
         "properties": {"tool": {"type": "string"}, "model": {"type": "string", "nullable": True},
-                       "credits": {"type": "integer"}, "reason": {"type": "string"}}}
+                       "credits": {"oneOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]{16,}$"}]},
+                       "amount": {"type": "string"}, "unit": {"type": "string"}, "reason": {"type": "string"}}}
 _EXPLAINED = {"type": "object", "required": ["result", "explanation"],
               "properties": {"result": {"$ref": "#/components/schemas/Result"}, "explanation": {"type": "string"}}}
 
