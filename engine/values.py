@@ -15,6 +15,7 @@ from engine.results import MAX_REQUEST_NUMBER, show_number
 
 _MAX_DIGITS = len(str(MAX_REQUEST_NUMBER))  # more significant digits than this are past the bound
 _WHOLE = re.compile(r"[+-]?[0-9]+")
+MAX_AMOUNT_TEXT = 100  # an amount written out longer than this is refused, before any arithmetic on it
 _AMOUNT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")  # 20, 20.4, .5: no exponent, no separators
 _TRUE = {"yes", "true"}
 _FALSE = {"no", "false"}
@@ -101,7 +102,7 @@ def measured(param: Param, raw: object) -> int | Fraction:
         text = raw.strip()
         if param.unit and text.lower().endswith(param.unit.lower()):
             text = text[: -len(param.unit)].rstrip()
-        if len(text) > 2 * _MAX_DIGITS or not _AMOUNT.fullmatch(text):
+        if len(text) > MAX_AMOUNT_TEXT or not _AMOUNT.fullmatch(text):
             raise Invalid(f"{expect}, not {_show(raw)}")
         value = Fraction(Decimal(text))
     else:

@@ -26,7 +26,8 @@ MAX_TTL = 400 * 86400  # seconds; a hold lapses at its cycle's end anyway
 
 # AccountError codes -> HTTP status; anything not listed is the caller's mistake (400)
 _STATUS = {"conflict": 409, "account-exists": 409, "hold-captured": 409, "hold-released": 409,
-           "hold-expired": 409, "capture-exceeds-hold": 409, "unknown-hold": 404, "store": 503, "schema": 500}
+           "hold-expired": 409, "capture-exceeds-hold": 409, "unknown-hold": 404, "store": 503, "schema": 500,
+           "not-credits": 500}  # the service's own card cannot keep accounts: not the caller's doing
 
 
 def routes(live: Live, store, settings: Settings) -> list[Route]:
