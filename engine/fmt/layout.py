@@ -45,7 +45,7 @@ _TOKEN = re.compile(r'''
   | (?P<other>.)
 ''', re.VERBOSE)
 
-_OPTIONS = {"unit", "default", "unpriced", "from", "for"}
+_OPTIONS = {"unit", "default", "unpriced", "from", "for", "billed", "minimum"}
 _INDENT = "    "
 _NAME_MIN = 6
 _LABEL_MIN = 9

@@ -7,7 +7,9 @@ written by hand: change the card and the form and the schema follow.
 
 from __future__ import annotations
 
-from engine.domain import Domain, ValueType
+from fractions import Fraction
+
+from engine.domain import Domain, ValueType, show_value
 from engine.model import Card, Model, NotTaken, Param
 
 LISTED = 64  # a whole-number domain with at most this many values is listed value by value
@@ -18,11 +20,16 @@ TYPES = {ValueType.INT: "integer", ValueType.BOOL: "boolean", ValueType.TEXT: "s
 def domain_object(domain: Domain) -> dict:
     """{"type": ..., "values": [...]} or, for many whole numbers, {"type": "integer", "ranges": [[lo, hi|null]]}."""
     out: dict = {"type": TYPES[domain.type]}
-    if domain.type is not ValueType.INT or domain.is_finite(LISTED):
+    if domain.type is not ValueType.INT or (domain.step == 1 and domain.is_finite(LISTED)):
         out["values"] = list(domain)
     else:
-        out["ranges"] = [[iv.lo, iv.hi] for iv in domain.intervals]
+        out["ranges"] = [[_number(iv.lo), _number(iv.hi)] for iv in domain.intervals]
     return out
+
+
+def _number(value: object) -> object:
+    """A measured amount that is not whole as its exact decimal text ("0.5"), never a float."""
+    return show_value(value) if type(value) is Fraction else value
 
 
 def offer_object(param: Param, offer: Domain | NotTaken) -> dict:
@@ -32,9 +39,12 @@ def offer_object(param: Param, offer: Domain | NotTaken) -> dict:
         return out
     out.update(domain_object(offer))
     out.update(taken=True, unit=param.unit, priced=not param.unpriced, counted_from=param.counted_from)
+    if param.measure is not None:  # any amount of 0 or more, billed per step: a number, ranges only
+        out["type"] = "number"
+        out["measure"] = {"step": _number(param.measure.step), "minimum": _number(param.measure.minimum)}
     single = offer.single()
     default = param.default if param.default is not None and param.default in offer else single
-    out["default"] = default
+    out["default"] = _number(default)
     out["required"] = default is None and not param.unpriced and param.counted_from is None
     return out
 

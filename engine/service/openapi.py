@@ -32,6 +32,20 @@ def _value_schema(domain: Domain, unit: str | None) -> dict:
     return schema
 
 
+def _measured_schema(param, offer: Domain) -> dict:
+    """A measured amount: any number of 0 or more (or a text such as "20.4s"), billed per its step."""
+    from engine.money import decimal_text
+
+    m = param.measure
+    how = f"billed per {decimal_text(m.step)} (rounded up)" + (f", at least {decimal_text(m.minimum)}" if m.minimum
+                                                                else "")
+    if offer.intervals:
+        how += f"; billed amounts {offer.describe(param.unit)} are offered"
+    unit = f'; "20.4{param.unit}" is read as 20.4' if param.unit else ""
+    return {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string"}],
+            "description": f"an amount, {how}{unit}"}
+
+
 def _name(*parts: str | None) -> str:
     return ".".join(re.sub(r"[^A-Za-z0-9_-]+", "_", p) for p in parts if p is not None)
 
@@ -51,7 +65,8 @@ def request_schemas(card: Card) -> dict[str, dict]:
                 offer = model.offers.get(param.name, param.domain)
                 if isinstance(offer, NotTaken):
                     continue
-                props[param.name] = _value_schema(offer, param.unit)
+                props[param.name] = (_value_schema(offer, param.unit) if param.measure is None
+                                     else _measured_schema(param, offer))
                 if param.counted_from:
                     props[param.counted_from] = {"type": "string", "minLength": 1,
                                                  "description": f"its characters are counted as {param.name}"}

@@ -29,7 +29,8 @@ function paramField(param) {
   } else {
     const low = param.ranges[0][0];
     const high = param.ranges[param.ranges.length - 1][1];
-    input = element("input", {type: "number", name: param.name, id: "param-" + param.name, min: low, step: 1,
+    input = element("input", {type: "number", name: param.name, id: "param-" + param.name, min: low,
+                              step: param.measure ? "any" : 1,
                               value: param.default !== null ? param.default : Math.max(low, 100)});
     if (high !== null) input.max = high;
   }
