@@ -207,14 +207,16 @@ class Domain:
             return Domain(self.type, values=tuple(v for v in self.values if v not in drop))
         pieces = list(self.intervals)
         step = self.step
+        if step != 1:  # whole amounts stay ints
+            return Domain.ints(_subtract_stepped(pieces, other.intervals, step), step)
         for b in other.intervals:
             nxt = []
             for a in pieces:
                 if a.lo < b.lo:
-                    hi = b.lo - step if a.hi is None else min(a.hi, b.lo - step)
+                    hi = b.lo - 1 if a.hi is None else min(a.hi, b.lo - 1)
                     nxt.append(Interval(a.lo, hi))
                 if b.hi is not None and (a.hi is None or a.hi > b.hi):
-                    nxt.append(Interval(max(a.lo, b.hi + step), a.hi))
+                    nxt.append(Interval(max(a.lo, b.hi + 1), a.hi))
             pieces = nxt
         return Domain.ints(pieces, step)
 
@@ -264,6 +266,20 @@ class Domain:
             else:
                 parts.append(f"{num(iv.lo)}..{num(iv.hi)}")
         return " | ".join(parts)
+
+
+def _subtract_stepped(pieces: list[Interval], cut: Iterable[Interval], step: Fraction) -> list[Interval]:
+    """Domain.subtract on the multiples of a step that is not 1."""
+    for b in cut:
+        nxt = []
+        for a in pieces:
+            if a.lo < b.lo:
+                below = exact(b.lo - step)
+                nxt.append(Interval(a.lo, below if a.hi is None else min(a.hi, below)))
+            if b.hi is not None and (a.hi is None or a.hi > b.hi):
+                nxt.append(Interval(max(a.lo, exact(b.hi + step)), a.hi))
+        pieces = nxt
+    return pieces
 
 
 def show_value(value: object) -> str:

@@ -78,7 +78,7 @@ def _dump(data: object) -> str:
 def _number(value: int | Fraction) -> int | dict:
     """A whole number as itself; another (a measured amount) as its exact fraction, never a float."""
     if type(value) is Fraction:
-        return {"n": value.numerator, "d": value.denominator}
+        return value.numerator if value.denominator == 1 else {"n": value.numerator, "d": value.denominator}
     return value
 
 

@@ -49,7 +49,7 @@ def measure_of(p: ast.ParamDecl, diagnostics: list[Diagnostic]) -> Measure | Non
                                  f"whole number of its steps of {decimal_text(step)}", p.span,
                                  hint=f"write `minimum {decimal_text(lower + step)}` or `minimum "
                                  f"{decimal_text(max(lower, step))}`"))
-        return None
+        return Measure(step=step)  # still measured: its conditions are read in its steps, without more errors
     return Measure(step=step, minimum=minimum if minimum else None)
 
 

@@ -19,12 +19,14 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
+from fractions import Fraction
 
 import attrs
 
 from engine.boxes import dimensions, offered
 from engine.domain import Domain, Interval, ValueType
 from engine.model import Model, PricedRule
+from engine.money import exact
 
 Cell = tuple[Domain, ...]  # one Domain per dimension, in `dims` order
 
@@ -249,6 +251,8 @@ def _swept(offer: Domain, domains: Sequence[Domain]) -> dict[tuple[int, ...], li
             i += 1
         if in_offer:
             end = events[i][0] - next_value if i < n else None
+            if type(end) is Fraction and end.denominator == 1:  # whole amounts stay ints
+                end = end.numerator
             key = (next(iter(active)),) if len(active) == 1 else tuple(sorted(active))
             groups.setdefault(key, []).append(Interval(point, end))
     return groups
@@ -279,9 +283,9 @@ def _side_by_side(offer: Domain, domains: Sequence[Domain]) -> tuple[list[int], 
         if cursor is None or lo < cursor:
             return None  # two of them meet
         if lo > cursor:
-            gaps.append(Interval(cursor, lo - step))
+            gaps.append(Interval(cursor, lo - 1 if step == 1 else exact(lo - step)))
         hi = domains[k].intervals[0].hi
-        cursor = None if hi is None else hi + step
+        cursor = None if hi is None else hi + 1 if step == 1 else exact(hi + step)
     if cursor is not None and (end is None or cursor <= end):
         gaps.append(Interval(cursor, end))
     return order, gaps

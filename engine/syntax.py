@@ -427,6 +427,24 @@ _EXAMPLES: dict[str, list[str]] = {
         'model "Veo 3"\n',
         'model "Veo 3" {\n    res 720\n}\n',
     ],
+    "the step after `billed per` is an amount in the parameter's unit: `billed per 1` bills by the second, "
+    "`billed per 0.5` in half seconds": [
+        'tool t {\n    secs > 0 billed per second\n}\n',
+        'tool t {\n    secs > 0 billed by 1\n}\n',
+        'tool t {\n    secs > 0 billed per\n}\n',
+    ],
+    "`minimum` takes the least amount billed, in the parameter's unit: `billed per 1  minimum 5`": [
+        'tool t {\n    secs > 0 billed per 1 minimum\n}\n',
+        'tool t {\n    secs > 0 billed per 1 minimum five\n}\n',
+    ],
+    "say what the card prices in: `prices in credits`, or an amount and its decimal places, "
+    "`prices in USD to 6 places`": [
+        'prices USD\n',
+        'prices in USD to 6\n',
+        'prices in USD to\n',
+        'prices in USD 6 places\n',
+        'prices in\n',
+    ],
     'a plan says which tools its credits may be spent on: `plan "AI Suite" allows all { ... }`': [
         'plan "A" {\n    credits 40000\n}\n',
         'plan "A"\n',
