@@ -18,6 +18,7 @@ from engine import sources as source_files
 from engine.boxes import source as box_source
 from engine.interpreter import _read, find  # the reading and lookup card.quote does, to name the cell
 from engine.model import PricedRule
+from engine.names import credits_words
 from engine.ratecard import RateCard, RateCardError
 from engine.results import Code, Quote, Rejection
 from engine.review.expect import Expectation, Unreadable, read
@@ -168,11 +169,7 @@ def _expected(value, unit: str | None = None) -> str:
         return str(value)
     if unit is not None or type(value) is not int:
         return f"{value} {unit}" if unit else str(value)
-    return _credits(value)
-
-
-def _credits(n: int) -> str:
-    return "1 credit" if n == 1 else f"{n} credits"
+    return credits_words(value)
 
 
 def _label(label: str, paths: Mapping[str, str]) -> str:
@@ -184,7 +181,7 @@ def _actual(result: Quote | Rejection, paths: Mapping[str, str]) -> str:
     if result.ok and result.amount is not None:
         return f"{result.amount} {result.unit} ({_label(result.rule, paths)})"
     if result.ok:
-        return f"{_credits(result.credits)} ({_label(result.rule, paths)})"
+        return f"{credits_words(result.credits)} ({_label(result.rule, paths)})"
     return f"rejected [{result.code}]: {result.message}"
 
 

@@ -26,10 +26,10 @@ from engine.formula import evaluate
 from engine.formula import explain as explain_formula
 from engine.interpreter import find
 from engine.model import NotTaken, PricedRule
-from engine.names import listing
+from engine.money import decimal_text
+from engine.names import credits_words, listing
 from engine.ratecard import RateCard
 from engine.results import Code, Quote, Rejection
-from engine.money import decimal_text
 from engine.values import Invalid, coerce, measured, show
 
 _MISSING = object()
@@ -133,10 +133,6 @@ class Explanation:
         return {"result": self.result.to_json(), **out}
 
 
-def _credits(n: int) -> str:
-    return "1 credit" if n == 1 else f"{n} credits"
-
-
 def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
     """The text `ratecard quote --explain` prints for `result`, which `card.quote(request)` gave."""
     return render(explanation(card, request, result))
@@ -215,7 +211,7 @@ def render(explanation: Explanation) -> str:
 
 
 def _shown(result: Quote) -> str:
-    return _credits(result.credits) if result.amount is None else f"{result.amount} {result.unit}"
+    return credits_words(result.credits) if result.amount is None else f"{result.amount} {result.unit}"
 
 
 def _final(rule: PricedRule, expr, values: Mapping, result: Quote | Rejection) -> str:
