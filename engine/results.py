@@ -25,6 +25,18 @@ def json_number(value: int) -> int | str:
     return value if -MAX_JSON_INT <= value <= MAX_JSON_INT else str(value)
 
 
+def json_safe(value: object) -> object:
+    """A JSON-ready value with every whole number past MAX_JSON_INT made a string (json_number), in
+    dicts and lists at any depth: for answers whose numbers are not all known in advance (accounts)."""
+    if type(value) is int:
+        return json_number(value)
+    if type(value) is dict:
+        return {k: json_safe(v) for k, v in value.items()}
+    if type(value) is list:
+        return [json_safe(v) for v in value]
+    return value
+
+
 def show_number(value: int) -> str:
     """A whole number for a message: in full when short, else its first digits and its length.
 

@@ -188,3 +188,18 @@ def test_accounts_refuse_a_card_that_prices_in_an_amount(tmp_path, capsys):
     assert not (tmp_path / "c.db").exists()  # refused before a store is opened
     code = main(["accounts", "--db", f"sqlite:///{tmp_path / 'd.db'}", "--rules", str(GPU), "balance", "acme"])
     assert code == 2 and "not-credits" in capsys.readouterr().err
+
+
+def test_account_answers_past_2_to_the_53_are_strings_in_json(tmp_path, capsys):
+    """A tier of 2**60 credits: the balance's figures past 2**53 - 1 are strings on the command line."""
+    rules = tmp_path / "card"
+    rules.mkdir()
+    (rules / "card.rules").write_text('tool t { n 1 | 2 }\nt -> 5\nplan "Big" allows all {\n    credits 1152921504606846976\n}\n')
+    db = ["--db", f"sqlite:///{tmp_path / 'c.db'}", "--rules", str(rules)]
+    at = ["--at", "2026-01-31T12:00:00+00:00"]
+    assert main(["accounts", *db, "subscribe", "acme", "--plan", "Big", "--credits", "1152921504606846976",
+                 *at, "--json"]) == 0
+    capsys.readouterr()
+    assert main(["accounts", *db, "balance", "acme", *at, "--json"]) == 0
+    balance = json.loads(capsys.readouterr().out)
+    assert balance["granted"] == "1152921504606846976" and balance["spent"] == 0

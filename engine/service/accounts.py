@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from engine.results import Code, Rejection
+from engine.results import Code, Rejection, json_safe
 from engine.service import body
 from engine.service.body import Refusal
 from engine.service.live import Live, Loaded
@@ -86,8 +86,8 @@ class _Accounts:
             status = 404 if result.code == "unknown-account" else 422
             return JSONResponse(result.to_json(), status_code=status, headers=headers)
         if isinstance(result, list):
-            return JSONResponse([{"ok": True, **to_json(e)} for e in result], headers=headers)
-        return JSONResponse({"ok": True, **to_json(result)}, headers=headers)
+            return JSONResponse([json_safe({"ok": True, **to_json(e)}) for e in result], headers=headers)
+        return JSONResponse(json_safe({"ok": True, **to_json(result)}), headers=headers)
 
     async def subscribe(self, request: Request) -> Response:
         account = request.path_params["account"]
