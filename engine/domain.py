@@ -8,6 +8,13 @@ step, 0.5 say: its Domains have that `step`, their intervals run from one
 multiple to another, and every "next value" is a step on, not 1. With the
 default step of 1 they are the whole numbers, exactly as before; with another,
 values that are whole are still ints (21, not Fraction(21)), the others Fractions.
+
+A Domain may also hold `unset`: the value of a parameter a request leaves out,
+where the card says leaving it out is priced (`dur >= 1 | unset`). It is a value
+of the dimension like any other, so the sweep, the compiled tables and the
+checks treat it as they treat 720 or "16:9": for texts and yes/no it is the
+UNSET member below; for whole numbers it is UNSET_NUMBER, -1, one below every
+value a request can give, so intervals and cut points hold it unchanged.
 """
 
 from __future__ import annotations
@@ -23,10 +30,33 @@ import attrs
 from engine.money import decimal_text, exact
 
 
+class Unset(enum.Enum):
+    """The value of a parameter a request leaves out (see the module's docstring)."""
+
+    UNSET = "unset"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = Unset.UNSET
+UNSET_NUMBER = -1  # unset, among whole numbers: below 0, the least value a request can give
+
+
+def is_unset(value: object) -> bool:
+    """Is this the value of a parameter left out? (-1 only as a whole number, never yes/no.)"""
+    return value is UNSET or (type(value) is int and value == UNSET_NUMBER)
+
+
 class ValueType(enum.Enum):
     INT = "a whole number"
     BOOL = "yes or no"
     TEXT = "a text"
+
+
+def unset_value(kind: ValueType) -> object:
+    """What a request that leaves out a parameter of this type is read as, where that is priced."""
+    return UNSET_NUMBER if kind is ValueType.INT else UNSET
 
 
 def type_of(value: object) -> ValueType:
@@ -56,7 +86,9 @@ def _merge(intervals: Iterable[Interval], step: int | Fraction = 1) -> tuple[Int
     out: list[Interval] = []
     live = (i for i in intervals if i.hi is None or i.hi >= i.lo)
     for iv in sorted(live, key=lambda i: (i.lo, math.inf if i.hi is None else i.hi)):
-        if out and (out[-1].hi is None or iv.lo <= out[-1].hi + step):
+        if step != 1 and out and out[-1].hi == UNSET_NUMBER and iv.lo > UNSET_NUMBER:
+            out.append(iv)  # unset stands alone among the multiples of a step: -1 is not one of them
+        elif out and (out[-1].hi is None or iv.lo <= out[-1].hi + step):
             last = out[-1]
             hi = None if last.hi is None or iv.hi is None else max(last.hi, iv.hi)
             out[-1] = Interval(last.lo, hi)
@@ -95,6 +127,9 @@ class Domain:
             return self
         out = []
         for iv in self.intervals:
+            if iv.lo == iv.hi == UNSET_NUMBER:  # unset: kept as it is
+                out.append(iv)
+                continue
             lo = exact(math.ceil(Fraction(iv.lo) / step) * Fraction(step))
             hi = None if iv.hi is None else exact(math.floor(Fraction(iv.hi) / step) * Fraction(step))
             out.append(Interval(lo, hi))
@@ -108,10 +143,11 @@ class Domain:
     def __contains__(self, value: object) -> bool:
         if self.type is ValueType.INT:
             if self.step != 1:
-                return (type(value) is int or type(value) is Fraction) and (Fraction(value) / self.step).denominator == 1 \
+                return (type(value) is int or type(value) is Fraction) and (
+                    (Fraction(value) / self.step).denominator == 1 or value == UNSET_NUMBER) \
                     and any(value in iv for iv in self.intervals)
             return (type(value) is int) and any(value in iv for iv in self.intervals)
-        return type_of(value) is self.type and value in self.values
+        return (type_of(value) is self.type or value is UNSET) and value in self.values
 
     @property
     def is_empty(self) -> bool:
@@ -229,12 +265,37 @@ class Domain:
         return self.subtract(other).is_empty
 
     # -- words
+    # -- unset
+    @classmethod
+    def unset(cls, kind: ValueType) -> Domain:
+        """The domain holding only `unset`, for a parameter of this type."""
+        if kind is ValueType.INT:
+            return cls(kind, intervals=(Interval(UNSET_NUMBER, UNSET_NUMBER),))
+        return cls(kind, values=(UNSET,))
+
+    @property
+    def has_unset(self) -> bool:
+        if self.type is ValueType.INT:
+            return bool(self.intervals) and self.intervals[0].lo <= UNSET_NUMBER
+        return UNSET in self.values
+
+    def with_unset(self) -> Domain:
+        return self.union(Domain.unset(self.type))
+
+    def without_unset(self) -> Domain:
+        return self.subtract(Domain.unset(self.type)) if self.has_unset else self
+
+    def _set_intervals(self) -> tuple[Interval, ...]:
+        """The whole numbers a request can give, without unset."""
+        return self.without_unset().intervals
+
+    # -- words
     def describe(self, unit: str | None = None, conjunction: str = "or") -> str:
-        """`4, 8 or 12`, `1 to 3`, `1 or more`, `yes`, `"16:9" or "9:16"`."""
+        """`4, 8 or 12`, `1 to 3`, `1 or more`, `yes`, `"16:9" or "9:16"`; `unset` last when it is one."""
         parts = []
         if self.type is ValueType.INT:
             num = str if self.step == 1 else decimal_text
-            for iv in self.intervals:
+            for iv in self._set_intervals():
                 if iv.hi is None:
                     parts.append(f"{num(iv.lo)} or more" if iv.lo else "any")
                 elif iv.lo == iv.hi:
@@ -244,19 +305,22 @@ class Domain:
                 else:
                     parts.append(f"{num(iv.lo)} to {num(iv.hi)}")
         else:
-            parts = [show_value(v) for v in self.values]
+            parts = [show_value(v) for v in self.values if v is not UNSET]
+        if self.has_unset:
+            parts.append("unset")
         if not parts:
             return "nothing"
         text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {conjunction} " + parts[-1]
         return text
 
     def source(self) -> str:
-        """The domain in the card's own syntax: `4 | 8 | 12`, `1..3`, `>= 1`, `yes | no`."""
+        """The domain in the card's own syntax: `4 | 8 | 12`, `1..3`, `>= 1`, `yes | no`, `5 | unset`."""
         if self.type is not ValueType.INT:
-            return " | ".join(show_value(v) for v in self.values)
+            shown = [show_value(v) for v in self.values if v is not UNSET]
+            return " | ".join(shown + (["unset"] if self.has_unset else []))
         parts = []
         num = str if self.step == 1 else decimal_text
-        for iv in self.intervals:
+        for iv in self._set_intervals():
             if iv.hi is None:
                 parts.append(f">= {num(iv.lo)}")
             elif iv.lo == iv.hi:
@@ -265,12 +329,17 @@ class Domain:
                 parts += [num(v) for v in Domain.ints([iv], self.step)]
             else:
                 parts.append(f"{num(iv.lo)}..{num(iv.hi)}")
+        if self.has_unset:
+            parts.append("unset")
         return " | ".join(parts)
 
 
 def _subtract_stepped(pieces: list[Interval], cut: Iterable[Interval], step: Fraction) -> list[Interval]:
     """Domain.subtract on the multiples of a step that is not 1."""
     for b in cut:
+        if b.lo == b.hi == UNSET_NUMBER:  # unset stands alone (see _merge)
+            pieces = [a for a in pieces if not a.lo == a.hi == UNSET_NUMBER]
+            continue
         nxt = []
         for a in pieces:
             if a.lo < b.lo:
@@ -283,7 +352,9 @@ def _subtract_stepped(pieces: list[Interval], cut: Iterable[Interval], step: Fra
 
 
 def show_value(value: object) -> str:
-    """A value as the card writes it: 720, yes, "16:9", 20.5."""
+    """A value as the card writes it: 720, yes, "16:9", 20.5, unset."""
+    if is_unset(value):
+        return "unset"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):

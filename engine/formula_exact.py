@@ -2,8 +2,8 @@
 
 Every value a formula takes is a whole multiple of a "grain" read off the
 formula itself: a constant is its own grain, a parameter's is 1 (or its
-measured step: engine.model.Measure), a sum's is the greatest common grain of
-its terms, a product's the product of its factors', a division by a constant
+measured step: engine.model.Measure), a sum's (and a min's or max's) is the
+greatest common grain of its terms, a product's the product of its factors', a division by a constant
 c divides the grain by c, and a ceil or floor is whole. When grain times the
 unit's scale (1 for credits, 10**6 for `to 6 places`) is whole, so is every
 price: no rounding needs declaring. Otherwise a price may fall between two
@@ -34,6 +34,14 @@ def grain(expr: ast.Expr, steps: Mapping[str, int | Fraction]) -> Fraction | Non
         return Fraction(steps.get(expr.name, 1))
     if isinstance(expr, ast.Rounded):
         return Fraction(1)
+    if isinstance(expr, ast.MinMax):  # one of its arguments: a multiple of the grain they share
+        grains = [grain(arg, steps) for arg in expr.args]
+        if any(g is None for g in grains):
+            return None
+        out = grains[0]
+        for g in grains[1:]:
+            out = _gcd(out, g)
+        return out
     left = grain(expr.left, steps)
     if expr.op is ast.Op.DIV:
         divisor = constant(expr.right)

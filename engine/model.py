@@ -13,6 +13,7 @@ from fractions import Fraction
 import attrs
 
 from engine import ast
+from engine.counting import Uncounted
 from engine.diagnostics import Span
 from engine.domain import Domain
 from engine.money import CREDITS, Money, exact
@@ -51,6 +52,7 @@ class Param:
     counted_from: str | None = None
     measure: Measure | None = None   # a measured parameter: decimals, rounded up before pricing
     span: Span = attrs.field(eq=False, repr=False)
+    not_counting: frozenset[Uncounted] = frozenset()  # what counting `counted_from` leaves out
 
 
 @attrs.frozen(kw_only=True)
@@ -72,13 +74,20 @@ class NotTaken:
 
 @attrs.frozen(kw_only=True)
 class Model:
-    """One model of one tool; `name` is None for a tool priced without models (voiceover)."""
+    """One model of one tool; `name` is None for a tool priced without models (voiceover).
+
+    `offers` holds, beside the tool's parameters, the plans a request may name when the
+    card declares plans (key engine.plans.PLAN: those allowing the tool, and `unset`).
+    `defaults` are the model's own defaults (`quality "auto" | "hd" default "auto"`),
+    which a request that leaves the parameter out gets instead of the tool's.
+    """
 
     tool: str
     name: str | None
     aliases: tuple[str, ...]
     offers: dict[str, Domain | NotTaken] = attrs.field(eq=False)
     span: Span = attrs.field(eq=False, repr=False)
+    defaults: dict[str, object] = attrs.field(factory=dict, eq=False)
 
     @property
     def title(self) -> str:

@@ -12,10 +12,15 @@ generated card is at most C, so every bound a rule or a model draws on `n`
 rule and each offer either holds for all such n or for none, so n = C + 1
 stands for the whole tail as far as coverage is concerned, and the oracle
 enumerating 0..C+3 sees all there is. Outcomes on the tail are at most linear in
-n (`2 * n`, `n + 1`, constants): two different ones agree at one n at most, so
+n (`2 * n`, `n + 1`, constants, `free`; a min or max bends at or below C, so past
+C it is one of its arguments): two different ones agree at one n at most, so
 where they can differ on the tail they differ at one of C+1, C+2, C+3. The
 checker's gap boxes are also cut only at those bounds, so expanding them over
-0..C+3 compares like with like.
+0..C+3 compares like with like. The min and max outcomes are chosen so that no
+two different ones (nor one and a plain outcome) are the same function on an
+unbounded range: the checker counts different formulas over an unbounded range
+as differing (engine.formula_box.differ), which is right for every card but one
+that writes a price twice in two spellings.
 
 Measured parameters are in the cards too: `h` is billed per 0.5 (its values are
 the halves), `s` per 1 with a minimum of 2. The same argument holds on the
@@ -40,12 +45,13 @@ from hypothesis import strategies as st
 from engine import ast
 from engine.checks.findings import find
 from engine.diagnostics import has_errors
-from engine.domain import ValueType
-from engine.formula import evaluate
-from engine.formula_box import priced_expr
+from engine.domain import UNSET_NUMBER, ValueType, is_unset
+from engine.formula import evaluate, source
+from engine.formula_box import priced_expr, refs
 from engine.lower import lower
 from engine.model import Card, NotTaken
 from engine.money import decimal_text
+from engine.plans import PLAN
 from engine.resolve import Declarations
 from engine.syntax import parse
 
@@ -61,17 +67,28 @@ PARAMS = {
     "n": (">= 0", "open"),
     "h": (">= 0  billed per 0.5", "half"),
     "s": (">= 0  billed per 1  minimum 2", "min2"),
+    # parameters a request may leave out: `unset` is one more value of their dimension
+    "c": ('"x" | "y" | unset', "text"),
+    "o": ("1 | 2 | unset", "small"),
+    "u": (">= 1 | unset", "open"),
 }
 STEPS = {"half": Fraction(1, 2), "min2": 1}
 LEAST = {"open": 0, "half": 0, "min2": 2}  # the least value a condition may name (else out of domain)
 VALUES = {"bool": ["yes", "no"], "text": ['"x"', '"y"', '"z"'], "small": ["1", "2", "3", "4"]}
+OWN = {"c": ['"x"', '"y"', "unset"], "o": ["1", "2", "unset"]}  # the values of those that list theirs
+# the customer's plan, a dimension too: P and Q allow the tool t, R does not
+PLANS = 'plan "P" allows t\nplan "Q" allows t\nplan "R" allows v\ntool v\nv -> 1\n'
+PLAN_VALUES = ['"P"', '"Q"', '"R"', "unset"]
 
 
 # ---------------------------------------------------------------- writing random cards
 
 
 @st.composite
-def small_domain(draw, kind: str, for_offer: bool = False) -> str:
+def small_domain(draw, kind: str, for_offer: bool = False, param: str = "") -> str:
+    own = OWN.get(param)
+    if own is not None:
+        return " | ".join(draw(st.lists(st.sampled_from(own), min_size=1, max_size=len(own), unique=True)))
     if kind in VALUES:
         if kind == "small" and draw(st.booleans()):
             lo = draw(st.integers(1, 4))
@@ -80,6 +97,9 @@ def small_domain(draw, kind: str, for_offer: bool = False) -> str:
                                unique=True))
         return " | ".join(values)
     items = draw(st.lists(open_item(for_offer, kind), min_size=1, max_size=2))
+    if param == "u":  # `>= 1 | unset`: values from 1, and unset
+        items = [i for i in items if not i.startswith(("0", "<", ">= 0"))] or [">= 1"]
+        items += ["unset"] if draw(st.booleans()) else []
     return " | ".join(items)
 
 
@@ -108,9 +128,16 @@ def open_item(draw, for_offer: bool, kind: str = "open") -> str:
 
 @st.composite
 def outcome(draw, ints: list[str]) -> str:
-    kind = draw(st.sampled_from(["constant", "constant", "reject", "formula"] if ints else ["constant", "reject"]))
+    kind = draw(st.sampled_from(["constant", "constant", "reject", "free", "formula", "bend"] if ints
+                                else ["constant", "reject", "free"]))
     if kind == "constant":
         return draw(st.sampled_from(["1", "2", "3", "0.5", "1.25"]))
+    if kind == "free":
+        return "free"
+    if kind == "bend":  # a minimum or a cap: linear past C, where the tail starts (see the docstring)
+        param = draw(st.sampled_from(ints))
+        return draw(st.sampled_from([f"max({C}, 4 * {param})", f"min({C + 1}, {param} + 4, 9)",
+                                     f"5 * {param} - min({param}, 2)"]))
     if kind == "reject":
         return f'reject "{draw(st.sampled_from(["r1", "r2"]))}"'
     param = draw(st.sampled_from(ints))
@@ -122,7 +149,8 @@ def outcome(draw, ints: list[str]) -> str:
 def cards(draw) -> str:
     names = draw(st.lists(st.sampled_from(list(PARAMS)), min_size=1, max_size=4, unique=True))
     names.sort()
-    lines = draw(st.sampled_from([[], ["round up"], ["round down"]]))
+    plans = draw(st.booleans())
+    lines = ([PLANS] if plans else []) + draw(st.sampled_from([[], ["round up"], ["round down"]]))
     lines += draw(st.sampled_from([[], ["prices in USD to 2 places"]]))
     lines += ["tool t {"] + [f"    {p} {PARAMS[p][0]}" for p in names] + ["}"]
     ints = [p for p in names if PARAMS[p][1] in ("small", "open", "half", "min2")]
@@ -133,11 +161,14 @@ def cards(draw) -> str:
             if kind in ("bool", "text") and draw(st.integers(0, 4)) == 0:
                 offers.append(f'    {p} none "not here"')
             else:
-                offers.append(f"    {p} {draw(small_domain(kind, for_offer=True))}")
+                offers.append(f"    {p} {draw(small_domain(kind, for_offer=True, param=p))}")
         lines += [f'model t "M{i}" {{', *offers, "}"] if offers else [f'model t "M{i}"']
         for _ in range(draw(st.integers(0, 7))):
-            conditions = [f"{p} {draw(small_domain(PARAMS[p][1]))}"
+            conditions = [f"{p} {draw(small_domain(PARAMS[p][1], param=p))}"
                           for p in draw(st.lists(st.sampled_from(names), unique=True))]
+            if plans and draw(st.booleans()):
+                chosen = draw(st.lists(st.sampled_from(PLAN_VALUES), min_size=1, max_size=4, unique=True))
+                conditions.insert(draw(st.integers(0, len(conditions))), "plan " + " | ".join(chosen))
             lines.append(" ".join([f't "M{i}"', *conditions, "->", draw(outcome(ints))]))
     return "\n".join(lines) + "\n"
 
@@ -157,26 +188,32 @@ def resolve(text: str) -> Card:
 
 
 def axes(card: Card, model) -> dict[str, list]:
-    """Every value of every parameter the model takes, unbounded ones up to C + 3."""
+    """Every value of every parameter the model takes, unbounded ones up to C + 3 (and unset, -1,
+    where the model offers it); and the plans a request for it may name, with unset."""
     out = {}
     for param in card.tools[model.tool].params:
         offer = model.offers[param.name]
         if isinstance(offer, NotTaken):
             continue
-        if offer.type is ValueType.INT:  # whole numbers, or the multiples of a measured step, to C + 3
+        if offer.type is ValueType.INT:  # whole numbers, or the multiples of a measured step, to C + 3; unset
             step = param.measure.step if param.measure is not None else 1
-            values = [v.numerator if v.denominator == 1 else v
-                      for v in (Fraction(k) * step for k in range(int((C + 3) / step) + 1))]
+            values = [UNSET_NUMBER] + [v.numerator if v.denominator == 1 else v
+                                       for v in (Fraction(k) * step for k in range(int((C + 3) / step) + 1))]
         else:
             values = offer.values
         out[param.name] = [v for v in values if v in offer]
+    if PLAN in model.offers:
+        out[PLAN] = list(model.offers[PLAN].values)
     return out
 
 
 def outcome_at(rule, point):
     if isinstance(rule.outcome, ast.Reject):
         return ("reject", rule.outcome.reason)
-    return int(evaluate(priced_expr(rule), point))  # as quoted: in minor units, rounded as the file says
+    expr = priced_expr(rule)  # as quoted: in minor units, rounded as the file says
+    if any(is_unset(point[name]) for name in refs(expr)):  # no value to compute with: the formula itself
+        return ("formula at unset", source(expr))
+    return int(evaluate(expr, point))
 
 
 def brute_force(card: Card, model, rules):
@@ -240,3 +277,27 @@ def test_the_generator_reaches_every_verdict():
 
     collect()
     assert seen == {"gap", "dead", "overlap", "redundant"}
+
+
+def test_the_generator_writes_plans_and_unset_into_the_dimensions_it_checks():
+    """Plans and unset are among the values the sweep and brute force compare: some cards' rules
+    cover them, some leave them uncovered."""
+    seen = set()
+
+    @settings(max_examples=150, deadline=None, database=None, derandomize=True)
+    @given(cards())
+    def collect(text):
+        card = resolve(text)
+        for f in find(card):
+            gaps, _, _ = brute_force(card, f.model, f.rules)
+            names = list(axes(card, f.model))
+            for rule in f.rules:
+                seen.update({"plan rule"} if PLAN in rule.box else set())
+                seen.update({"unset rule"} if any(d.has_unset for p, d in rule.box.items() if p != PLAN) else set())
+            for gap in gaps:
+                point = dict(zip(names, gap))
+                seen.update({"plan gap"} if is_unset(point.get(PLAN, 0)) else set())
+                seen.update({"unset gap"} if any(is_unset(v) for k, v in point.items() if k != PLAN) else set())
+
+    collect()
+    assert seen == {"plan rule", "unset rule", "plan gap", "unset gap"}

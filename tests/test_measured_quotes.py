@@ -203,3 +203,23 @@ def test_account_answers_past_2_to_the_53_are_strings_in_json(tmp_path, capsys):
     assert main(["accounts", *db, "balance", "acme", *at, "--json"]) == 0
     balance = json.loads(capsys.readouterr().out)
     assert balance["granted"] == "1152921504606846976" and balance["spent"] == 0
+
+
+UNSET_CARD = """round up
+tool clip {
+    dur  > 0 | unset  unit "s"  billed per 0.3  minimum 0.9
+}
+clip dur unset -> 200
+clip dur >= 0.9 -> 40 * dur
+"""
+
+
+def test_a_measured_amount_that_may_be_left_out_is_priced_alike_on_every_path():
+    """`unset` (engine.domain: -1 among whole numbers) is no multiple of 0.3; it stays a value of its own."""
+    from tests.every_path import disagreements
+
+    card = engine.loads(UNSET_CARD, "clip.rules")
+    asked = [{"tool": "clip"}, {"tool": "clip", "dur": 1}, {"tool": "clip", "dur": "0.2"},
+             {"tool": "clip", "dur": 3.05}, {"tool": "clip", "dur": -1}, {"tool": "clip", "dur": 0}]
+    assert [card.quote(r).credits if card.quote(r).ok else None for r in asked] == [200, 48, 36, 132, None, 36]
+    assert disagreements(card, asked) == []

@@ -24,7 +24,7 @@ from engine.results import json_number
 from engine.review import plan_diff
 from engine.review.plan_diff import PlanChange, compare_plans
 from engine.review.revision import DiffInputError, read_side
-from engine.sheet import Row, boundaries, price_sheet, shared
+from engine.sheet import Row, boundaries, json_params, price_sheet, shared
 
 USAGE_ERROR = 2
 
@@ -199,10 +199,7 @@ def to_json(diff: Diff) -> list[dict]:
             return None
         return json_number(row.credits) if row.amount is None else str(row.amount)
 
-    def params(c: Change) -> dict:
-        return {k: show_value(v) if type(v) is Fraction else v for k, v in c.params}
-
-    return [{"kind": c.kind.value, "tool": c.tool, "model": c.model, "params": params(c),
+    return [{"kind": c.kind.value, "tool": c.tool, "model": c.model, "params": json_params(c.params),
              "old": credits(c.old), "new": credits(c.new)} for c in diff.changes] + [
         plan_diff.to_json(c) for c in diff.plans]
 

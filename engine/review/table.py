@@ -17,10 +17,10 @@ from fractions import Fraction
 
 import attrs
 
-from engine.domain import show_value
+from engine.domain import is_unset, show_value
 from engine.ratecard import RateCard
 from engine.results import json_number
-from engine.sheet import Row, axes, model_rows, models
+from engine.sheet import Row, axes, json_params, model_rows, models
 
 
 class Format(enum.Enum):
@@ -139,8 +139,7 @@ def row_object(row: Row) -> dict:
     """One combination as JSON: tool, model, each parameter, then credits (or the amount and its
     unit, on a card that prices in an amount) or reason. Exact: a measured amount or a price with
     a decimal point is a string ("20.5", "0.004725"), credits past 2**53 - 1 too."""
-    out: dict = {"tool": row.tool, "model": row.model,
-                 **{k: show_value(v) if type(v) is Fraction else v for k, v in row.params}}
+    out: dict = {"tool": row.tool, "model": row.model, **json_params(row.params)}
     if row.credits is not None and row.amount is not None:
         out["amount"] = str(row.amount)
         out["unit"] = row.unit
@@ -227,6 +226,8 @@ def _csv(found: list[Grid]) -> str:
 def _csv_value(value: object) -> str:
     if value is None:
         return ""
+    if is_unset(value):
+        return "unset"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return show_value(value) if type(value) is Fraction else str(value)
