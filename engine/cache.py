@@ -38,7 +38,7 @@ from engine import index_json
 from engine.compile import Index
 from engine.sources import Source, grammar_path
 
-FORMAT = "ratecard-index-3"
+FORMAT = "ratecard-index-4"
 KEEP = 32  # cached cards kept in the directory
 
 

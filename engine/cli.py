@@ -312,7 +312,7 @@ def run_quote(args) -> int:
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     elif result.ok:
-        print(result.credits)
+        print(result.shown())
     else:
         print(f"rejected [{result.code}]: {result.message}", file=sys.stderr)
     return 0 if result.ok else 1

@@ -19,7 +19,9 @@ from engine.boxes import dimensions, effective_box, offered
 from engine.diagnostics import NOWHERE
 from engine.domain import UNSET, Domain, ValueType, unset_value
 from engine.formula import Evaluator, compile_expr, with_rounding
+from engine.formula_box import in_minor_units
 from engine.model import Card, Model, NotTaken, Param, PricedRule
+from engine.money import CREDITS, Money
 from engine.plans import PLAN
 from engine.results import MAX_CREDITS, Quote
 
@@ -44,8 +46,8 @@ class Entry:
     ranges: tuple[Domain, ...]
     rule: PricedRule
     quote: Quote | None          # prebuilt when the price is a constant
-    formula: Evaluator | None
-    expr: ast.Expr | None         # with the file's rounding applied
+    formula: Evaluator | None     # the price in minor units (credits, or the amount's smallest part)
+    expr: ast.Expr | None         # with the file's rounding applied (as written, before the final rounding)
     reason: str | None           # for reject rules
 
 
@@ -80,6 +82,7 @@ class Index:
     tools: MappingProxyType
     plans: MappingProxyType     # plan name -> frozenset of tools
     plan_details: MappingProxyType = MappingProxyType({})  # plan name -> engine.plans.Plan (period, tiers)
+    money: Money = CREDITS      # what the card prices in (engine.money)
 
 
 def compile_card(card: Card) -> Index:
@@ -104,7 +107,7 @@ def compile_card(card: Card) -> Index:
                                      models=MappingProxyType(models), canonical=tuple(canonical))
     plans = {name: plan.tools for name, plan in card.plans.items()}
     return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans),
-                 plan_details=MappingProxyType(dict(card.plans)))
+                 plan_details=MappingProxyType(dict(card.plans)), money=card.money)
 
 
 def fill(param: Param, offer: Domain | NotTaken, model: Model) -> object | None:
@@ -207,7 +210,7 @@ def make_entry(rule: PricedRule, ranges: tuple[Domain, ...]) -> Entry:
     if isinstance(rule.outcome, ast.Reject):
         return Entry(ranges=ranges, rule=rule, quote=None, formula=None, expr=None, reason=rule.outcome.reason)
     expr = with_rounding(rule.outcome.expr, rule.rounding)
-    formula = compile_expr(expr)
+    formula = compile_expr(in_minor_units(expr, rule.final))
     quote = None
     try:
         value = formula({})
@@ -215,5 +218,13 @@ def make_entry(rule: PricedRule, ranges: tuple[Domain, ...]) -> Entry:
         pass
     else:
         if abs(int(value)) <= MAX_CREDITS:  # a constant past it is refused by check; else priced as a formula
-            quote = Quote(credits=int(value), rule=rule.label)
+            quote = priced(int(value), rule)
     return Entry(ranges=ranges, rule=rule, quote=quote, formula=formula, expr=expr, reason=None)
+
+
+def priced(minor: int, rule: PricedRule) -> Quote:
+    """The Quote of a price in minor units: whole credits, or the amount the card prices in."""
+    if rule.final is None or rule.final.money.credits:
+        return Quote(credits=minor, rule=rule.label)
+    money = rule.final.money
+    return Quote(minor, rule.label, amount=money.amount(minor), unit=money.unit)

@@ -3,6 +3,12 @@
 A model's offering and a rule's condition are both Domains; a rule's box is a
 Domain per parameter. Integers here are whole numbers of 0 or more.
 
+A measured parameter's values (engine.model.Measure) are the multiples of its
+step, 0.5 say: its Domains have that `step`, their intervals run from one
+multiple to another, and every "next value" is a step on, not 1. With the
+default step of 1 they are the whole numbers, exactly as before; with another,
+values that are whole are still ints (21, not Fraction(21)), the others Fractions.
+
 A Domain may also hold `unset`: the value of a parameter a request leaves out,
 where the card says leaving it out is priced (`dur >= 1 | unset`). It is a value
 of the dimension like any other, so the sweep, the compiled tables and the
@@ -16,8 +22,12 @@ from __future__ import annotations
 import enum
 import math
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
+from fractions import Fraction
 
 import attrs
+
+from engine.money import decimal_text, exact
 
 
 class Unset(enum.Enum):
@@ -52,7 +62,7 @@ def unset_value(kind: ValueType) -> object:
 def type_of(value: object) -> ValueType:
     if isinstance(value, bool):
         return ValueType.BOOL
-    if isinstance(value, int):
+    if isinstance(value, (int, Fraction, Decimal)):  # a decimal is a number (of a measured parameter)
         return ValueType.INT
     return ValueType.TEXT
 
@@ -72,11 +82,13 @@ class Interval:
         return None if self.hi is None else self.hi - self.lo + 1
 
 
-def _merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+def _merge(intervals: Iterable[Interval], step: int | Fraction = 1) -> tuple[Interval, ...]:
     out: list[Interval] = []
     live = (i for i in intervals if i.hi is None or i.hi >= i.lo)
     for iv in sorted(live, key=lambda i: (i.lo, math.inf if i.hi is None else i.hi)):
-        if out and (out[-1].hi is None or iv.lo <= out[-1].hi + 1):
+        if step != 1 and out and out[-1].hi == UNSET_NUMBER and iv.lo > UNSET_NUMBER:
+            out.append(iv)  # unset stands alone among the multiples of a step: -1 is not one of them
+        elif out and (out[-1].hi is None or iv.lo <= out[-1].hi + step):
             last = out[-1]
             hi = None if last.hi is None or iv.hi is None else max(last.hi, iv.hi)
             out[-1] = Interval(last.lo, hi)
@@ -92,6 +104,7 @@ class Domain:
     type: ValueType
     intervals: tuple[Interval, ...] = ()
     values: tuple[bool | str, ...] = ()
+    step: int | Fraction = 1  # whole numbers: the distance from one value to the next (a measured step)
 
     # -- construction
     @classmethod
@@ -103,8 +116,24 @@ class Domain:
         return cls(kind, values=tuple(dict.fromkeys(values)))
 
     @classmethod
-    def ints(cls, intervals: Iterable[Interval]) -> Domain:
-        return cls(ValueType.INT, intervals=_merge(intervals))
+    def ints(cls, intervals: Iterable[Interval], step: int | Fraction = 1) -> Domain:
+        """Whole numbers (or multiples of `step`); every end must be a multiple of it."""
+        return cls(ValueType.INT, intervals=_merge(intervals, step), step=step)
+
+    def stepped(self, step: int | Fraction) -> Domain:
+        """The multiples of `step` this domain holds (its numbers between the ends, for a measured
+        parameter): each interval's ends moved inwards onto a multiple."""
+        if self.type is not ValueType.INT:
+            return self
+        out = []
+        for iv in self.intervals:
+            if iv.lo == iv.hi == UNSET_NUMBER:  # unset: kept as it is
+                out.append(iv)
+                continue
+            lo = exact(math.ceil(Fraction(iv.lo) / step) * Fraction(step))
+            hi = None if iv.hi is None else exact(math.floor(Fraction(iv.hi) / step) * Fraction(step))
+            out.append(Interval(lo, hi))
+        return Domain.ints(out, step)
 
     @classmethod
     def empty(cls, kind: ValueType) -> Domain:
@@ -113,6 +142,10 @@ class Domain:
     # -- questions
     def __contains__(self, value: object) -> bool:
         if self.type is ValueType.INT:
+            if self.step != 1:
+                return (type(value) is int or type(value) is Fraction) and (
+                    (Fraction(value) / self.step).denominator == 1 or value == UNSET_NUMBER) \
+                    and any(value in iv for iv in self.intervals)
             return (type(value) is int) and any(value in iv for iv in self.intervals)
         return (type_of(value) is self.type or value is UNSET) and value in self.values
 
@@ -127,9 +160,9 @@ class Domain:
             return len(self.values)
         total = 0
         for iv in self.intervals:
-            if iv.size is None:
+            if iv.hi is None:
                 return None
-            total += iv.size
+            total += iv.size if self.step == 1 else int((iv.hi - iv.lo) / Fraction(self.step)) + 1
         return total
 
     def is_finite(self, limit: int = 4096) -> bool:
@@ -144,7 +177,12 @@ class Domain:
         for iv in self.intervals:
             if iv.hi is None:
                 raise ValueError("cannot list an unbounded domain")
-            yield from range(iv.lo, iv.hi + 1)
+            if self.step == 1:
+                yield from range(iv.lo, iv.hi + 1)
+            else:
+                step = Fraction(self.step)
+                for k in range(int((iv.hi - iv.lo) / step) + 1):
+                    yield exact(iv.lo + k * step)
 
     def single(self) -> object | None:
         """The only value, when there is exactly one."""
@@ -175,6 +213,7 @@ class Domain:
                                                                and mine[-1].hi <= whole.hi)):
                 return self
         # both lists are sorted, disjoint and not touching, so the common pieces are too
+        step = self.step if self.step != 1 else other.step
         out = []
         i = j = 0
         while i < len(mine) and j < len(theirs):
@@ -194,7 +233,7 @@ class Domain:
                 i += 1
             else:
                 j += 1
-        return Domain(ValueType.INT, intervals=tuple(out))
+        return Domain(ValueType.INT, intervals=tuple(out), step=step)
 
     def subtract(self, other: Domain) -> Domain:
         if other.type is not self.type:
@@ -203,6 +242,9 @@ class Domain:
             drop = set(other.values)
             return Domain(self.type, values=tuple(v for v in self.values if v not in drop))
         pieces = list(self.intervals)
+        step = self.step
+        if step != 1:  # whole amounts stay ints
+            return Domain.ints(_subtract_stepped(pieces, other.intervals, step), step)
         for b in other.intervals:
             nxt = []
             for a in pieces:
@@ -212,12 +254,12 @@ class Domain:
                 if b.hi is not None and (a.hi is None or a.hi > b.hi):
                     nxt.append(Interval(max(a.lo, b.hi + 1), a.hi))
             pieces = nxt
-        return Domain.ints(pieces)
+        return Domain.ints(pieces, step)
 
     def union(self, other: Domain) -> Domain:
         if self.type is not ValueType.INT:
             return Domain(self.type, values=tuple(dict.fromkeys(self.values + other.values)))
-        return Domain.ints(self.intervals + other.intervals)
+        return Domain.ints(self.intervals + other.intervals, self.step)
 
     def issubset(self, other: Domain) -> bool:
         return self.subtract(other).is_empty
@@ -252,15 +294,16 @@ class Domain:
         """`4, 8 or 12`, `1 to 3`, `1 or more`, `yes`, `"16:9" or "9:16"`; `unset` last when it is one."""
         parts = []
         if self.type is ValueType.INT:
+            num = str if self.step == 1 else decimal_text
             for iv in self._set_intervals():
                 if iv.hi is None:
-                    parts.append(f"{iv.lo} or more" if iv.lo else "any")
+                    parts.append(f"{num(iv.lo)} or more" if iv.lo else "any")
                 elif iv.lo == iv.hi:
-                    parts.append(str(iv.lo))
-                elif iv.hi == iv.lo + 1:
-                    parts += [str(iv.lo), str(iv.hi)]
+                    parts.append(num(iv.lo))
+                elif iv.hi == iv.lo + self.step:
+                    parts += [num(iv.lo), num(iv.hi)]
                 else:
-                    parts.append(f"{iv.lo} to {iv.hi}")
+                    parts.append(f"{num(iv.lo)} to {num(iv.hi)}")
         else:
             parts = [show_value(v) for v in self.values if v is not UNSET]
         if self.has_unset:
@@ -276,26 +319,46 @@ class Domain:
             shown = [show_value(v) for v in self.values if v is not UNSET]
             return " | ".join(shown + (["unset"] if self.has_unset else []))
         parts = []
+        num = str if self.step == 1 else decimal_text
         for iv in self._set_intervals():
             if iv.hi is None:
-                parts.append(f">= {iv.lo}")
+                parts.append(f">= {num(iv.lo)}")
             elif iv.lo == iv.hi:
-                parts.append(str(iv.lo))
-            elif iv.hi - iv.lo < 3:
-                parts += [str(v) for v in range(iv.lo, iv.hi + 1)]
+                parts.append(num(iv.lo))
+            elif iv.hi - iv.lo < 3 * self.step:
+                parts += [num(v) for v in Domain.ints([iv], self.step)]
             else:
-                parts.append(f"{iv.lo}..{iv.hi}")
+                parts.append(f"{num(iv.lo)}..{num(iv.hi)}")
         if self.has_unset:
             parts.append("unset")
         return " | ".join(parts)
 
 
+def _subtract_stepped(pieces: list[Interval], cut: Iterable[Interval], step: Fraction) -> list[Interval]:
+    """Domain.subtract on the multiples of a step that is not 1."""
+    for b in cut:
+        if b.lo == b.hi == UNSET_NUMBER:  # unset stands alone (see _merge)
+            pieces = [a for a in pieces if not a.lo == a.hi == UNSET_NUMBER]
+            continue
+        nxt = []
+        for a in pieces:
+            if a.lo < b.lo:
+                below = exact(b.lo - step)
+                nxt.append(Interval(a.lo, below if a.hi is None else min(a.hi, below)))
+            if b.hi is not None and (a.hi is None or a.hi > b.hi):
+                nxt.append(Interval(max(a.lo, exact(b.hi + step)), a.hi))
+        pieces = nxt
+    return pieces
+
+
 def show_value(value: object) -> str:
-    """A value as the card writes it: 720, yes, "16:9", unset."""
+    """A value as the card writes it: 720, yes, "16:9", 20.5, unset."""
     if is_unset(value):
         return "unset"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, (Fraction, Decimal)):
+        return decimal_text(value)
     return f'"{value}"'

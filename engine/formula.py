@@ -1,6 +1,7 @@
 """Price formulas: exact evaluation (ints and Fractions, never floats) and its explanation.
 
-min and max compare exact values (ints and Fractions), so `max(50, chars / 3)` is exact too.
+A decimal constant (`0.000225`) is exact too: evaluated as the Fraction it is; min and max
+compare exact values (ints and Fractions), so `max(50, chars / 3)` is exact too.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from engine import ast
+from engine.money import decimal_text
 from engine.results import show_number
 
 Env = Mapping[str, int]
@@ -53,6 +55,8 @@ def constant(expr: ast.Expr) -> int | Fraction | None:
 def evaluate(expr: ast.Expr, env: Env) -> int | Fraction:
     if isinstance(expr, ast.Number):
         return expr.value
+    if isinstance(expr, ast.DecimalNumber):
+        return _exact(expr.value)
     if isinstance(expr, ast.ParamRef):
         return env[expr.name]
     if isinstance(expr, ast.Binary):
@@ -67,6 +71,9 @@ def compile_expr(expr: ast.Expr) -> Evaluator:
     if isinstance(expr, ast.Number):
         value = expr.value
         return lambda env: value
+    if isinstance(expr, ast.DecimalNumber):
+        exact = _exact(expr.value)
+        return lambda env: exact
     if isinstance(expr, ast.ParamRef):
         name = expr.name
         return lambda env: env[name]
@@ -91,6 +98,11 @@ def compile_expr(expr: ast.Expr) -> Evaluator:
     return lambda env: rnd(compiled(env))
 
 
+def _exact(value) -> int | Fraction:
+    value = Fraction(value)
+    return value.numerator if value.denominator == 1 else value
+
+
 def _ceil_div(a: int | Fraction, b: int) -> int:
     if type(a) is int:
         return -(-a // b)
@@ -110,6 +122,8 @@ def _render(expr: ast.Expr, param: Callable[[str], str], parent: int = 0) -> str
     """Infix text with only the parentheses precedence needs; `param` spells a parameter."""
     if isinstance(expr, ast.Number):
         return str(expr.value)  # as the card writes it: the parser reads no number too long to print
+    if isinstance(expr, ast.DecimalNumber):
+        return str(expr.value)  # as written, trailing zeros and all (the Decimal keeps them)
     if isinstance(expr, ast.ParamRef):
         return param(expr.name)
     if isinstance(expr, ast.Rounded):
@@ -130,13 +144,21 @@ def source(expr: ast.Expr) -> str:
 
 def explain(expr: ast.Expr, env: Env) -> str:
     """The arithmetic with values put in: `ceil(123 / 10) = 13`; a very long number is cut short."""
-    return f"{_render(expr, lambda name: show_number(env[name]))} = {_show(evaluate(expr, env))}"
+    return f"{_render(expr, lambda name: show_param(env[name]))} = {_show(evaluate(expr, env))}"
 
 
 def _show(value: int | Fraction) -> str:
     if type(value) is Fraction:
+        text = decimal_text(value) if value.denominator.bit_length() < 200 else "/"
+        if "/" not in text and len(text) <= 60:
+            return text  # a decimal: 0.004725, 20.5
         return f"{show_number(value.numerator)}/{show_number(value.denominator)}"
     return show_number(value)
+
+
+def show_param(value: object) -> str:
+    """A parameter's value in an explanation: a whole number, or a measured amount as a decimal."""
+    return decimal_text(value) if type(value) is Fraction else show_number(value)
 
 
 def divisions(expr: ast.Expr, rounded: bool = False):

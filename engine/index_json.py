@@ -8,14 +8,20 @@ than one model's raw JSON at a time. Reading checks every type it meets and
 raises `Corrupt` on the first surprise, so a damaged or hand-edited file is
 refused rather than half-trusted. Formulas are compiled again from their trees
 on the way in, exactly as engine.compile does, so cached entries are the same values.
+
+Numbers that are not whole (a measured parameter's amounts and step, engine.model.Measure)
+go out as {"n": numerator, "d": denominator}, never as floats; a decimal constant in a
+formula as the text it was written in; the card's unit of account with the head line.
 """
 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Collection, Iterable, Iterator
 from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 
 from engine import ast
@@ -25,8 +31,10 @@ from engine.counting import Uncounted
 from engine.diagnostics import NOWHERE, Span
 from engine.domain import UNSET, UNSET_NUMBER, Domain, Interval, ValueType, is_unset, type_of
 from engine.formula import constant, divisions, evaluate, with_rounding
-from engine.formula_box import Low, least
-from engine.model import NotTaken, Param, PricedRule
+from engine.formula_box import Low, in_minor_units, least
+from engine.formula_exact import always_whole
+from engine.model import Final, Measure, NotTaken, Param, PricedRule
+from engine.money import MAX_PLACES, Money
 from engine.plans import PLAN, Period, Plan, Tier
 from engine.results import MAX_CREDITS
 
@@ -55,7 +63,8 @@ def encode_lines(index: Index) -> Iterator[str]:
     domains: dict[Domain, int] = {}
     lines = [_dump(_model(m, domains)) for m in models]
     yield _dump({"tools": tools, "plans": [[name, sorted(ts)] for name, ts in index.plans.items()],
-                 "plan_details": [plan_data(p) for p in index.plan_details.values()], "models": len(models)})
+                 "plan_details": [plan_data(p) for p in index.plan_details.values()], "models": len(models),
+                 "money": _money(index.money)})
     table = [None] * len(domains)
     for domain, at in domains.items():
         table[at] = _domain(domain)
@@ -65,6 +74,17 @@ def encode_lines(index: Index) -> Iterator[str]:
 
 def _dump(data: object) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def _number(value: int | Fraction) -> int | dict:
+    """A whole number as itself; another (a measured amount) as its exact fraction, never a float."""
+    if type(value) is Fraction:
+        return value.numerator if value.denominator == 1 else {"n": value.numerator, "d": value.denominator}
+    return value
+
+
+def _money(money: Money) -> list:
+    return [money.unit, money.places]
 
 
 def _ref(domain: Domain, domains: dict[Domain, int]) -> int:
@@ -113,29 +133,34 @@ def _masks(cuts: tuple | None, masks) -> list:
 
 
 def _opt_list(cuts: tuple | None) -> list | None:
-    return None if cuts is None else list(cuts)
+    return None if cuts is None else [_number(c) for c in cuts]
 
 
 def _slot(slot: Slot, domains: dict) -> dict:
     offer = slot.offer
     p = slot.param
-    return {"param": {"name": p.name, "domain": _ref(p.domain, domains), "unit": p.unit, "default": p.default,
-                      "unpriced": p.unpriced, "counted_from": p.counted_from, "span": _span(p.span),
-                      "not_counting": sorted(u.name for u in p.not_counting)},
+    measure = p.measure
+    return {"param": {"name": p.name, "domain": _ref(p.domain, domains), "unit": p.unit,
+                      "default": _out(p.default), "unpriced": p.unpriced, "counted_from": p.counted_from,
+                      "measure": None if measure is None else [_number(measure.step), _out(measure.minimum)],
+                      "span": _span(p.span), "not_counting": sorted(u.name for u in p.not_counting)},
             "offer": {"not_taken": offer.reason} if isinstance(offer, NotTaken) else _ref(offer, domains),
             "fill": _out(slot.fill)}
 
 
 def _domain(domain: Domain) -> dict:
-    return {"type": domain.type.name, "intervals": [[iv.lo, iv.hi] for iv in domain.intervals],
-            "values": [_out(v) for v in domain.values]}
+    return {"type": domain.type.name, "intervals": [[_number(iv.lo), _out(iv.hi)] for iv in domain.intervals],
+            "values": [_out(v) for v in domain.values], "step": _number(domain.step)}
 
 
 _UNSET = {"unset": True}  # engine.domain.UNSET, the value of a text or yes/no left out (-1 for a number)
 
 
 def _out(value: object) -> object:
-    return _UNSET if value is UNSET else value
+    """A value as JSON: unset as _UNSET, a measured amount that is not whole as its fraction."""
+    if value is UNSET:
+        return _UNSET
+    return _number(value) if type(value) is Fraction else value
 
 
 def _rule(rule: PricedRule, domains: dict) -> list:
@@ -146,13 +171,17 @@ def _rule(rule: PricedRule, domains: dict) -> list:
         out = ["free", None, _span(outcome.span)]
     else:
         out = ["price", _expr(outcome.expr), _span(outcome.span)]
+    final = rule.final
     return [rule.tool, rule.model, [[p, _ref(d, domains)] for p, d in rule.box.items()], out,
-            rule.rounding.name if rule.rounding else None, _span(rule.span), rule.index]
+            rule.rounding.name if rule.rounding else None, _span(rule.span), rule.index,
+            None if final is None else [_money(final.money), final.rounding.name if final.rounding else None]]
 
 
 def _expr(expr: ast.Expr) -> list:
     if isinstance(expr, ast.Number):
         return ["n", expr.value]
+    if isinstance(expr, ast.DecimalNumber):
+        return ["d", str(expr.value)]
     if isinstance(expr, ast.ParamRef):
         return ["p", expr.name]
     if isinstance(expr, ast.Binary):
@@ -183,11 +212,12 @@ def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = N
     """
     lines = iter(lines)
     try:
-        head = _obj(json.loads(next(lines)), "tools", "plans", "plan_details", "models")
+        head = _obj(json.loads(next(lines)), "tools", "plans", "plan_details", "models", "money")
+        money = _decode_money(head["money"])
         domains = [_decode_domain(d) for d in _list(_obj(json.loads(next(lines)), "domains")["domains"])]
         count = _int(head["models"])
         plan_names = [_str(_pair(pair)[0]) for pair in _list(head["plans"])]
-        reader = _Reader(domains, files, plan_names)
+        reader = _Reader(domains, files, plan_names, money)
         models = [reader.model(json.loads(next(lines))) for _ in range(count)]
     except StopIteration:
         raise Corrupt("the file ends early") from None
@@ -213,7 +243,16 @@ def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = N
         details[plan.name] = plan
     if details.keys() != plans.keys() or any(details[n].tools != plans[n] for n in plans):
         raise Corrupt("plan details that do not match the plans")
-    return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans), plan_details=MappingProxyType(details))
+    return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans), plan_details=MappingProxyType(details),
+                 money=money)
+
+
+def _decode_money(data: object) -> Money:
+    unit, places = _pair(data)
+    unit, places = _opt(unit, _str), _int(places)
+    if unit is None and places != 0 or not 0 <= places <= MAX_PLACES:
+        raise Corrupt("not a unit of account")
+    return Money(unit=unit, places=places)
 
 
 def _decode_tool(data: object, models: list[ModelIndex]) -> ToolIndex:
@@ -244,8 +283,10 @@ def _decode_tool(data: object, models: list[ModelIndex]) -> ToolIndex:
 class _Reader:
     """Decodes model lines against the shared domain table; repeated texts (file names) share one object."""
 
-    def __init__(self, domains: list[Domain], files: Collection[str] | None = None, plans: list[str] = ()):
+    def __init__(self, domains: list[Domain], files: Collection[str] | None = None, plans: list[str] = (),
+                 money: Money = Money()):
         self.domains = domains
+        self.money = money
         self.files = None if files is None else frozenset(files)
         self.plans = list(plans)  # the card's plans, in order: what a plan slot may hold, with unset
         self.texts: dict[str, str] = {}
@@ -315,23 +356,30 @@ class _Reader:
 
     def slot(self, data: object) -> Slot:
         data = _obj(data, "param", "offer", "fill")
-        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span",
+        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "measure", "span",
                  "not_counting")
         left_out = [_enum(Uncounted, u) for u in _list(p["not_counting"])]
         param = Param(name=_str(p["name"]), domain=self.domain(p["domain"]), unit=_opt(p["unit"], _str),
                       default=_opt(p["default"], _scalar), unpriced=_bool(p["unpriced"]),
-                      counted_from=_opt(p["counted_from"], _str), span=self.span(p["span"]),
-                      not_counting=frozenset(left_out))
+                      counted_from=_opt(p["counted_from"], _str), measure=_opt(p["measure"], _measure),
+                      span=self.span(p["span"]), not_counting=frozenset(left_out))
         if len(left_out) != len(param.not_counting) or (left_out and param.counted_from is None):
             raise Corrupt("a text count that could not be declared")
         if param.default is not None and param.default not in param.domain:
             raise Corrupt("a parameter that could not be declared")
+        step = param.measure.step if param.measure is not None else 1
+        if param.domain.step != step or (param.measure is not None and param.domain.type is not ValueType.INT):
+            raise Corrupt("a domain whose step is not its parameter's")
+        least = param.domain.without_unset().least()
+        if param.measure is not None and param.measure.minimum is not None and (
+                least is not None and least < param.measure.minimum):
+            raise Corrupt("a measured parameter that takes less than its minimum")
         offer = data["offer"]
         if type(offer) is dict:
             offer = NotTaken(reason=_opt(_obj(offer, "not_taken")["not_taken"], _str))
         else:
             offer = self.domain(offer)
-            if offer.type is not param.domain.type:
+            if offer.type is not param.domain.type or offer.step != param.domain.step:
                 raise Corrupt("an offer of the wrong type")
         fill = _opt(data["fill"], _value)
         if fill is not None and (isinstance(offer, NotTaken) or fill not in offer):
@@ -356,9 +404,10 @@ class _Reader:
 
     def rule(self, data: object, tool: str, model: str | None, slots: dict[str, Slot]) -> PricedRule:
         data = _list(data)
-        if len(data) != 7:
+        if len(data) != 8:
             raise Corrupt("not a rule")
-        rule_tool, rule_model, box_data, out, rounding, span, index = data
+        rule_tool, rule_model, box_data, out, rounding, span, index, final = data
+        final = _opt(final, self.final)
         params = {name: slot.param for name, slot in slots.items()}
         if rule_tool != tool or rule_model != model:
             raise Corrupt("a rule under another model")
@@ -375,23 +424,33 @@ class _Reader:
             outcome = ast.Free(expr=ast.Number(value=0, span=where), span=where)
         else:
             expr = _decode_expr(out[1])
-            _check_formula(expr, rounding, slots)
+            _check_formula(expr, rounding, slots, final)
             outcome = ast.Price(expr=expr, span=self.span(out[2]))
         box = {}
         for pair in _list(box_data):
             param, domain = _pair(pair)
             domain = self.domain(domain)
             if (_str(param) not in params or param in box or domain.type is not params[param].domain.type
-                    or params[param].unpriced):  # a condition on an unpriced parameter is an error in text
+                    or params[param].unpriced or domain.step != params[param].domain.step):  # a condition on an unpriced parameter is an error in text
                 raise Corrupt("a condition on a parameter the model does not have")
             box[param] = domain
         index = _int(index)
         if index < 0:
             raise Corrupt("a rule numbered below 0")
+        if final is None and not self.money.credits and isinstance(outcome, ast.Price):
+            raise Corrupt("a price that is not in the card's unit")
+        if rounding is not None and not self.money.credits:
+            raise Corrupt("a division rounded to whole numbers in a card priced in an amount")
         rule = PricedRule(tool=self.text(tool), model=_opt(model, self.text), box=box, outcome=outcome,
-                          rounding=rounding, span=self.span(span), index=index)
+                          rounding=rounding, span=self.span(span), index=index, final=final)
         _check_positive(rule, slots)
         return rule
+
+    def final(self, data: object) -> Final:
+        money, rounding = _pair(data)
+        if _decode_money(money) != self.money:
+            raise Corrupt("a rule priced in another unit than its card")
+        return Final(money=self.money, rounding=_opt(rounding, lambda r: _enum(ast.Rounding, r)))
 
     def span(self, data: object) -> Span:
         data = _list(data)
@@ -415,18 +474,23 @@ class _Reader:
 def _decode_domain(data: object) -> Domain:
     data = _obj(data, "type", "intervals", "values")
     kind = _enum(ValueType, data["type"])
+    step = _decode_number(data.get("step", 1))
+    if step <= 0:
+        raise Corrupt("a step that is not positive")
     intervals = []
     for pair in _list(data["intervals"]):
         lo, hi = _pair(pair)
-        intervals.append(Interval(_int(lo), _opt(hi, _int)))
+        intervals.append(Interval(_decode_number(lo), _opt(hi, _decode_number)))
     values = tuple(_value(v) for v in _list(data["values"]))
-    domain = Domain(kind, intervals=tuple(intervals), values=values)
+    domain = Domain(kind, intervals=tuple(intervals), values=values, step=step)
     if kind is ValueType.INT:
         if (values or (intervals and intervals[0].lo < UNSET_NUMBER)
-                or Domain.ints(intervals).intervals != domain.intervals):
+                or Domain.ints(intervals, step).intervals != domain.intervals
+                or any((Fraction(end) / step).denominator != 1 for iv in intervals for end in (iv.lo, iv.hi)
+                       if end is not None and end != UNSET_NUMBER)):
             raise Corrupt("whole numbers that are not sorted, merged ranges of 0 or more (or -1, unset)")
-    elif intervals or len(set(values)) != len(values) or any(type_of(v) is not kind and v is not UNSET
-                                                             for v in values):
+    elif intervals or step != 1 or len(set(values)) != len(values) or any(type_of(v) is not kind and v is not UNSET
+                                                                          for v in values):
         raise Corrupt(f"values that are not all {kind.value}")
     return domain
 
@@ -438,6 +502,8 @@ def _decode_expr(data: object, depth: int = 0) -> ast.Expr:
     tag = data[0] if data else None
     if tag == "n" and len(data) == 2:
         return ast.Number(value=_int(data[1]), span=NOWHERE)
+    if tag == "d" and len(data) == 2:
+        return ast.DecimalNumber(value=_decimal(data[1]), span=NOWHERE)
     if tag == "p" and len(data) == 2:
         return ast.ParamRef(name=_str(data[1]), span=NOWHERE)
     if tag == "op" and len(data) == 4:
@@ -454,7 +520,8 @@ def _decode_expr(data: object, depth: int = 0) -> ast.Expr:
     raise Corrupt("not a formula")
 
 
-def _check_formula(expr: ast.Expr, rounding: ast.Rounding | None, slots: dict[str, Slot]) -> None:
+def _check_formula(expr: ast.Expr, rounding: ast.Rounding | None, slots: dict[str, Slot],
+                   final: Final | None = None) -> None:
     """What engine.checks.formulas asks of a price, as far as it is cheap to ask again.
 
     A formula may name only a number the model takes and prices: a parameter
@@ -470,14 +537,20 @@ def _check_formula(expr: ast.Expr, rounding: ast.Rounding | None, slots: dict[st
         if (slot is None or slot.param.domain.type is not ValueType.INT or slot.param.unpriced
                 or isinstance(slot.offer, NotTaken)):
             raise Corrupt("a formula that uses a parameter the model has no number for")
-    if any(not rounded and rounding is None for _, rounded in divisions(expr)):
+    exact = final is not None and not final.money.credits  # divisions are exact, the amount rounds once
+    if any(not rounded and rounding is None and not exact for _, rounded in divisions(expr)):
         raise Corrupt("a division that does not say how it rounds")
     priced = with_rounding(expr, rounding)  # what is evaluated: `round down` makes 10 / (1 / 2) divide by 0
     for div, _ in divisions(priced):
         divisor = constant(div.right)
         if divisor is None or divisor <= 0:
             raise Corrupt("a division that is not by a positive number")
-    if not names and evaluate(priced, {}) < 1:  # every divisor is known positive here
+    steps = {name: slot.param.measure.step for name, slot in slots.items() if slot.param.measure is not None}
+    scale = final.money.scale if final is not None else 1
+    if final is None and not always_whole(priced, steps) or (
+            final is not None and final.rounding is None and not always_whole(priced, steps, scale)):
+        raise Corrupt("a price that can fall between two of its unit's smallest parts")
+    if not names and int(evaluate(in_minor_units(priced, final), {})) < 1:  # every divisor is known positive
         raise Corrupt("a price below 1 credit")
 
 
@@ -502,7 +575,7 @@ def _check_positive(rule: PricedRule, slots: dict[str, Slot]) -> None:
 
 
 def _leaves(expr: ast.Expr, numbers: list, names: list) -> None:
-    if isinstance(expr, ast.Number):
+    if isinstance(expr, (ast.Number, ast.DecimalNumber)):
         numbers.append(expr.value)
     elif isinstance(expr, ast.ParamRef):
         names.append(expr.name)
@@ -603,8 +676,8 @@ _bool = _exactly(bool, "true or false")
 
 
 def _cuts(data: object) -> tuple[int, ...]:
-    """Cut points: whole numbers of 0 or more, strictly increasing."""
-    cuts = tuple(_int(v) for v in _list(data))
+    """Cut points: whole numbers (or measured amounts) of 0 or more (or -1, unset), strictly increasing."""
+    cuts = tuple(_decode_number(v) for v in _list(data))
     if not cuts or cuts[0] < UNSET_NUMBER or any(a >= b for a, b in zip(cuts, cuts[1:])):
         raise Corrupt("cut points that are not increasing whole numbers")
     return cuts
@@ -640,19 +713,38 @@ def _piece(data: object, cuts: tuple[int, ...]) -> int:
     return data
 
 
-def _scalar(data: object) -> int | bool | str:
+def _scalar(data: object) -> int | bool | str | Fraction:
+    if type(data) is dict:  # a measured amount that is not whole
+        return _decode_number(data)
     if type(data) not in (int, bool, str):
         raise Corrupt("expected a value")
     return data
 
 
+def _decode_number(data: object) -> int | Fraction:
+    """A whole number, or {"n": ..., "d": ...}: a fraction in lowest terms that is not whole."""
+    if type(data) is int:
+        return data
+    data = _obj(data, "n", "d")
+    n, d = _int(data["n"]), _int(data["d"])
+    if len(data) != 2 or d < 2 or math.gcd(n, d) != 1:
+        raise Corrupt("not a number in lowest terms")
+    return Fraction(n, d)
+
+
+def _measure(data: object) -> Measure:
+    step, minimum = _pair(data)
+    step, minimum = _decode_number(step), _opt(minimum, _decode_number)
+    if step <= 0 or (minimum is not None and (minimum <= 0 or (Fraction(minimum) / step).denominator != 1)):
+        raise Corrupt("a measure that could not be declared")
+    return Measure(step=step, minimum=minimum)
+
+
 def _value(data: object) -> object:
     """A value of a domain, a table key or a filled-in value: a scalar, or unset."""
-    if type(data) is dict:
-        if data != _UNSET:
-            raise Corrupt("expected a value")
+    if type(data) is dict and data == _UNSET:
         return UNSET
-    return _scalar(data)
+    return _scalar(data)  # a scalar, or a measured amount that is not whole
 
 
 def _opt(data: object, read):

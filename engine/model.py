@@ -6,7 +6,9 @@ Built by engine.resolve from the AST; read by checks, compile and the review too
 from __future__ import annotations
 
 import itertools
+import math
 import operator
+from fractions import Fraction
 
 import attrs
 
@@ -14,10 +16,30 @@ from engine import ast
 from engine.counting import Uncounted
 from engine.diagnostics import Span
 from engine.domain import Domain
+from engine.money import CREDITS, Money, exact
 from engine.plans import Period, Plan, Tier
 
 
-__all__ = ["Card", "Model", "NotTaken", "Param", "Period", "Plan", "PricedRule", "Tier", "Tool"]
+__all__ = ["Card", "Final", "Measure", "Model", "NotTaken", "Param", "Period", "Plan", "PricedRule", "Tier",
+           "Tool"]
+
+
+@attrs.frozen
+class Measure:
+    """A measured parameter (`billed per 0.5  minimum 5`): a request gives any amount of 0 or more,
+    which is rounded up to a whole number of `step`s, and up to `minimum`, before it is priced.
+    The prices, the checks and the price sheet see only amounts so billed."""
+
+    step: int | Fraction
+    minimum: int | Fraction | None = None
+
+    def billed(self, amount: int | Fraction) -> int | Fraction:
+        """The amount a request is billed for: 20.4 -> 21 by the second, 3 -> 5 with a minimum of 5."""
+        steps = math.ceil(Fraction(amount) / self.step)
+        value = exact(steps * Fraction(self.step))
+        if self.minimum is not None and value < self.minimum:
+            value = self.minimum
+        return value
 
 
 @attrs.frozen(kw_only=True)
@@ -28,6 +50,7 @@ class Param:
     default: object | None = None
     unpriced: bool = False
     counted_from: str | None = None
+    measure: Measure | None = None   # a measured parameter: decimals, rounded up before pricing
     span: Span = attrs.field(eq=False, repr=False)
     not_counting: frozenset[Uncounted] = frozenset()  # what counting `counted_from` leaves out
 
@@ -72,6 +95,16 @@ class Model:
 
 
 @attrs.frozen
+class Final:
+    """How a rule's exact value becomes the amount quoted, when it is not already a whole number of
+    credits: counted in the card's minor units (engine.money), rounded as the file's `round` says
+    (None: it must come out whole, as engine.checks.formulas makes sure)."""
+
+    money: Money
+    rounding: ast.Rounding | None
+
+
+@attrs.frozen
 class PricedRule:
     """A rule made concrete for one tool and model: a box of conditions and an outcome.
 
@@ -87,6 +120,7 @@ class PricedRule:
     rounding: ast.Rounding | None                   # the file's `round` declaration
     span: Span = attrs.field(eq=False, repr=False)
     index: int = 0                                  # declaration order, for stable reports
+    final: Final | None = None                      # None: the value is whole credits as it stands
 
     @property
     def label(self) -> str:
@@ -101,6 +135,7 @@ class Card:
     rules: tuple[PricedRule, ...]
     plans: dict[str, Plan] = attrs.field(eq=False)
     sources: dict[str, str] = attrs.field(eq=False, repr=False)
+    money: Money = CREDITS                          # `prices in ...`: what the prices are in
 
     # Every model's rules in declaration order, gathered once: compile, the checks,
     # the price sheet and explain all ask for one model's rules at a time.

@@ -60,7 +60,7 @@ def _analyse(sources: Sequence[Source]) -> tuple[Card | None, list[Diagnostic]]:
     rules, found = lower(files, decls)
     diagnostics += decls.diagnostics + found
     card = Card(tools=decls.tools, groups=decls.groups, models=decls.models, rules=tuple(rules),
-                plans=decls.plans, sources={s.name: s.text for s in sources})
+                plans=decls.plans, sources={s.name: s.text for s in sources}, money=decls.money)
     if not has_errors(diagnostics):
         diagnostics += run_checks(card)
     return card, sorted(diagnostics, key=Diagnostic.sort_key)

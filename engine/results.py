@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from decimal import Decimal
 from typing import ClassVar, Literal
 
 import attrs
@@ -15,6 +16,25 @@ MAX_REQUEST_NUMBER = 2**63 - 1
 MAX_CREDITS = 2**63 - 1
 _SHOWN_DIGITS = 36
 _PRINTABLE_BITS = 12_000  # about 3,600 digits: below the default int -> str limit of 4,300
+MAX_JSON_INT = 2**53 - 1  # the largest whole number every JSON reader keeps exactly (JavaScript's safe integers)
+
+
+def json_number(value: int) -> int | str:
+    """A whole number for JSON: itself up to MAX_JSON_INT either way, a string of its digits past it,
+    which a reader of JSON numbers as binary floats (JavaScript, many others) would round."""
+    return value if -MAX_JSON_INT <= value <= MAX_JSON_INT else str(value)
+
+
+def json_safe(value: object) -> object:
+    """A JSON-ready value with every whole number past MAX_JSON_INT made a string (json_number), in
+    dicts and lists at any depth: for answers whose numbers are not all known in advance (accounts)."""
+    if type(value) is int:
+        return json_number(value)
+    if type(value) is dict:
+        return {k: json_safe(v) for k, v in value.items()}
+    if type(value) is list:
+        return [json_safe(v) for v in value]
+    return value
 
 
 def show_number(value: int) -> str:
@@ -60,17 +80,39 @@ class Code(enum.StrEnum):
 _DIGEST = attrs.field(default="", eq=False, repr=False, kw_only=True)
 
 
-@attrs.frozen
+@attrs.frozen(repr=False)
 class Quote:
+    """A price. From a card in credits (the default): `credits`, a whole number, and `amount` and
+    `unit` None. From a card that prices in an amount (`prices in USD to 6 places`): `amount` is the
+    exact Decimal with every place shown (Decimal("0.004500")), `unit` its name ("USD"), and
+    `credits` the same price counted in the unit's smallest part (4500 millionths of a dollar), a
+    whole number as always. Its JSON leaves `credits` out, so nothing reads dollars as credits."""
+
     credits: int
     rule: str
     digest: str = _DIGEST
+    amount: Decimal | None = attrs.field(default=None, kw_only=True)
+    unit: str | None = attrs.field(default=None, kw_only=True)
 
     # Literal, so that `if result.ok:` narrows `Quote | Rejection` for type checkers
     ok: ClassVar[Literal[True]] = True
 
     def to_json(self) -> dict[str, object]:
-        return {"ok": True, "credits": self.credits, "rule": self.rule, "digest": self.digest}
+        """Credits as a JSON number (a string past MAX_JSON_INT); an amount always as a string of its
+        exact decimal ("0.004500"), since a JSON number with a point is read as a binary float."""
+        if self.amount is not None:
+            return {"ok": True, "amount": str(self.amount), "unit": self.unit, "rule": self.rule,
+                    "digest": self.digest}
+        return {"ok": True, "credits": json_number(self.credits), "rule": self.rule, "digest": self.digest}
+
+    def __repr__(self) -> str:  # as attrs writes it, without the amount's fields on a quote in credits
+        if self.amount is None:
+            return f"Quote(credits={self.credits!r}, rule={self.rule!r})"
+        return f"Quote(credits={self.credits!r}, rule={self.rule!r}, amount={self.amount!r}, unit={self.unit!r})"
+
+    def shown(self) -> str:
+        """`11400` for credits; `0.004500 USD` for an amount (what `ratecard quote` prints)."""
+        return str(self.credits) if self.amount is None else f"{self.amount} {self.unit}"
 
 
 @attrs.frozen
@@ -92,5 +134,7 @@ def stamped(result: Quote | Rejection, digest: str) -> Quote | Rejection:
     if result.digest == digest:
         return result
     if result.ok:
+        if result.amount is not None:
+            return Quote(result.credits, result.rule, digest=digest, amount=result.amount, unit=result.unit)
         return Quote(result.credits, result.rule, digest=digest)
     return Rejection(result.code, result.message, result.param, digest=digest)

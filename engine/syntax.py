@@ -115,6 +115,12 @@ def _int(tok: Token) -> int:
     return int(str(tok).replace("_", ""))
 
 
+def _amount(tok: Token) -> int | Decimal:
+    """A whole number or a decimal, as written (exact: a Decimal, never a float)."""
+    text = str(tok).replace("_", "")
+    return Decimal(text) if tok.type == "DECIMAL" else int(text)
+
+
 _CMP = {c.value: c for c in ast.Cmp}
 
 
@@ -141,6 +147,11 @@ class _ToAst:
 
     def rounding(self, children):
         return ast.RoundingDecl(mode=ast.Rounding(str(children[1])), span=_between(children[0], children[1]))
+
+    def money_decl(self, children):  # prices in credits | prices in USD to 6 places
+        unit = None if children[2].type == "CREDITS" else str(children[2])
+        places = _int(children[4]) if len(children) > 4 else None
+        return ast.PricesDecl(unit=unit, places=places, span=_between(children[0], children[-1]))
 
     # -- tools
     def name_list(self, children):
@@ -180,6 +191,12 @@ class _ToAst:
 
     def uncounted(self, children):
         return ast.NotCounted(what=ast.Uncounted(str(children[0])), span=_tok(children[0]))
+
+    def billed_option(self, children):  # billed per 0.5
+        return ("step", _amount(children[2]), children[2])
+
+    def minimum_option(self, children):  # minimum 5
+        return ("minimum", _amount(children[1]), children[1])
 
     def group_decl(self, children):
         return ast.GroupDecl(name=self._name(children[1]), tools=children[2],
@@ -326,6 +343,9 @@ class _ToAst:
     def int_value(self, children):
         return ast.Literal(value=_int(children[0]), span=_tok(children[0]))
 
+    def decimal_value(self, children):
+        return ast.Literal(value=_amount(children[0]), span=_tok(children[0]))
+
     def text_value(self, children):
         return ast.Literal(value=_unquote(children[0]), span=_tok(children[0]))
 
@@ -336,15 +356,18 @@ class _ToAst:
         return ast.Unset(span=_tok(children[0]))
 
     def range(self, children):
-        return ast.Range(lo=_int(children[0]), hi=_int(children[1]), span=_between(children[0], children[1]))
+        return ast.Range(lo=_amount(children[0]), hi=_amount(children[1]), span=_between(children[0], children[1]))
 
     def bound(self, children):
-        return ast.Bound(cmp=_CMP[str(children[0])], limit=_int(children[1]),
+        return ast.Bound(cmp=_CMP[str(children[0])], limit=_amount(children[1]),
                          span=_between(children[0], children[1]))
 
     # -- formulas
     def number(self, children):
         return ast.Number(value=_int(children[0]), span=_tok(children[0]))
+
+    def decimal(self, children):
+        return ast.DecimalNumber(value=_amount(children[0]), span=_tok(children[0]))
 
     def param(self, children):
         return ast.ParamRef(name=str(children[0]), span=_tok(children[0]))
@@ -399,7 +422,8 @@ _WORDS = {
     "TOOL": "`tool`", "MODEL": "`model`", "GROUP": "`group`", "PLAN": "`plan`", "ROUND": "`round`",
     "REJECT": "`reject`", "AKA": "`aka`", "FOR": "`for`", "NONE": "`none`", "UNSET": "`unset`", "ALLOWS": "`allows`",
     "ALL": "`all`", "BILLED": "`billed`", "MONTHLY": "`monthly`", "YEARLY": "`yearly`", "CREDITS": "`credits`",
-    "PRICE": "`price`", "DECIMAL": "an amount such as 29.99", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
+    "PRICE": "`price`", "DECIMAL": "a decimal such as 0.5", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
+    "PRICES": "`prices`", "IN": "`in`", "TO": "`to`", "PLACES": "`places`", "PER": "`per`", "MINIMUM": "`minimum`",
     "FREE": "`free`", "MIN": "`min`", "MAX": "`max`", "NOT": "`not`", "COUNTING": "`counting`",
     "WHITESPACE": "`whitespace`", "TAGS": "`tags`",
     "$END": "the end of the file",
@@ -441,6 +465,24 @@ _EXAMPLES: dict[str, list[str]] = {
     'a model belongs to a tool: write the tool before its name, `model video "Veo 3"`': [
         'model "Veo 3"\n',
         'model "Veo 3" {\n    res 720\n}\n',
+    ],
+    "the step after `billed per` is an amount in the parameter's unit: `billed per 1` bills by the second, "
+    "`billed per 0.5` in half seconds": [
+        'tool t {\n    secs > 0 billed per second\n}\n',
+        'tool t {\n    secs > 0 billed by 1\n}\n',
+        'tool t {\n    secs > 0 billed per\n}\n',
+    ],
+    "`minimum` takes the least amount billed, in the parameter's unit: `billed per 1  minimum 5`": [
+        'tool t {\n    secs > 0 billed per 1 minimum\n}\n',
+        'tool t {\n    secs > 0 billed per 1 minimum five\n}\n',
+    ],
+    "say what the card prices in: `prices in credits`, or an amount and its decimal places, "
+    "`prices in USD to 6 places`": [
+        'prices USD\n',
+        'prices in USD to 6\n',
+        'prices in USD to\n',
+        'prices in USD 6 places\n',
+        'prices in\n',
     ],
     'a plan says which tools its credits may be spent on: `plan "AI Suite" allows all { ... }`': [
         'plan "A" {\n    credits 40000\n}\n',
@@ -525,7 +567,7 @@ def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
         ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         message = f"unexpected character {ch!r}"
         if ch == ".":
-            hint = "numbers are whole; for a fraction write a division such as `chars / 10`"
+            hint = "a decimal has digits on both sides of its point, such as 0.5 or 20.0"
         elif ch in ":=":
             hint = "conditions are written `name value`, for example `dur 12`"
         elif ch == "'":

@@ -48,7 +48,7 @@ _TOKEN = re.compile(r'''
   | (?P<other>.)
 ''', re.VERBOSE)
 
-_OPTIONS = {"unit", "default", "unpriced", "from", "for"}
+_OPTIONS = {"unit", "default", "unpriced", "from", "for", "billed", "minimum"}
 _FUNCTIONS = ("ceil", "floor", "min", "max")
 _INDENT = "    "
 _NAME_MIN = 6

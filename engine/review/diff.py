@@ -20,6 +20,7 @@ import attrs
 
 from engine.domain import show_value
 from engine.ratecard import RateCard
+from engine.results import json_number
 from engine.review import plan_diff
 from engine.review.plan_diff import PlanChange, compare_plans
 from engine.review.revision import DiffInputError, read_side
@@ -82,7 +83,7 @@ def _change(old: Row | None, new: Row | None) -> Change | None:
         kind = Kind.ADDED
     elif new is None:
         kind = Kind.REMOVED
-    elif old.credits == new.credits:
+    elif old.credits == new.credits and old.amount == new.amount:
         return None
     elif new.credits is None:
         kind = Kind.REFUSED
@@ -100,7 +101,7 @@ def percent(old: int, new: int) -> str:
     """`+5.3%`, exact to the tenth (the ratio of two whole numbers, rounded half to even)."""
     if old == 0:
         return "n/a"
-    tenths = round(Fraction(1000 * (new - old), old))
+    tenths = round(1000 * (Fraction(new) - Fraction(old)) / Fraction(old))
     sign = "+" if tenths > 0 else "-" if tenths < 0 else "±"
     return f"{sign}{abs(tenths) // 10}.{abs(tenths) % 10}%"
 
@@ -108,13 +109,20 @@ def percent(old: int, new: int) -> str:
 def _credits(row: Row | None) -> str:
     if row is None:
         return "-"
-    return str(row.credits) if row.credits is not None else "refused"
+    if row.credits is None:
+        return "refused"
+    return row.price if row.amount is None or row.unit is None else f"{row.price} {row.unit}"
 
 
 def note(change: Change) -> str:
-    """What happened, after the old and new prices: `+600 (+5.3%)`, `added`, the refusal's reason."""
+    """What happened, after the old and new prices: `+600 (+5.3%)`, `+0.000100 (+2.2%)`, `added`,
+    the refusal's reason. Prices in two different units are only said to differ."""
     old, new = change.old, change.new
     if change.kind is Kind.REPRICED:
+        if (old.amount is None) != (new.amount is None) or old.unit != new.unit:
+            return "now in another unit"
+        if old.amount is not None:
+            return f"{new.amount - old.amount:+} ({percent(old.amount, new.amount)})"
         return f"{new.credits - old.credits:+d} ({percent(old.credits, new.credits)})"
     if change.kind is Kind.ADDED:
         return "added" + (f": {new.reason}" if new.credits is None else "")
@@ -186,8 +194,10 @@ def render_md(diff: Diff) -> str:
 
 
 def to_json(diff: Diff) -> list[dict]:
-    def credits(row: Row | None):
-        return None if row is None else row.credits
+    def credits(row: Row | None):  # credits as a number (a string past 2**53 - 1), an amount as a string
+        if row is None or row.credits is None:
+            return None
+        return json_number(row.credits) if row.amount is None else str(row.amount)
 
     return [{"kind": c.kind.value, "tool": c.tool, "model": c.model, "params": json_params(c.params),
              "old": credits(c.old), "new": credits(c.new)} for c in diff.changes] + [

@@ -10,7 +10,8 @@ Left of `->`, the request: the tool, then the model when the tool has models
 (quoted, as in the rules), then parameters as `key value` or `key=value`, values
 read exactly as `ratecard quote` reads them ("1080p", "12s", yes). Right of it,
 the credits it must cost, or the rejection code it must get (see
-engine.results.Code). `#` starts a comment. A line that cannot be read is an
+engine.results.Code); on a card that prices in an amount, the amount, exactly
+and optionally with its unit (`-> 0.004725 USD`). `#` starts a comment. A line that cannot be read is an
 `Unreadable` naming its line and column, never an exception.
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 
 import attrs
 
@@ -34,6 +36,7 @@ _TOKEN = re.compile(r"""
   | (?P<quote>")
 """, re.X)
 _CREDITS = re.compile(r"[0-9]+")
+_AMOUNT = re.compile(r"[0-9]+\.[0-9]+")
 _CODES = [str(c) for c in Code]
 EXAMPLE = 'text-to-video "Sora 2 Pro" res 1080 dur 12 -> 11400'
 
@@ -46,7 +49,8 @@ class Expectation:
     line: int
     text: str                     # the request as written, without the expectation
     request: dict[str, str]
-    expected: int | Code
+    expected: int | Decimal | Code
+    unit: str | None = None       # `-> 0.004725 USD`: the unit the amount must be in
 
     @property
     def where(self) -> str:
@@ -113,6 +117,9 @@ def _line(line: str, file: str, number: int) -> Expectation | None:
         raise _Bad(tokens[0][2], f"the request comes before `->`, as in: {EXAMPLE}")
     request = _request(left)
     written = line[left[0][2] - 1: tokens[arrows[0]][2] - 1].rstrip()
+    if len(right) == 2 and right[1][0] == "word" and _AMOUNT.fullmatch(right[0][1]):
+        unit = right[1][1]  # `-> 0.004725 USD`
+        return Expectation(file, number, written, request, _expected(right[:1], tokens[arrows[0]][2] + 2), unit)
     return Expectation(file, number, written, request, _expected(right, tokens[arrows[0]][2] + 2))
 
 
@@ -152,6 +159,8 @@ def _expected(tokens: list[tuple[str, str, int]], column: int) -> int | Code:
         raise _Bad(tokens[1][2], "after `->`, one price or one rejection code")
     if kind == "word" and _CREDITS.fullmatch(word):
         return int(word)
+    if kind == "word" and _AMOUNT.fullmatch(word):
+        return Decimal(word)
     if kind == "word" and word in _CODES:
         return Code(word)
     hint = did_you_mean(word.strip('"'), _CODES) if kind == "word" else ""

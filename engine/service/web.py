@@ -22,7 +22,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from engine.ratecard import RateCard, load
-from engine.results import Code, Quote
+from engine.results import MAX_JSON_INT, Code, Quote
 from engine.service import body
 from engine.service.body import Refusal, refusal_response
 from engine.service.live import Live, Loaded
@@ -164,7 +164,8 @@ class _Handlers:
     async def quote(self, request: Request) -> Response:
         async def answer(loaded: Loaded) -> Response:
             result = loaded.card.quote(await body.read_object(request, self.settings))
-            if type(result) is Quote and type(result.credits) is int:  # the common answer, without json.dumps
+            if (type(result) is Quote and type(result.credits) is int  # the common answer, without json.dumps
+                    and result.amount is None and -MAX_JSON_INT <= result.credits <= MAX_JSON_INT):
                 text = (f'{{"ok":true,"credits":{result.credits},"rule":{json.dumps(result.rule, ensure_ascii=False)},'
                         f'"digest":"{result.digest}"}}')  # a digest is hex: nothing to escape
                 return Response(text.encode(), headers={DIGEST: loaded.digest}, media_type="application/json")
