@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import itertools
 import operator
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -14,6 +15,9 @@ from engine import ast
 from engine.diagnostics import Span
 from engine.domain import Domain
 from engine.plans import Period, Plan, Tier
+
+if TYPE_CHECKING:
+    from engine.timeline import Timeline
 
 
 __all__ = ["Card", "Model", "NotTaken", "Param", "Period", "Plan", "PricedRule", "Tier", "Tool"]
@@ -92,6 +96,8 @@ class Card:
     rules: tuple[PricedRule, ...]
     plans: dict[str, Plan] = attrs.field(eq=False)
     sources: dict[str, str] = attrs.field(eq=False, repr=False)
+    # when each dated rule is in effect (engine.timeline); None for a card without dates
+    timeline: Timeline | None = attrs.field(default=None, eq=False, repr=False)
 
     # Every model's rules in declaration order, gathered once: compile, the checks,
     # the price sheet and explain all ask for one model's rules at a time.

@@ -58,6 +58,10 @@ class Code(enum.StrEnum):
 # and hashing leave it out (two cards that price a request alike give equal Quotes; compare
 # `.digest` to know it was the same card), and repr leaves it out to stay short.
 _DIGEST = attrs.field(default="", eq=False, repr=False, kw_only=True)
+# `effective` names the version of a dated card that gave the answer: the slice of time, between two of
+# its dates, it was priced in, as an ISO 8601 interval ("2026-12-01T00:00:00Z/..", `..` for an open end).
+# None for a card without dates, and then absent from the JSON. Provenance too, left out like `digest`.
+_EFFECTIVE = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen
@@ -65,12 +69,16 @@ class Quote:
     credits: int
     rule: str
     digest: str = _DIGEST
+    effective: str | None = _EFFECTIVE
 
     # Literal, so that `if result.ok:` narrows `Quote | Rejection` for type checkers
     ok: ClassVar[Literal[True]] = True
 
     def to_json(self) -> dict[str, object]:
-        return {"ok": True, "credits": self.credits, "rule": self.rule, "digest": self.digest}
+        out: dict[str, object] = {"ok": True, "credits": self.credits, "rule": self.rule, "digest": self.digest}
+        if self.effective is not None:
+            out["effective"] = self.effective
+        return out
 
 
 @attrs.frozen
@@ -79,18 +87,29 @@ class Rejection:
     message: str
     param: str | None = None
     digest: str = _DIGEST
+    effective: str | None = _EFFECTIVE
 
     ok: ClassVar[Literal[False]] = False
 
     def to_json(self) -> dict[str, object]:
-        return {"ok": False, "code": str(self.code), "param": self.param, "message": self.message,
-                "digest": self.digest}
+        out: dict[str, object] = {"ok": False, "code": str(self.code), "param": self.param,
+                                  "message": self.message, "digest": self.digest}
+        if self.effective is not None:
+            out["effective"] = self.effective
+        return out
 
 
-def stamped(result: Quote | Rejection, digest: str) -> Quote | Rejection:
-    """The same result, naming the card `digest`: built once per answer, before it is remembered."""
-    if result.digest == digest:
+class _Keep(enum.Enum):
+    KEEP = "keep"  # stamped()'s default: the result keeps the `effective` it has
+
+
+def stamped(result: Quote | Rejection, digest: str, effective: str | None | _Keep = _Keep.KEEP) -> Quote | Rejection:
+    """The same result, naming the card `digest` (and, when given, the version `effective`): built once
+    per answer, before it is remembered."""
+    if isinstance(effective, _Keep):
+        effective = result.effective
+    if result.digest == digest and result.effective == effective:
         return result
     if result.ok:
-        return Quote(result.credits, result.rule, digest=digest)
-    return Rejection(result.code, result.message, result.param, digest=digest)
+        return Quote(result.credits, result.rule, digest=digest, effective=effective)
+    return Rejection(result.code, result.message, result.param, digest=digest, effective=effective)

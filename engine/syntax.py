@@ -12,7 +12,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from engine import ast, rule_lines, syntax_mistakes
+from engine import ast, dates, rule_lines, syntax_mistakes
 from engine.diagnostics import Code, Diagnostic, Span, error, source_lines
 from engine.sources import grammar_path
 
@@ -116,6 +116,11 @@ def _int(tok: Token) -> int:
 
 
 _CMP = {c.value: c for c in ast.Cmp}
+
+
+def _dated_rule(rule: ast.Rule, when: ast.Dates) -> ast.Dated:
+    """One rule with dates of its own: a Dated of one statement, spanning the line."""
+    return ast.Dated(dates=when, statements=(rule,), block=False, span=_between(rule, when))
 
 
 class _TooDeep(Exception):
@@ -239,6 +244,8 @@ class _ToAst:
         return subject, model, model_span, rest
 
     def rule(self, children):
+        if isinstance(children[-1], ast.Dates):  # `... -> 50 until 2026-12-01`
+            return _dated_rule(self.rule(children[:-1]), children[-1])
         subject, model, model_span, rest = self._head(children)
         conditions = tuple(c for c in rest if isinstance(c, ast.Condition))
         outcome = rest[-1]
@@ -246,11 +253,29 @@ class _ToAst:
                         model_span=model_span, span=_between(children[0], outcome))
 
     def bare_rule(self, children):
+        if isinstance(children[-1], ast.Dates):
+            return _dated_rule(self.bare_rule(children[:-1]), children[-1])
         subject, model, model_span, rest = self._head(children)
         expr = _expr(rest[-1])
         return ast.Rule(subject=subject, model=model, conditions=(),
                         outcome=ast.Price(expr=expr, span=expr.span), model_span=model_span,
                         span=_between(children[0], rest[-1]))
+
+    # -- dates
+    def dates(self, children):
+        start = end = None
+        for keyword, value in zip(children[::2], children[1::2]):
+            moment = ast.Moment(at=dates.card_time(str(value)), text=str(value), span=_tok(value))
+            if keyword.type == "FROM":
+                start = moment
+            else:
+                end = moment
+        return ast.Dates(start=start, end=end, span=_between(children[0], children[-1]))
+
+    def dated(self, children):
+        statements = tuple(c for c in children if isinstance(c, (ast.Rule, ast.Grid, ast.Dated)))
+        return ast.Dated(dates=children[0], statements=statements, block=True,
+                         span=_between(children[0], children[-1]))
 
     def price(self, children):
         return ast.Price(expr=_expr(children[0]), span=_between(children[0], children[0]))
@@ -364,6 +389,7 @@ _WORDS = {
     "REJECT": "`reject`", "AKA": "`aka`", "FOR": "`for`", "NONE": "`none`", "ALLOWS": "`allows`",
     "ALL": "`all`", "BILLED": "`billed`", "MONTHLY": "`monthly`", "YEARLY": "`yearly`", "CREDITS": "`credits`",
     "PRICE": "`price`", "DECIMAL": "an amount such as 29.99", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
+    "UNTIL": "`until`", "DATE": "a date such as 2026-12-01",
     "$END": "the end of the file",
 }
 
@@ -438,8 +464,10 @@ def _example_signatures() -> dict[tuple, str]:
 
 
 def _expected(exc: UnexpectedInput) -> str:
-    names = sorted({_WORDS.get(t, t) for t in getattr(exc, "expected", ()) or ()
-                    if not t.startswith("__")})
+    expected = set(getattr(exc, "expected", ()) or ())
+    if "_NL" in expected:  # a price's dates may end any price line: naming them there hides what was meant
+        expected -= {"FROM", "UNTIL"}
+    names = sorted({_WORDS.get(t, t) for t in expected if not t.startswith("__")})
     if not names:
         return ""
     if len(names) == 1:
