@@ -107,10 +107,11 @@ class Explanation:
     near_misses: tuple[NearMiss, ...] = ()
     unmet: int = 0
     more_near_misses: int = 0
+    version: str | None = None  # a dated card: the slice of time whose prices applied, in words
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready: the result's own object under `result`, then the explanation."""
-        out = attrs.asdict(self, filter=lambda a, _: a.name != "result")  # tuples become lists
+        out = attrs.asdict(self, filter=lambda a, v: a.name != "result" and (a.name != "version" or v is not None))
         out["values"] = {name: value for name, value in self.values}
         return {"result": self.result.to_json(), **out}
 
@@ -128,13 +129,14 @@ def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | No
     """Why `card.quote(request)` gives what it gives, as data (pass `result` if already quoted)."""
     if result is None:
         result = card.quote(request)
+    version = None if card.period is None else card.period.words()
     model = _model_index(card, request)
     if model is None:
-        return Explanation(result)
+        return Explanation(result, version=version)
     values = given_values(model, request)
     base = Explanation(result, model.tool, model.name, tuple((s.name, values[s.name]) for s in model.slots
                                                                if s.name in values),
-                       _plan(card, request, model.tool))
+                       _plan(card, request, model.tool), version=version)
     entry = find(model, values) if all(k in values for k in model.keys + model.ranged) else None
     if entry is not None and (result.ok or result.code == "rejected" and result.param is None
                               and entry.reason is not None):
@@ -161,11 +163,13 @@ def render(explanation: Explanation) -> str:
     """The text `ratecard quote --explain` prints."""
     e, result = explanation, explanation.result
     lines = [_credits(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"]
+    dated = [f"version: the prices in effect {e.version}"] if e.version is not None else []
     if e.tool is None:
-        return lines[0]
+        return "\n".join(lines + dated)
     subject = e.tool if e.model is None else f'{e.tool} "{e.model}"'
     shown = ", ".join(f"{name} {show_value(value)}" for name, value in e.values)
     lines.append(f"request: {subject}" + (f" {shown}" if shown else ""))
+    lines += dated
     if e.plan is not None:
         verdict = f"allows {e.tool}" if e.plan.allows else \
             f"does not allow {e.tool}, only {listing(list(e.plan.tools)) or 'nothing'}"

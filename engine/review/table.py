@@ -120,6 +120,9 @@ def render(card: RateCard, fmt: Format, tool: str | tuple[str, ...] | None = Non
         return _csv(grids(card, tool, model))
     markdown = fmt is Format.MD
     parts = [_grid(g, markdown) for g in grids(card, tool, model)]
+    if card.period is not None:  # one slice of a dated card: say which
+        heading = f"prices in effect {card.period.words()}"
+        parts.insert(0, f"**{heading}**" if markdown else heading)
     if card.plans and tool is None and model is None:  # the whole card: its plans too
         from engine.review import plans_table
 
