@@ -308,10 +308,11 @@ class Dates:
 @node
 class Dated:
     """Prices in effect between two dates: a block `from A until B { ... }`, or one rule with
-    dates after its price (`block` False, one statement)."""
+    dates after its price (`block` False, one statement). A block holds any statement: a
+    declaration in it is a mistake engine.timeline reports."""
 
     dates: Dates
-    statements: tuple[Union[Rule, Grid, Dated], ...]
+    statements: tuple[Statement, ...]
     block: bool = True
     span: Span = _span()
 

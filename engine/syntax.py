@@ -273,7 +273,7 @@ class _ToAst:
         return ast.Dates(start=start, end=end, span=_between(children[0], children[-1]))
 
     def dated(self, children):
-        statements = tuple(c for c in children if isinstance(c, (ast.Rule, ast.Grid, ast.Dated)))
+        statements = tuple(c for c in children[1:] if not isinstance(c, Token))
         return ast.Dated(dates=children[0], statements=statements, block=True,
                          span=_between(children[0], children[-1]))
 

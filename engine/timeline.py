@@ -28,6 +28,8 @@ from engine.dates import Period, micros
 from engine.diagnostics import Code, Diagnostic, Span, error
 from engine.model import Card, PricedRule
 
+_DECLARED = {ast.ToolDecl: "a tool", ast.GroupDecl: "a group", ast.ModelDecl: "a model", ast.PlanDecl: "a plan",
+             ast.RoundingDecl: "a file's rounding"}
 _SHAPE = "a date is written year-month-day, 2026-12-01 (midnight UTC), and a time in UTC, 2026-12-01T09:30:00Z"
 
 
@@ -97,7 +99,13 @@ def _take(dated: ast.Dated, outer: Period, statements: list, marks: list, diagno
         if type(s) is ast.Dated:
             _take(s, period, statements, marks, diagnostics)
             continue
-        statements.append(s)
+        statements.append(s)  # a declaration too, once told: its name is still known to the rest
+        if type(s) not in (ast.Rule, ast.Grid):
+            what = _DECLARED.get(type(s), "this declaration")
+            diagnostics.append(error(
+                Code.BAD_DATE, f"only prices have dates: {what} holds at every date", s.span,
+                hint="move it out of the dated block"))
+            continue
         span = s.span
         marks.append(((span.line, span.column), (span.end_line, span.end_column), period))
 
