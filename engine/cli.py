@@ -66,8 +66,12 @@ def _at_option(parser: argparse.ArgumentParser, what: str) -> None:
                         "(2026-12-01T10:00:00Z); default now. Only a card with dates prices by it")
 
 
+class _BadTime(Exception):
+    """An --at that is not a time: said on stderr, and the command exits 2."""
+
+
 def _when(args) -> object:
-    """The --at given, checked: None (now) or the text; a usage error (SystemExit 2) when it is not a time."""
+    """The --at given, checked: None (now) or the text; _BadTime, once said, when it is not a time."""
     if args.at is None:
         return None
     from engine.dates import read_at
@@ -75,7 +79,7 @@ def _when(args) -> object:
     reason = read_at(args.at)
     if type(reason) is str:
         print(f"ratecard: --at: {reason}", file=sys.stderr)
-        raise SystemExit(USAGE_ERROR)
+        raise _BadTime
     return args.at
 
 
@@ -181,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `ratecard quote --batch big.jsonl | head`
         sys.stderr.close()
         return 0
+    except _BadTime:
+        return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
 

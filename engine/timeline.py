@@ -92,7 +92,7 @@ def _take(dated: ast.Dated, outer: Period, statements: list, marks: list, diagno
         within = outer.meet(period)
         if within.is_empty:
             diagnostics.append(error(
-                Code.BAD_DATE, f"these dates leave this price no time in its block's ({outer.words()})",
+                Code.BAD_DATE, f"these dates are outside its block's, {outer.words()}: this price is never in effect",
                 dated.dates.span, hint="a rule in a dated block is in effect where both its dates and the block's hold"))
         period = within
     for s in dated.statements:
