@@ -144,7 +144,7 @@ def run(quote: Callable[[object], Quote | Rejection], lines: Iterable[bytes | st
     """Answer every line; `digest` (the card's) goes on the lines' own rejections too."""
     done: dict[bytes | str, str] = {}  # a short line already answered -> its output line
     texts: dict[int, tuple[Quote | Rejection, str]] = {}  # id(result) -> (result, its line); holds result alive
-    rules: dict[tuple[str, str, str | None], str] = {}  # (rule, digest, effective) -> the JSON text of the line's end
+    rules: dict[tuple[str, str], str] = {}  # (rule, digest) -> the JSON text of the line's end
     remembered, get_text = done.get, texts.get
     chunk: list[str] = []
     add = chunk.append
@@ -165,12 +165,11 @@ def run(quote: Callable[[object], Quote | Rejection], lines: Iterable[bytes | st
                     if hit is not None and hit[0] is result:
                         text = hit[1]
                     elif type(result) is Quote and type(result.credits) is int:
-                        named = (result.rule, result.digest, result.effective)
+                        named = (result.rule, result.digest)
                         tail = rules.get(named)
                         if tail is None:
-                            dated = "" if result.effective is None else f', "effective": {json.dumps(result.effective)}'
                             tail = rules[named] = (f'"rule": {json.dumps(result.rule, ensure_ascii=False)}, '
-                                                   f'"digest": {json.dumps(result.digest)}{dated}}}\n')
+                                                   f'"digest": {json.dumps(result.digest)}}}\n')
                         text = f'{{"ok": true, "credits": {result.credits}, {tail}'  # as encode() writes it
                     else:
                         text = encode(result, digest)

@@ -21,7 +21,7 @@ from engine import sources as source_files
 from engine.diagnostics import Code as DiagCode
 from engine.diagnostics import has_errors, render_github, render_json, render_text, summary
 from engine.ratecard import RateCard, RateCardError, analyse, load
-from engine.results import Code, Rejection, stamped
+from engine.results import Code, Rejection, dated, stamped
 
 USAGE_ERROR = 2
 
@@ -335,7 +335,8 @@ def run_quote(args) -> int:
     if card is None:
         return USAGE_ERROR
     card = card.at(when)  # a dated card: the prices in effect then (now by default), as a card of its own
-    result = stamped(request, card.digest, card.effective) if isinstance(request, Rejection) else card.quote(request)
+    result = card.quote(request) if not isinstance(request, Rejection) else \
+        stamped(request, card.digest) if card.effective is None else dated(request, card.digest, card.effective)
     if args.explain and not isinstance(request, Rejection):
         from engine.review.explain import explanation, render
 

@@ -38,7 +38,7 @@ from engine.compile import Index
 from engine.dates import read_at
 from engine.direct import make_direct
 from engine.interpreter import quote as interpreter_quote
-from engine.results import Code, Quote, Rejection, stamped
+from engine.results import Code, Quote, Rejection, dated, stamped
 
 Result = Quote | Rejection
 
@@ -57,7 +57,7 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effecti
     and every answer carries `digest` and `effective` (stamped once, when computed: the memo keeps
     stamped answers). Both take `at=`, the time to price at, which only has to be a time (see
     bad_time): an index has one price per request at every time (a dated card has one index per slice
-    of time, engine.versions)."""
+    of time, engine.versions, and its answers name theirs: `effective`)."""
     memo: dict[tuple, tuple[Guard, Result]] = {}
     get = memo.get
     scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
@@ -65,12 +65,16 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effecti
     # the index's prebuilt Quotes (constant prices), each stamped once: id -> (prebuilt, stamped). The
     # prebuilt is held, so its id cannot be reused; a fresh answer (a formula's) never hits and is stamped.
     named: dict[int, tuple[Result, Result]] = {}
+    restamp = stamped
+    if effective is not None:
+        def restamp(result: Result, digest: str) -> Result:
+            return dated(result, digest, effective)
 
     def stamp(result: Result) -> Result:
         hit = named.get(id(result))
         if hit is not None and hit[0] is result:
             return hit[1]
-        out = stamped(result, digest, effective)
+        out = restamp(result, digest)
         if type(result) is Quote and len(named) < limit:
             named[id(result)] = (result, out)
         return out

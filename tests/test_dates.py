@@ -213,3 +213,15 @@ def test_the_time_helpers():
         == "2026-12-01T09:30:00.000005Z"
     assert dates.read_at("2026-12-01T10:00:00+01:00") == dates.read_at("2026-12-01T09:00:00Z")
     assert dates.Period().words() == "always" and dates.Period(None, 0).iso() == "../1970-01-01T00:00:00Z"
+
+
+def test_a_card_without_dates_answers_plain_quotes_and_rejections(card, promotion):
+    from engine.results import DatedQuote, DatedRejection, Quote, Rejection
+
+    assert type(card.quote({"tool": "voice-clone"})) is Quote and type(card.quote({"tool": "x"})) is Rejection
+    dated = promotion.quote(BANANA, at="2026-06-01")
+    refused = promotion.quote({"tool": "x"}, at="2026-06-01")
+    assert type(dated) is DatedQuote and type(refused) is DatedRejection
+    plain = Quote(50, "promo.rules:7")
+    assert dated == plain and plain == dated and hash(dated) == hash(plain) and dated != Quote(50, "other:1")
+    assert refused == Rejection(refused.code, refused.message, refused.param) != dated

@@ -167,9 +167,8 @@ class _Handlers:
         async def answer(loaded: Loaded) -> Response:
             result = loaded.card.quote(await body.read_object(request, self.settings), request.query_params.get("at"))
             if type(result) is Quote and type(result.credits) is int:  # the common answer, without json.dumps
-                dated = "" if result.effective is None else f',"effective":"{result.effective}"'  # digits, T, Z, /
                 text = (f'{{"ok":true,"credits":{result.credits},"rule":{json.dumps(result.rule, ensure_ascii=False)},'
-                        f'"digest":"{result.digest}"{dated}}}')  # a digest is hex: nothing to escape
+                        f'"digest":"{result.digest}"}}')  # a digest is hex: nothing to escape
                 return Response(text.encode(), headers={DIGEST: loaded.digest}, media_type="application/json")
             return _json(result.to_json(), loaded, _status(result))
         return await self._guarded(request, answer)
