@@ -13,6 +13,7 @@ Small and light on purpose: the quote path of a dated card uses it.
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from datetime import UTC, date, datetime, timedelta
@@ -112,6 +113,9 @@ class Period:
 def read_at(value: object) -> int | str:
     """The time a caller asks a price for, in microseconds; or, for a value that is no such time,
     a sentence saying why (the message of an `invalid-request` rejection)."""
+    if type(value) is datetime and value.tzinfo is UTC:  # the usual one, first
+        d = value - EPOCH
+        return (d.days * 86_400 + d.seconds) * 1_000_000 + d.microseconds
     if isinstance(value, datetime):
         if value.tzinfo is None or value.utcoffset() is None:
             return (f"`at` has no time zone ({value.isoformat()}): give an aware datetime, or a time with "
@@ -127,6 +131,7 @@ def read_at(value: object) -> int | str:
     return f"`at` is a time (a datetime or a text such as {EXAMPLE}), not {type(value).__name__}"
 
 
+@functools.lru_cache(maxsize=256)  # a service is mostly asked for the same few times
 def _read_text(text: str) -> int | str:
     shown = text if len(text) <= 40 else text[:40] + "..."
     stripped = text.strip()
