@@ -151,7 +151,7 @@ def main() -> None:
         libraries = ["stdlib", "orjson"]
     except ImportError:
         libraries = ["stdlib"]
-        print("orjson is not installed (pip install 'ratecard[fast]'): stdlib only")
+        print("orjson is not installed (pip install '.[fast]'): stdlib only")
     workloads = {kind: requests_of(card, args.lines, kind == "distinct") for kind in ("repeated", "distinct")}
     print(f"batch of {args.lines} lines in this process, median of {args.repeats} runs; ratio = ratecard / floor")
     print(f"{'lines':9} {'distinct':>8} {'json':7} {'floor lines/s':>14} {'ratecard lines/s':>17} {'ratio':>6}")

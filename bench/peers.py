@@ -2,7 +2,7 @@
 table, as Common Expression Language programs (the Rust CEL engine's Python bindings) and as
 rule-engine rules, checked to give our answers, then timed on the same requests.
 
-    pip install 'ratecard[bench]'     # zen-engine, common-expression-language, rule-engine
+    pip install '.[bench]'     # zen-engine, common-expression-language, rule-engine
     python bench/peers.py [--repeats 15]
 
 All encodings are generated from our compiled card (text-to-video and
@@ -143,7 +143,7 @@ def main() -> None:
         import rule_engine
         import zen
     except ImportError as exc:
-        print(f"skipped: the peer engines are not installed ({exc.name}); pip install 'ratecard[bench]'")
+        print(f"skipped: the peer engines are not installed ({exc.name}); pip install '.[bench]'")
         return
     card = engine.load()
     document = zen_table(card)

@@ -111,7 +111,7 @@ def _tool(index: Index, request: Mapping):
     name = request.get("tool", _MISSING)
     tools = list(index.tools)
     if name is _MISSING:
-        return None, Rejection(Code.MISSING_PARAM, f"say which tool: {listing(tools) or _NO_TOOLS}", "tool")
+        return None, Rejection(Code.MISSING_PARAM, f"say which tool: {listing(tools, last='or') or _NO_TOOLS}", "tool")
     if not isinstance(name, str):
         such = f" such as {tools[0]}" if tools else ""
         return None, Rejection(Code.INVALID_PARAM, f"`tool` is a name{such}, not {show(name)}", "tool")
@@ -138,7 +138,7 @@ def _model(tool: ToolIndex, request: Mapping):
     name = request.get("model", _MISSING)
     names = tool.canonical
     if name is _MISSING:
-        return None, Rejection(Code.MISSING_PARAM, f"say which model of {tool.name}: {listing(names, chr(34))}",
+        return None, Rejection(Code.MISSING_PARAM, f"say which model of {tool.name}: {listing(names, chr(34), last='or')}",
                                "model")
     if not isinstance(name, str):
         return None, Rejection(Code.INVALID_PARAM, f"`model` is a name such as \"{names[0]}\", not {show(name)}",

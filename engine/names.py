@@ -1,4 +1,4 @@
-"""'Did you mean' for names: tools, models, parameters."""
+"""Words for messages: 'did you mean' for names (tools, models, parameters), lists of names, amounts of credits."""
 
 from __future__ import annotations
 
@@ -27,10 +27,16 @@ def did_you_mean(word: str, candidates: Iterable[str], quote: str = "") -> str:
     return f"; did you mean {quote}{match}{quote}?" if match else ""
 
 
-def listing(names: Iterable[str], quote: str = "", limit: int = 12) -> str:
+def listing(names: Iterable[str], quote: str = "", limit: int = 12, last: str = "and") -> str:
+    """`a, b and c`; `last="or"` where the reader is to pick one (`say which model: a, b or c`)."""
     names = [f"{quote}{n}{quote}" for n in names]
     if len(names) > limit:
-        names = names[:limit] + [f"and {len(names) - limit} more"]
+        names = names[:limit] + [f"{last} {len(names) - limit} more"]
     if len(names) <= 1:
         return "".join(names)
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return ", ".join(names[:-1]) + f" {last} " + names[-1]
+
+
+def credits_words(n: int) -> str:
+    """`1 credit`, `2 credits`."""
+    return "1 credit" if n == 1 else f"{n} credits"

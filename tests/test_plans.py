@@ -19,6 +19,7 @@ from engine.fmt import format_text
 from engine.model import Period, Plan, Tier
 from engine.sources import Source
 from engine.syntax import parse
+from tests.docs_examples import examples
 from tests.test_fmt import _perturb
 
 TOOLS = "tool voiceover { chars >= 1 }\ntool voice-clone\nround up\nvoiceover chars / 10\nvoice-clone -> 500\n"
@@ -193,22 +194,29 @@ def test_fmt_lays_out_a_plan_block_and_keeps_its_meaning():
     assert format_text(out) == out
 
 
-# ---------------------------------------------------------------- the README's example
+# ---------------------------------------------------------------- the language reference's example
 
 
-def test_the_readme_plans_example_loads_and_is_formatted():
-    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
-    at = readme.index("**Plans** say")
-    start = readme.index("```\n", at) + 4
-    example = readme[start:readme.index("```", start)]
-    assert example.startswith('plan "AI Voiceover"') and "price 29.99 USD" in example
+def test_the_plans_example_of_the_language_reference_loads_and_is_formatted():
+    """docs/language.md shows its plans as `$ cat card/plans.rules` (tests/test_docs.py holds the
+    shown text to the file its setup writes): that text is a canonical, clean plans file for the
+    bundled tools."""
+    page = Path(__file__).resolve().parent.parent / "docs" / "language.md"
+    shown = [expected for example in examples(page) for command, expected in example.commands
+             if command == "cat card/plans.rules"]
+    assert len(shown) == 1
+    example = shown[0] + "\n"
+    assert example.startswith('plan "AI Voiceover"') and "price 299.99 USD" in example
     assert format_text(example) == example
     tools = [s for s in engine.load()._sources if s.name != "plans.rules"]
     card = engine.RateCard.from_sources([*tools, Source("plans.rules", "plans.rules", example)],
                                         use_cache=False)
     assert card.warnings == ()
     assert [t.credits for t in card.plans["AI Suite"].tiers] == [40000, 240000]
-    assert card.plans["Example"].tiers == (Tier(credits=40000, price=Decimal("29.99"), currency="USD"),)
+    assert card.plans["AI Suite Yearly"].period is Period.YEARLY
+    assert card.plans["AI Suite Yearly"].tiers == (Tier(credits=40000, price=Decimal("299.99"), currency="USD"),
+                                                   Tier(credits=240000, price=Decimal("1499"), currency="USD"))
+    assert card.plans["AI Voiceover"].tools == frozenset({"voiceover", "voice-clone"})
 
 
 @st.composite

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from engine import ast
 from engine.checks.findings import ModelFindings, Overlap, cell_words, titled, units
 from engine.diagnostics import Code, Diagnostic, Related, error, warning
+from engine.names import credits_words
 from engine.domain import show_value
 from engine.formula import source
 from engine.formula_box import Point, credits, priced_expr
@@ -54,7 +55,7 @@ def _outcome(rule: PricedRule, witness: Point | None) -> str:
         return f'reject "{rule.outcome.reason}"'
     expr = priced_expr(rule)
     value = credits(expr, witness) if witness is not None else None
-    return f"{value} credits" if value is not None else source(rule.outcome.expr)
+    return credits_words(value) if value is not None else source(rule.outcome.expr)
 
 
 def _point_words(point: Point) -> str:

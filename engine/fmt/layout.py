@@ -1,6 +1,6 @@
 """The canonical layout of a .rules file, computed line by line so comments stay as written.
 
-The layout (documented for people in notes/README-issue4.md):
+The layout (documented for people in docs/cli.md, under fmt):
 
 - One space between tokens, none inside parentheses or around `..`, none
   before `,`, none between `ceil`/`floor` and `(`: `ceil(chars / 10)`, `1..3`.

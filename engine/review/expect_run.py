@@ -18,6 +18,7 @@ from engine import sources as source_files
 from engine.boxes import source as box_source
 from engine.interpreter import _read, find  # the reading and lookup card.quote does, to name the cell
 from engine.model import PricedRule
+from engine.names import credits_words
 from engine.ratecard import RateCard, RateCardError
 from engine.results import Code, Quote, Rejection
 from engine.review.expect import Expectation, Unreadable, read
@@ -159,11 +160,7 @@ def render(report: Report, form: str, paths: Mapping[str, str]) -> str:
 
 
 def _expected(value: int | Code) -> str:
-    return str(value) if isinstance(value, Code) else _credits(value)
-
-
-def _credits(n: int) -> str:
-    return "1 credit" if n == 1 else f"{n} credits"
+    return str(value) if isinstance(value, Code) else credits_words(value)
 
 
 def _label(label: str, paths: Mapping[str, str]) -> str:
@@ -173,7 +170,7 @@ def _label(label: str, paths: Mapping[str, str]) -> str:
 
 def _actual(result: Quote | Rejection, paths: Mapping[str, str]) -> str:
     if result.ok:
-        return f"{_credits(result.credits)} ({_label(result.rule, paths)})"
+        return f"{credits_words(result.credits)} ({_label(result.rule, paths)})"
     return f"rejected [{result.code}]: {result.message}"
 
 

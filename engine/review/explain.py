@@ -23,7 +23,7 @@ from engine.domain import Domain, show_value
 from engine.formula import explain as explain_formula
 from engine.interpreter import find
 from engine.model import NotTaken, PricedRule
-from engine.names import listing
+from engine.names import credits_words, listing
 from engine.ratecard import RateCard
 from engine.results import Code, Quote, Rejection
 from engine.values import Invalid, coerce, show
@@ -116,10 +116,6 @@ class Explanation:
         return {"result": self.result.to_json(), **out}
 
 
-def _credits(n: int) -> str:
-    return "1 credit" if n == 1 else f"{n} credits"
-
-
 def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
     """The text `ratecard quote --explain` prints for `result`, which `card.quote(request)` gave."""
     return render(explanation(card, request, result))
@@ -162,7 +158,7 @@ def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | No
 def render(explanation: Explanation) -> str:
     """The text `ratecard quote --explain` prints."""
     e, result = explanation, explanation.result
-    lines = [_credits(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"]
+    lines = [credits_words(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"]
     dated = [f"version: the prices in effect {e.version}"] if e.version is not None else []
     if e.tool is None:
         return "\n".join(lines + dated)

@@ -33,7 +33,8 @@ def run(args) -> int:
     try:
         import uvicorn
     except ImportError:
-        print("ratecard: serving needs the service extra: pip install 'ratecard[service]'", file=sys.stderr)
+        print("ratecard: serving needs the service extra (Starlette and uvicorn); in a checkout of ratecard: "
+              "pip install '.[service]'", file=sys.stderr)
         return 2
     if args.db is not None:
         from engine.accounts import AccountError

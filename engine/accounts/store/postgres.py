@@ -42,7 +42,7 @@ class PostgresStore(SqlStore):
 
     def __init__(self, url: str):
         if psycopg is None:
-            raise AccountError(ErrorCode.STORE, "PostgreSQL needs psycopg: pip install 'ratecard[postgres]'")
+            raise AccountError(ErrorCode.STORE, "PostgreSQL needs psycopg: in a checkout of ratecard, pip install '.[postgres]'")
         self.driver_errors = (psycopg.Error,)
         self.retry_errors = (pg_errors.UniqueViolation,  # the same op or account, made at once
                              pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
