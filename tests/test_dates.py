@@ -225,3 +225,15 @@ def test_a_card_without_dates_answers_plain_quotes_and_rejections(card, promotio
     plain = Quote(50, "promo.rules:7")
     assert dated == plain and plain == dated and hash(dated) == hash(plain) and dated != Quote(50, "other:1")
     assert refused == Rejection(refused.code, refused.message, refused.param) != dated
+
+
+def test_an_account_is_charged_the_price_at_the_operations_time(tmp_path):
+    from engine import accounts
+
+    card = engine.loads(PROMOTION + 'plan "Suite" allows all { credits 1000 }\n', "promo.rules")
+    start = datetime.datetime(2026, 11, 20, tzinfo=UTC)
+    with accounts.open(f"sqlite:///{tmp_path / 'credits.db'}", card=card) as book:
+        book.subscribe("acme", plan="Suite", credits=1000, start=start)
+        during = book.charge("acme", BANANA, op="g1", at=start)
+        after = book.charge("acme", BANANA, op="g2", at=datetime.datetime(2026, 12, 1, tzinfo=UTC))
+        assert (during.credits, during.rule, after.credits, after.rule) == (50, "promo.rules:7", 100, "promo.rules:8")

@@ -62,6 +62,7 @@ class Diff:
 
 
 def compare(old: RateCard, new: RateCard) -> Diff:
+    old, new = old.at(), new.at()  # a dated card: its prices now (pass card.at(when) for another time)
     samples: dict = {}
     for side in (old, new):
         for key, points in boundaries(side).items():

@@ -123,6 +123,7 @@ def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
 
 def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | None = None) -> Explanation:
     """Why `card.quote(request)` gives what it gives, as data (pass `result` if already quoted)."""
+    card = card.at()  # a dated card: the slice in effect now (a slice, or a card without dates, is itself)
     if result is None:
         result = card.quote(request)
     version = None if card.period is None else card.period.words()

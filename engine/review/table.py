@@ -113,6 +113,7 @@ def _lines(model: str | None, rows: list[Row], down: int, columns: tuple) -> lis
 
 
 def render(card: RateCard, fmt: Format, tool: str | tuple[str, ...] | None = None, model: str | None = None) -> str:
+    card = card.at()  # a dated card: the prices in effect now (pass card.at(when) for another time)
     if fmt is Format.JSON:
         return json.dumps([row_object(r) for g in grids(card, tool, model) for line in g.lines
                            for r in line.cells if r is not None], indent=2, ensure_ascii=False)
