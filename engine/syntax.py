@@ -465,8 +465,8 @@ def _example_signatures() -> dict[tuple, str]:
 
 def _expected(exc: UnexpectedInput) -> str:
     expected = set(getattr(exc, "expected", ()) or ())
-    if "_NL" in expected:  # a price's dates may end any price line: naming them there hides what was meant
-        expected -= {"FROM", "UNTIL"}
+    if "_NL" in expected and "UNTIL" in expected:  # a price's dates may end any price line: naming them
+        expected -= {"FROM", "UNTIL"}                 # there hides what was meant
     names = sorted({_WORDS.get(t, t) for t in expected if not t.startswith("__")})
     if not names:
         return ""
