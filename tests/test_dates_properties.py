@@ -13,7 +13,8 @@ line blank, so positions and messages are the same. Then:
   applying at the instants its dates name (all of them when it names none), are
   exactly those it reports, at each instant, for the card as it is then;
 - that card's sweep finds what enumerating every combination finds;
-- a dated quote at that instant is the reference interpreter's on that card.
+- a dated quote at that instant is the reference interpreter's on that card;
+- and `fmt` lays the dated card out without changing what it says, the same the second time.
 
 RATECARD_PROPERTY_EXAMPLES=2000 python -m pytest tests/test_dates_properties.py runs longer.
 """
@@ -31,6 +32,7 @@ from engine import dates
 from engine.checks.findings import find
 from engine.compile import compile_card
 from engine.diagnostics import Code, has_errors
+from engine.fmt import format_text
 from engine.interpreter import quote as reference
 from engine.ratecard import analyse
 from engine.sources import Source
@@ -162,6 +164,8 @@ def test_check_over_time_finds_what_each_instant_finds(written):
     text, lines = written
     card, diagnostics = load(text)
     assert card is not None and not any(d.code in (Code.BAD_DATE, Code.SYNTAX) for d in diagnostics), diagnostics
+    tidy = format_text(text, FILE)  # FormatError if the layout changed what the card says
+    assert format_text(tidy, FILE) == tidy
     assume(card.timeline is not None)
     dated: dict[tuple, set[int]] = {}
     for d in diagnostics:
