@@ -84,13 +84,14 @@ class RateCard:
     A card with dates (`from`, `until`) prices by the time asked for:
     `quote(request, at=datetime)`, now when `at` is None; its answers name the
     slice of time that priced them (`Quote.effective`). `at(when)` is the card as
-    it prices at one time, an ordinary card (for the price sheet, explain, diff);
-    `index` and `card` are the whole card's. An undated card takes `at` too (it
-    must be a time) and prices alike at every time.
+    it prices at one time, an ordinary card (for the price sheet, explain, diff).
+    A dated card's `card` holds every rule, each with its dates (`card.timeline`),
+    and its `index` is its last slice's, with every slice's under `index.versions`.
+    An undated card takes `at` too (it must be a time) and prices alike at every time.
     """
 
-    __slots__ = ("_card", "_dated", "_parent", "_sources", "digest", "index", "period", "quote", "quote_many",
-                 "warnings")
+    __slots__ = ("_card", "_dated", "_parent", "_slice", "_sources", "digest", "index", "period", "quote",
+                 "quote_many", "warnings")
 
     def __init__(self, card: Card | None, index: Index, warnings: Sequence[Diagnostic] = (),
                  sources: Sequence[Source] = ()):
@@ -100,6 +101,7 @@ class RateCard:
         self.index = index
         self.warnings = tuple(warnings)
         self._parent: RateCard | None = None  # the dated card this is one slice of (see at())
+        self._slice = 0                          # which slice
         self.period: dates.Period | None = None  # that slice's time
         # quote(request, at=None) -> Quote | Rejection, never raises; quote_many(requests, at=None) -> list.
         # Plain attributes holding engine.fastpath's functions: a quote pays no method call.
@@ -140,7 +142,10 @@ class RateCard:
             return self if when is None else self._parent.at(when)
         if self._dated is None:
             return self
-        i = self.index.versions.slice_at(t)
+        return self._view(self.index.versions.slice_at(t))
+
+    def _view(self, i: int) -> RateCard:
+        """Slice i of this dated card, as a card: its quotes price in that slice unless given another time."""
         view = RateCard.__new__(RateCard)
         view._card = None
         view._sources = self._sources
@@ -149,6 +154,7 @@ class RateCard:
         view.warnings = self.warnings
         view._dated = None
         view._parent = self
+        view._slice = i
         view.period = self.index.versions.period(i)
         one, many = self._dated.slices[i]
         whole, whole_many = self.quote, self.quote_many
@@ -172,9 +178,7 @@ class RateCard:
         if self._card is None:
             if self._parent is not None:  # one slice of a dated card: an ordinary card
                 whole = self._parent.card
-                i = self._parent.index.versions.slice_at(self.period.start if self.period.start is not None
-                                                          else self._parent.index.versions.boundaries[0] - 1)
-                self._card = whole.timeline.card_at(whole, i)
+                self._card = whole.timeline.card_at(whole, self._slice)
             else:
                 self._card, _ = analyse(self._sources)
         return self._card
