@@ -13,6 +13,7 @@ from typing import Union
 
 import attrs
 
+from engine.counting import Uncounted
 from engine.diagnostics import NOWHERE, Span
 from engine.plans import Period
 
@@ -36,6 +37,11 @@ class Op(enum.Enum):
     SUB = "-"
     MUL = "*"
     DIV = "/"
+
+
+class Extremum(enum.Enum):
+    MIN = "min"
+    MAX = "max"
 
 
 class Cmp(enum.Enum):
@@ -82,7 +88,17 @@ class Bound:
     span: Span = _span()
 
 
-DomainItem = Union[Literal, Range, Bound]
+@node
+class Unset:
+    """`unset`: the request leaves the parameter out (`dur >= 1 | unset`, `dur unset -> 200`).
+
+    Not `none`, which says a model does not take the parameter at all.
+    """
+
+    span: Span = _span()
+
+
+DomainItem = Union[Literal, Range, Bound, Unset]
 
 
 @node
@@ -125,7 +141,16 @@ class Rounded:
     span: Span = _span()
 
 
-Expr = Union[Number, ParamRef, Binary, Rounded]
+@node
+class MinMax:
+    """`min(a, b, ...)` or `max(a, b, ...)`: the least or greatest of two or more formulas."""
+
+    fn: Extremum
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+Expr = Union[Number, ParamRef, Binary, Rounded, MinMax]
 
 
 # ---------------------------------------------------------------- declarations
@@ -138,6 +163,14 @@ class RoundingDecl:
 
 
 @node
+class NotCounted:
+    """One thing `from text not counting ...` leaves out of the count: `whitespace` or `tags`."""
+
+    what: Uncounted
+    span: Span = _span()
+
+
+@node
 class ParamDecl:
     name: Name
     domain: Domain
@@ -146,6 +179,7 @@ class ParamDecl:
     unpriced: bool = False
     counted_from: Name | None = None
     span: Span = _span()
+    not_counting: tuple[NotCounted, ...] = ()  # as written after `from NAME not counting`
 
 
 @node
@@ -166,14 +200,21 @@ class GroupDecl:
 class Offer:
     """One line of a model block: what the model offers for one parameter.
 
-    `domain` is None for `none`: the parameter is not taken at all.
+    `domain` is None for `none` (the parameter is not taken at all), unless the
+    line gives only a `default`: `quality default "auto"` keeps the tool's
+    values and says what a request that leaves the parameter out gets.
     """
 
     param: Name
     domain: Domain | None
     reason: str | None = None
     tools: tuple[Name, ...] = ()
+    default: Literal | None = None
     span: Span = _span()
+
+    @property
+    def not_taken(self) -> bool:
+        return self.domain is None and self.default is None
 
 
 @node
@@ -229,8 +270,24 @@ class PlanDecl:
 
 
 @node
+class PlanKey:
+    """The keyword `plan` where a parameter's name stands (a condition, a grid's header):
+    the customer's plan as a dimension of the price, `plan "AI Suite" | "Max Pro"`.
+
+    Its `text` is the request key it reads, as a Name's is: no parameter may be
+    called `plan` (engine.resolve says so), so the two never meet.
+    """
+
+    span: Span = _span()
+
+    @property
+    def text(self) -> str:
+        return "plan"
+
+
+@node
 class Condition:
-    param: Name
+    param: Name | PlanKey
     domain: Domain
     span: Span = _span()
 
@@ -242,12 +299,21 @@ class Price:
 
 
 @node
+class Free(Price):
+    """`-> free`: a price of nothing, written as such. A Price of 0 credits to everything
+    that quotes; the checks tell it from a formula that reaches 0 by accident."""
+
+    expr: Expr = attrs.field(factory=lambda: Number(value=0))
+    span: Span = _span()
+
+
+@node
 class Reject:
     reason: str
     span: Span = _span()
 
 
-Outcome = Union[Price, Reject]
+Outcome = Union[Price, Reject]  # a Free is a Price
 
 
 @node
@@ -272,8 +338,8 @@ class Grid:
     subject: Name
     model: str | None
     conditions: tuple[Condition, ...]
-    column: Name
-    columns: tuple[Literal, ...]
+    column: Name | PlanKey
+    columns: tuple[Literal | Unset, ...]
     rows: tuple[GridRow, ...]
     model_span: Span | None = attrs.field(default=None, eq=False, repr=False)
     span: Span = _span()

@@ -17,9 +17,11 @@ import attrs
 
 from engine import ast, cells
 from engine.boxes import dimensions, effective_box, offered
-from engine.domain import Domain
+from engine.diagnostics import NOWHERE
+from engine.domain import UNSET, Domain, ValueType, unset_value
 from engine.formula import Evaluator, compile_expr, with_rounding
 from engine.model import Card, Model, NotTaken, Param, PricedRule
+from engine.plans import PLAN
 from engine.results import MAX_CREDITS, Quote
 
 if TYPE_CHECKING:
@@ -59,6 +61,9 @@ class ModelIndex:
     keys: tuple[str, ...]
     ranged: tuple[str, ...]
     table: Mapping  # the tuple of values on `keys` -> entries (an engine.cells.CutTable when some are cut)
+    # When some rule depends on the customer's plan: the plan as one more slot (engine.plans.PLAN),
+    # read after the plan gate (interpreter.plan_rejection), `unset` when the request names none.
+    plan: Slot | None = None
 
     @property
     def title(self) -> str:
@@ -116,20 +121,36 @@ def compile_card(card: Card, memo: dict | None = None) -> Index:
                  plan_details=MappingProxyType(dict(card.plans)))
 
 
-def _fill(param: Param, offer: Domain | NotTaken):
+def fill(param: Param, offer: Domain | NotTaken, model: Model) -> object | None:
+    """What a request that leaves the parameter out is read as; None when it must be given.
+
+    The model's own default, else `unset` where the model offers it, else the tool's
+    default (if the model offers it), else the one value the model offers.
+    """
     if isinstance(offer, NotTaken):
         return None
+    own = model.defaults.get(param.name)
+    if own is not None:
+        return own
+    if offer.has_unset:
+        return unset_value(offer.type)
     if param.default is not None and param.default in offer:
         return param.default
     return offer.single()
 
 
+def plan_param(card: Card) -> Param:
+    """The customer's plan as a parameter: a text, one of the card's plans or unset."""
+    return Param(name=PLAN, domain=Domain(ValueType.TEXT, values=(*card.plans, UNSET)), span=NOWHERE)
+
+
 def _model_index(card: Card, model: Model, rules: Sequence[PricedRule]) -> ModelIndex:
     tool = card.tools[model.tool]
-    slots = tuple(Slot(param=p, offer=model.offers[p.name], fill=_fill(p, model.offers[p.name]))
+    slots = tuple(Slot(param=p, offer=model.offers[p.name], fill=fill(p, model.offers[p.name], model))
                   for p in tool.params)
     finite, wide = dimensions(rules, model)
     dims = tuple(p for p in finite + wide if offered(model, p) is not None)  # not `none` ones: no rule
+    plan = Slot(param=plan_param(card), offer=model.offers[PLAN], fill=UNSET) if PLAN in dims else None
     offers = [offered(model, p) for p in dims]                                 # on those ever applies
     boxes = []
     for rule in rules:
@@ -147,7 +168,7 @@ def _model_index(card: Card, model: Model, rules: Sequence[PricedRule]) -> Model
             entries = tuple(make_entry(rule, ()) for rule, _ in boxes)
             masks = tuple(cells.bit_masks(c, [axes[j] for _, axes in boxes]) for j, c in enumerate(cuts))
             return ModelIndex(tool=model.tool, name=model.name, slots=slots, keys=dims, ranged=(),
-                              table=cells.BitTable(entries, tuple(cuts), masks))
+                              table=cells.BitTable(entries, tuple(cuts), masks), plan=plan)
         dropped = cells.scanned(_counts(boxes, cuts), limit)  # else leave some out, checked by range
         table = _cells(boxes, dims, cuts, dropped, None)
     keyed = [j for j in range(len(dims)) if j not in dropped]
@@ -159,7 +180,8 @@ def _model_index(card: Card, model: Model, rules: Sequence[PricedRule]) -> Model
         lookup = cells.CutTable(frozen, key_cuts)
     else:
         lookup = MappingProxyType(frozen)
-    return ModelIndex(tool=model.tool, name=model.name, slots=slots, keys=keys, ranged=ranged, table=lookup)
+    return ModelIndex(tool=model.tool, name=model.name, slots=slots, keys=keys, ranged=ranged, table=lookup,
+                      plan=plan)
 
 
 def _cells(boxes: list, dims: tuple, cuts: list, dropped: set[int], limit: int | None) -> dict | None:

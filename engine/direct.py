@@ -23,9 +23,11 @@ from operator import itemgetter
 
 from engine import interpreter
 from engine.compile import Index, ModelIndex
-from engine.domain import Domain, ValueType, show_value
+from engine.counting import count
+from engine.domain import UNSET, Domain, ValueType, is_unset, show_value
 from engine.interpreter import outcome
 from engine.model import NotTaken, Param
+from engine.plans import PLAN
 from engine.results import MAX_CREDITS, MAX_REQUEST_NUMBER, Code, Quote, Rejection
 from engine.values import Invalid, coerce
 
@@ -51,7 +53,8 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
         models = {}
         for model_name, model in tool.models.items():
             models[model_name] = (model, tuple(_reader(s.param, s.offer, s.fill, s) for s in model.slots),
-                                  _cell_key(model.keys), model.table.get, bool(model.ranged))
+                                  _cell_key(model.keys), model.table.get, bool(model.ranged),
+                                  model.plan is not None)
         tools[name] = (tool, tool.accepts, tool.has_models, models)
     labels: dict[int, str] = {}  # id(entry) -> its rule's label, for formula prices
     quotes: dict[tuple, Quote] = {}  # (credits, label) -> the Quote saying it: immutable, so shared
@@ -99,7 +102,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                 return by_reference(("model", tool, name), {"tool": tool, "model": name})
         else:
             found = models.get(None)
-        model, readers, cell_key, cells, ranged = found
+        model, readers, cell_key, cells, ranged, by_plan = found
         values = {}
         absent = None  # the first parameter left out with nothing to fill it: said after every given value
         for name, param, table, offer, fill, counted_from, not_taken, unpriced, slot, whole in readers:
@@ -108,7 +111,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                 text = request[counted_from]
                 if raw is not _ABSENT or type(text) is not str:
                     return None
-                raw = len(text)
+                raw = len(text) if not param.not_counting else count(text, param.not_counting)
             if raw is _ABSENT:
                 if not_taken:
                     continue
@@ -148,6 +151,8 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
             verdict = keep(("plan", tool, plan), _plan_verdict, index, tool_index, plan)
             if verdict is not _ALLOWED:
                 return verdict
+        if by_plan:  # a price that depends on the plan: as the reference reads it
+            values[PLAN] = UNSET if plan is _ABSENT else plan
         if not ranged:
             try:
                 entries = cells(cell_key(values) if cell_key is not None else ())
@@ -233,6 +238,8 @@ def _table(param: Param, offer: Domain) -> dict:
     """(type, raw) -> value, for every common raw form of every value on offer, as coerce reads it."""
     table = {}
     for value in offer:
+        if is_unset(value):  # what a request that leaves it out is read as; no request gives it
+            continue
         for raw in _forms(param, value):
             try:
                 read = coerce(param, raw)

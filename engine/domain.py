@@ -2,6 +2,13 @@
 
 A model's offering and a rule's condition are both Domains; a rule's box is a
 Domain per parameter. Integers here are whole numbers of 0 or more.
+
+A Domain may also hold `unset`: the value of a parameter a request leaves out,
+where the card says leaving it out is priced (`dur >= 1 | unset`). It is a value
+of the dimension like any other, so the sweep, the compiled tables and the
+checks treat it as they treat 720 or "16:9": for texts and yes/no it is the
+UNSET member below; for whole numbers it is UNSET_NUMBER, -1, one below every
+value a request can give, so intervals and cut points hold it unchanged.
 """
 
 from __future__ import annotations
@@ -13,10 +20,33 @@ from collections.abc import Iterable, Iterator
 import attrs
 
 
+class Unset(enum.Enum):
+    """The value of a parameter a request leaves out (see the module's docstring)."""
+
+    UNSET = "unset"
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = Unset.UNSET
+UNSET_NUMBER = -1  # unset, among whole numbers: below 0, the least value a request can give
+
+
+def is_unset(value: object) -> bool:
+    """Is this the value of a parameter left out? (-1 only as a whole number, never yes/no.)"""
+    return value is UNSET or (type(value) is int and value == UNSET_NUMBER)
+
+
 class ValueType(enum.Enum):
     INT = "a whole number"
     BOOL = "yes or no"
     TEXT = "a text"
+
+
+def unset_value(kind: ValueType) -> object:
+    """What a request that leaves out a parameter of this type is read as, where that is priced."""
+    return UNSET_NUMBER if kind is ValueType.INT else UNSET
 
 
 def type_of(value: object) -> ValueType:
@@ -84,7 +114,7 @@ class Domain:
     def __contains__(self, value: object) -> bool:
         if self.type is ValueType.INT:
             return (type(value) is int) and any(value in iv for iv in self.intervals)
-        return type_of(value) is self.type and value in self.values
+        return (type_of(value) is self.type or value is UNSET) and value in self.values
 
     @property
     def is_empty(self) -> bool:
@@ -193,11 +223,36 @@ class Domain:
         return self.subtract(other).is_empty
 
     # -- words
+    # -- unset
+    @classmethod
+    def unset(cls, kind: ValueType) -> Domain:
+        """The domain holding only `unset`, for a parameter of this type."""
+        if kind is ValueType.INT:
+            return cls(kind, intervals=(Interval(UNSET_NUMBER, UNSET_NUMBER),))
+        return cls(kind, values=(UNSET,))
+
+    @property
+    def has_unset(self) -> bool:
+        if self.type is ValueType.INT:
+            return bool(self.intervals) and self.intervals[0].lo <= UNSET_NUMBER
+        return UNSET in self.values
+
+    def with_unset(self) -> Domain:
+        return self.union(Domain.unset(self.type))
+
+    def without_unset(self) -> Domain:
+        return self.subtract(Domain.unset(self.type)) if self.has_unset else self
+
+    def _set_intervals(self) -> tuple[Interval, ...]:
+        """The whole numbers a request can give, without unset."""
+        return self.without_unset().intervals
+
+    # -- words
     def describe(self, unit: str | None = None, conjunction: str = "or") -> str:
-        """`4, 8 or 12`, `1 to 3`, `1 or more`, `yes`, `"16:9" or "9:16"`."""
+        """`4, 8 or 12`, `1 to 3`, `1 or more`, `yes`, `"16:9" or "9:16"`; `unset` last when it is one."""
         parts = []
         if self.type is ValueType.INT:
-            for iv in self.intervals:
+            for iv in self._set_intervals():
                 if iv.hi is None:
                     parts.append(f"{iv.lo} or more" if iv.lo else "any")
                 elif iv.lo == iv.hi:
@@ -207,18 +262,21 @@ class Domain:
                 else:
                     parts.append(f"{iv.lo} to {iv.hi}")
         else:
-            parts = [show_value(v) for v in self.values]
+            parts = [show_value(v) for v in self.values if v is not UNSET]
+        if self.has_unset:
+            parts.append("unset")
         if not parts:
             return "nothing"
         text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + f" {conjunction} " + parts[-1]
         return text
 
     def source(self) -> str:
-        """The domain in the card's own syntax: `4 | 8 | 12`, `1..3`, `>= 1`, `yes | no`."""
+        """The domain in the card's own syntax: `4 | 8 | 12`, `1..3`, `>= 1`, `yes | no`, `5 | unset`."""
         if self.type is not ValueType.INT:
-            return " | ".join(show_value(v) for v in self.values)
+            shown = [show_value(v) for v in self.values if v is not UNSET]
+            return " | ".join(shown + (["unset"] if self.has_unset else []))
         parts = []
-        for iv in self.intervals:
+        for iv in self._set_intervals():
             if iv.hi is None:
                 parts.append(f">= {iv.lo}")
             elif iv.lo == iv.hi:
@@ -227,11 +285,15 @@ class Domain:
                 parts += [str(v) for v in range(iv.lo, iv.hi + 1)]
             else:
                 parts.append(f"{iv.lo}..{iv.hi}")
+        if self.has_unset:
+            parts.append("unset")
         return " | ".join(parts)
 
 
 def show_value(value: object) -> str:
-    """A value as the card writes it: 720, yes, "16:9"."""
+    """A value as the card writes it: 720, yes, "16:9", unset."""
+    if is_unset(value):
+        return "unset"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):

@@ -1,4 +1,7 @@
-"""Price formulas: exact evaluation (ints and Fractions, never floats) and its explanation."""
+"""Price formulas: exact evaluation (ints and Fractions, never floats) and its explanation.
+
+min and max compare exact values (ints and Fractions), so `max(50, chars / 3)` is exact too.
+"""
 
 from __future__ import annotations
 
@@ -21,10 +24,15 @@ _OPS = {
 }
 
 
+_PICK = {ast.Extremum.MIN: min, ast.Extremum.MAX: max}
+
+
 def with_rounding(expr: ast.Expr, default: ast.Rounding | None) -> ast.Expr:
     """Wrap each division that names no rounding in the file's default; unchanged when there is none."""
     if isinstance(expr, ast.Rounded):
         return expr
+    if isinstance(expr, ast.MinMax):
+        return ast.MinMax(fn=expr.fn, args=tuple(with_rounding(a, default) for a in expr.args), span=expr.span)
     if isinstance(expr, ast.Binary):
         new = ast.Binary(op=expr.op, left=with_rounding(expr.left, default),
                          right=with_rounding(expr.right, default), span=expr.span)
@@ -49,6 +57,8 @@ def evaluate(expr: ast.Expr, env: Env) -> int | Fraction:
         return env[expr.name]
     if isinstance(expr, ast.Binary):
         return _OPS[expr.op](evaluate(expr.left, env), evaluate(expr.right, env))
+    if isinstance(expr, ast.MinMax):
+        return _PICK[expr.fn](evaluate(a, env) for a in expr.args)
     return _ROUND[expr.mode](evaluate(expr.expr, env))
 
 
@@ -67,6 +77,9 @@ def compile_expr(expr: ast.Expr) -> Evaluator:
             return lambda env: Fraction(left(env), divisor)
         op = _OPS[expr.op]
         return lambda env: op(left(env), right(env))
+    if isinstance(expr, ast.MinMax):
+        args, pick = tuple(compile_expr(a) for a in expr.args), _PICK[expr.fn]
+        return lambda env: pick(a(env) for a in args)
     inner, rnd = expr.expr, _ROUND[expr.mode]
     if (isinstance(inner, ast.Binary) and inner.op is ast.Op.DIV and isinstance(inner.right, ast.Number)
             and inner.right.value > 0):
@@ -102,6 +115,8 @@ def _render(expr: ast.Expr, param: Callable[[str], str], parent: int = 0) -> str
     if isinstance(expr, ast.Rounded):
         fn = "ceil" if expr.mode is ast.Rounding.UP else "floor"
         return f"{fn}({_render(expr.expr, param)})"
+    if isinstance(expr, ast.MinMax):
+        return f"{expr.fn.value}({', '.join(_render(a, param) for a in expr.args)})"
     level = 1 if expr.op in (ast.Op.ADD, ast.Op.SUB) else 2
     right_level = level + 1 if expr.op in (ast.Op.SUB, ast.Op.DIV) else level
     text = f"{_render(expr.left, param, level)} {expr.op.value} {_render(expr.right, param, right_level)}"
@@ -133,3 +148,6 @@ def divisions(expr: ast.Expr, rounded: bool = False):
             yield expr, rounded
         yield from divisions(expr.left, rounded)
         yield from divisions(expr.right, rounded)
+    elif isinstance(expr, ast.MinMax):
+        for arg in expr.args:
+            yield from divisions(arg, rounded)

@@ -107,6 +107,8 @@ def refs(expr: ast.Expr) -> list[str]:
         return refs(expr.left) + refs(expr.right)
     if isinstance(expr, ast.Rounded):
         return refs(expr.expr)
+    if isinstance(expr, ast.MinMax):
+        return [name for arg in expr.args for name in refs(arg)]
     return []
 
 
@@ -152,9 +154,11 @@ def _bounds(expr: ast.Expr, ranges: Mapping[str, Domain]):
     """(least, greatest) of expr over the box by interval arithmetic; INF stands for no end.
 
     Exact (both ends are reached, or approached) when each parameter appears once in
-    expr: every operation is monotone in each argument over the box, so the extremes
-    lie at corners of the box, which are whole numbers inside the parameters' domains.
-    With a parameter used twice it is a safe outer bound.
+    expr: every operation is monotone in each argument over the box (min and max are
+    non-decreasing in each of theirs: the least of min(a, b) is the lesser of their
+    least values, since a and b share no parameter and reach their least together),
+    so the extremes lie at corners of the box, which are whole numbers inside the
+    parameters' domains. With a parameter used twice it is a safe outer bound.
     """
     if isinstance(expr, ast.Number):
         return expr.value, expr.value
@@ -168,6 +172,10 @@ def _bounds(expr: ast.Expr, ranges: Mapping[str, Domain]):
         lo, hi = _bounds(expr.expr, ranges)
         fn = math.ceil if expr.mode is ast.Rounding.UP else math.floor
         return (lo if type(lo) is _Endless else fn(lo)), (hi if type(hi) is _Endless else fn(hi))
+    if isinstance(expr, ast.MinMax):  # non-decreasing in every argument: the ends are the arguments' ends
+        ends = [_bounds(arg, ranges) for arg in expr.args]
+        pick = min if expr.fn is ast.Extremum.MIN else max
+        return pick(lo for lo, _ in ends), pick(hi for _, hi in ends)
     (a, b), (c, d) = _bounds(expr.left, ranges), _bounds(expr.right, ranges)
     if expr.op is ast.Op.ADD:
         return a + c, b + d

@@ -21,12 +21,13 @@ from types import MappingProxyType
 from engine import ast
 from engine.cells import BitTable, CutTable
 from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex, make_entry
+from engine.counting import Uncounted
 from engine.diagnostics import NOWHERE, Span
-from engine.domain import Domain, Interval, ValueType, type_of
+from engine.domain import UNSET, UNSET_NUMBER, Domain, Interval, ValueType, is_unset, type_of
 from engine.formula import constant, divisions, evaluate, with_rounding
 from engine.formula_box import Low, least
 from engine.model import NotTaken, Param, PricedRule
-from engine.plans import Period, Plan, Tier
+from engine.plans import PLAN, Period, Plan, Tier
 from engine.results import MAX_CREDITS
 
 
@@ -86,8 +87,9 @@ def _model(model: ModelIndex, domains: dict) -> dict:
                 position[id(entry)] = len(entries)
                 entries.append(entry)
             refs.append(position[id(entry)])
-        table.append([list(key), refs])
+        table.append([[_out(v) for v in key], refs])
     return {"tool": model.tool, "name": model.name, "slots": [_slot(s, domains) for s in model.slots],
+            "plan": None if model.plan is None else _slot(model.plan, domains),
             "keys": list(model.keys), "cuts": [_opt_list(c) for c in cuts], "masks": masks,
             "ranged": list(model.ranged),
             "table": table,
@@ -106,7 +108,7 @@ def _cells(model: ModelIndex) -> tuple:
 def _masks(cuts: tuple | None, masks) -> list:
     """A BitTable's masks of one dimension, in hex: by piece, or [value, mask] pairs."""
     if cuts is None:
-        return [[value, f"{mask:x}"] for value, mask in masks.items()]
+        return [[_out(value), f"{mask:x}"] for value, mask in masks.items()]
     return [f"{mask:x}" for mask in masks]
 
 
@@ -118,20 +120,30 @@ def _slot(slot: Slot, domains: dict) -> dict:
     offer = slot.offer
     p = slot.param
     return {"param": {"name": p.name, "domain": _ref(p.domain, domains), "unit": p.unit, "default": p.default,
-                      "unpriced": p.unpriced, "counted_from": p.counted_from, "span": _span(p.span)},
+                      "unpriced": p.unpriced, "counted_from": p.counted_from, "span": _span(p.span),
+                      "not_counting": sorted(u.name for u in p.not_counting)},
             "offer": {"not_taken": offer.reason} if isinstance(offer, NotTaken) else _ref(offer, domains),
-            "fill": slot.fill}
+            "fill": _out(slot.fill)}
 
 
 def _domain(domain: Domain) -> dict:
     return {"type": domain.type.name, "intervals": [[iv.lo, iv.hi] for iv in domain.intervals],
-            "values": list(domain.values)}
+            "values": [_out(v) for v in domain.values]}
+
+
+_UNSET = {"unset": True}  # engine.domain.UNSET, the value of a text or yes/no left out (-1 for a number)
+
+
+def _out(value: object) -> object:
+    return _UNSET if value is UNSET else value
 
 
 def _rule(rule: PricedRule, domains: dict) -> list:
     outcome = rule.outcome
     if isinstance(outcome, ast.Reject):
         out = ["reject", outcome.reason, _span(outcome.span)]
+    elif isinstance(outcome, ast.Free):
+        out = ["free", None, _span(outcome.span)]
     else:
         out = ["price", _expr(outcome.expr), _span(outcome.span)]
     return [rule.tool, rule.model, [[p, _ref(d, domains)] for p, d in rule.box.items()], out,
@@ -145,6 +157,8 @@ def _expr(expr: ast.Expr) -> list:
         return ["p", expr.name]
     if isinstance(expr, ast.Binary):
         return ["op", expr.op.name, _expr(expr.left), _expr(expr.right)]
+    if isinstance(expr, ast.MinMax):
+        return ["pick", expr.fn.name, [_expr(a) for a in expr.args]]
     return ["round", expr.mode.name, _expr(expr.expr)]
 
 
@@ -172,7 +186,8 @@ def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = N
         head = _obj(json.loads(next(lines)), "tools", "plans", "plan_details", "models")
         domains = [_decode_domain(d) for d in _list(_obj(json.loads(next(lines)), "domains")["domains"])]
         count = _int(head["models"])
-        reader = _Reader(domains, files)
+        plan_names = [_str(_pair(pair)[0]) for pair in _list(head["plans"])]
+        reader = _Reader(domains, files, plan_names)
         models = [reader.model(json.loads(next(lines))) for _ in range(count)]
     except StopIteration:
         raise Corrupt("the file ends early") from None
@@ -229,9 +244,10 @@ def _decode_tool(data: object, models: list[ModelIndex]) -> ToolIndex:
 class _Reader:
     """Decodes model lines against the shared domain table; repeated texts (file names) share one object."""
 
-    def __init__(self, domains: list[Domain], files: Collection[str] | None = None):
+    def __init__(self, domains: list[Domain], files: Collection[str] | None = None, plans: list[str] = ()):
         self.domains = domains
         self.files = None if files is None else frozenset(files)
+        self.plans = list(plans)  # the card's plans, in order: what a plan slot may hold, with unset
         self.texts: dict[str, str] = {}
         self.spanned: set[str] = set()  # file names already found among `files`
 
@@ -239,12 +255,13 @@ class _Reader:
         return _at(self.domains, at)
 
     def model(self, data: object) -> ModelIndex:
-        data = _obj(data, "tool", "name", "slots", "keys", "cuts", "masks", "ranged", "table", "entries")
+        data = _obj(data, "tool", "name", "slots", "plan", "keys", "cuts", "masks", "ranged", "table", "entries")
         tool, name = _str(data["tool"]), _opt(data["name"], _str)
         slots = tuple(self.slot(s) for s in _list(data["slots"]))
-        by_name = {s.name: s for s in slots}
-        params = {s.name: s.param for s in slots}
-        if len(params) != len(slots):
+        plan = _opt(data["plan"], self.plan_slot)
+        by_name = {s.name: s for s in slots + ((plan,) if plan is not None else ())}
+        params = {s.name: s.param for s in by_name.values()}
+        if len(params) != len(slots) + (plan is not None):
             raise Corrupt("a parameter twice")
         keys = tuple(_str(k) for k in _list(data["keys"]))
         ranged = tuple(_str(k) for k in _list(data["ranged"]))
@@ -274,7 +291,7 @@ class _Reader:
             key = _list(key)
             if len(key) != len(keys):
                 raise Corrupt("a table key of the wrong length")
-            key = tuple(_scalar(v) if c is None else _piece(v, c) for v, c in zip(key, cuts))
+            key = tuple(_value(v) if c is None else _piece(v, c) for v, c in zip(key, cuts))
             for at, value in enumerate(key):
                 if cuts[at] is None and (at, type(value), value) not in fits:
                     if value not in domains[at]:  # Domain's `in` checks the type too
@@ -292,14 +309,21 @@ class _Reader:
                 raise Corrupt("masks for the wrong number of keys")
             lookup = BitTable(tuple(entries), cuts, tuple(_decode_masks(m, c, len(entries))
                                                            for m, c in zip(masks, cuts)))
-        return ModelIndex(tool=tool, name=name, slots=slots, keys=keys, ranged=ranged, table=lookup)
+        if plan is not None and PLAN not in keys + ranged:
+            raise Corrupt("a plan read for a model whose prices do not depend on it")
+        return ModelIndex(tool=tool, name=name, slots=slots, keys=keys, ranged=ranged, table=lookup, plan=plan)
 
     def slot(self, data: object) -> Slot:
         data = _obj(data, "param", "offer", "fill")
-        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span")
+        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span",
+                 "not_counting")
+        left_out = [_enum(Uncounted, u) for u in _list(p["not_counting"])]
         param = Param(name=_str(p["name"]), domain=self.domain(p["domain"]), unit=_opt(p["unit"], _str),
                       default=_opt(p["default"], _scalar), unpriced=_bool(p["unpriced"]),
-                      counted_from=_opt(p["counted_from"], _str), span=self.span(p["span"]))
+                      counted_from=_opt(p["counted_from"], _str), span=self.span(p["span"]),
+                      not_counting=frozenset(left_out))
+        if len(left_out) != len(param.not_counting) or (left_out and param.counted_from is None):
+            raise Corrupt("a text count that could not be declared")
         if param.default is not None and param.default not in param.domain:
             raise Corrupt("a parameter that could not be declared")
         offer = data["offer"]
@@ -309,10 +333,26 @@ class _Reader:
             offer = self.domain(offer)
             if offer.type is not param.domain.type:
                 raise Corrupt("an offer of the wrong type")
-        fill = _opt(data["fill"], _scalar)
+        fill = _opt(data["fill"], _value)
         if fill is not None and (isinstance(offer, NotTaken) or fill not in offer):
             raise Corrupt("a value filled in that the model does not offer")
+        if param.name == PLAN or (param.default is not None and param.domain.has_unset):
+            raise Corrupt("a parameter that could not be declared")  # engine.resolve refuses both
+        if isinstance(offer, Domain) and offer.has_unset and (fill is None or not is_unset(fill)):
+            raise Corrupt("a model that offers unset but fills in another value")
         return Slot(param=param, offer=offer, fill=fill)
+
+    def plan_slot(self, data: object) -> Slot:
+        """The customer's plan as a model's slot (engine.compile.plan_param): a text, a plan or unset."""
+        data = _obj(data, "param", "offer", "fill")
+        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span")
+        domain, offer = self.domain(p["domain"]), self.domain(_int(data["offer"]))
+        whole = Domain(ValueType.TEXT, values=(*self.plans, UNSET))
+        if (p["name"] != PLAN or domain != whole or any(p[k] is not None for k in ("unit", "default", "counted_from"))
+                or p["unpriced"] is not False or not offer.has_unset or not offer.issubset(whole)
+                or _value(data["fill"]) is not UNSET):
+            raise Corrupt("not the plan as a card reads it")
+        return Slot(param=Param(name=PLAN, domain=whole, span=NOWHERE), offer=offer, fill=UNSET)
 
     def rule(self, data: object, tool: str, model: str | None, slots: dict[str, Slot]) -> PricedRule:
         data = _list(data)
@@ -324,10 +364,15 @@ class _Reader:
             raise Corrupt("a rule under another model")
         rounding = _opt(rounding, lambda r: _enum(ast.Rounding, r))
         out = _list(out)
-        if len(out) != 3 or out[0] not in ("reject", "price"):
+        if len(out) != 3 or out[0] not in ("reject", "price", "free"):
             raise Corrupt("an outcome that is neither a price nor a reject")
         if out[0] == "reject":
             outcome = ast.Reject(reason=_str(out[1]), span=self.span(out[2]))
+        elif out[0] == "free":
+            if out[1] is not None:
+                raise Corrupt("a free price with a formula")
+            where = self.span(out[2])
+            outcome = ast.Free(expr=ast.Number(value=0, span=where), span=where)
         else:
             expr = _decode_expr(out[1])
             _check_formula(expr, rounding, slots)
@@ -374,12 +419,14 @@ def _decode_domain(data: object) -> Domain:
     for pair in _list(data["intervals"]):
         lo, hi = _pair(pair)
         intervals.append(Interval(_int(lo), _opt(hi, _int)))
-    values = tuple(_scalar(v) for v in _list(data["values"]))
+    values = tuple(_value(v) for v in _list(data["values"]))
     domain = Domain(kind, intervals=tuple(intervals), values=values)
     if kind is ValueType.INT:
-        if values or (intervals and intervals[0].lo < 0) or Domain.ints(intervals).intervals != domain.intervals:
-            raise Corrupt("whole numbers that are not sorted, merged ranges of 0 or more")
-    elif intervals or len(set(values)) != len(values) or any(type_of(v) is not kind for v in values):
+        if (values or (intervals and intervals[0].lo < UNSET_NUMBER)
+                or Domain.ints(intervals).intervals != domain.intervals):
+            raise Corrupt("whole numbers that are not sorted, merged ranges of 0 or more (or -1, unset)")
+    elif intervals or len(set(values)) != len(values) or any(type_of(v) is not kind and v is not UNSET
+                                                             for v in values):
         raise Corrupt(f"values that are not all {kind.value}")
     return domain
 
@@ -396,6 +443,12 @@ def _decode_expr(data: object, depth: int = 0) -> ast.Expr:
     if tag == "op" and len(data) == 4:
         return ast.Binary(op=_enum(ast.Op, data[1]), left=_decode_expr(data[2], depth + 1),
                           right=_decode_expr(data[3], depth + 1), span=NOWHERE)
+    if tag == "pick" and len(data) == 3:
+        args = _list(data[2])
+        if len(args) < 2:
+            raise Corrupt("a min or max of fewer than two formulas")
+        return ast.MinMax(fn=_enum(ast.Extremum, data[1]), args=tuple(_decode_expr(a, depth + 1) for a in args),
+                          span=NOWHERE)
     if tag == "round" and len(data) == 3:
         return ast.Rounded(mode=_enum(ast.Rounding, data[1]), expr=_decode_expr(data[2], depth + 1), span=NOWHERE)
     raise Corrupt("not a formula")
@@ -440,6 +493,10 @@ def _check_positive(rule: PricedRule, slots: dict[str, Slot]) -> None:
     for name, slot in slots.items():
         if isinstance(slot.offer, Domain) and slot.offer.type is ValueType.INT:
             ranges[name] = rule.box[name].intersect(slot.offer) if name in rule.box else slot.offer
+    names: list[str] = []
+    _leaves(rule.outcome.expr, [], names)
+    if any(ranges[n].has_unset for n in names if n in ranges):
+        raise Corrupt("a price that uses a value a request may leave unset")  # engine.checks.formulas
     if least(rule, ranges)[0] is not Low.NEVER:
         raise Corrupt("a price that falls below 1 credit")
 
@@ -452,6 +509,9 @@ def _leaves(expr: ast.Expr, numbers: list, names: list) -> None:
     elif isinstance(expr, ast.Binary):
         _leaves(expr.left, numbers, names)
         _leaves(expr.right, numbers, names)
+    elif isinstance(expr, ast.MinMax):
+        for arg in expr.args:
+            _leaves(arg, numbers, names)
     else:
         _leaves(expr.expr, numbers, names)
 
@@ -545,7 +605,7 @@ _bool = _exactly(bool, "true or false")
 def _cuts(data: object) -> tuple[int, ...]:
     """Cut points: whole numbers of 0 or more, strictly increasing."""
     cuts = tuple(_int(v) for v in _list(data))
-    if not cuts or cuts[0] < 0 or any(a >= b for a, b in zip(cuts, cuts[1:])):
+    if not cuts or cuts[0] < UNSET_NUMBER or any(a >= b for a, b in zip(cuts, cuts[1:])):
         raise Corrupt("cut points that are not increasing whole numbers")
     return cuts
 
@@ -566,7 +626,7 @@ def _decode_masks(data: object, cuts: tuple[int, ...] | None, rules: int):
     out = {}
     for pair in data:
         value, m = _pair(pair)
-        out[_scalar(value)] = mask(m)
+        out[_value(value)] = mask(m)
     return out
 
 
@@ -584,6 +644,15 @@ def _scalar(data: object) -> int | bool | str:
     if type(data) not in (int, bool, str):
         raise Corrupt("expected a value")
     return data
+
+
+def _value(data: object) -> object:
+    """A value of a domain, a table key or a filled-in value: a scalar, or unset."""
+    if type(data) is dict:
+        if data != _UNSET:
+            raise Corrupt("expected a value")
+        return UNSET
+    return _scalar(data)
 
 
 def _opt(data: object, read):

@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from engine.compile import Entry, Index, ModelIndex, Slot, ToolIndex
-from engine.domain import show_value
+from engine.counting import count
+from engine.domain import UNSET, show_value
 from engine.model import NotTaken
 from engine.names import did_you_mean, listing, nearest
+from engine.plans import PLAN
 from engine.results import MAX_CREDITS, Code, Quote, Rejection
 from engine.values import Invalid, coerce, show
 
@@ -50,6 +52,8 @@ def _read(index: Index, request: object) -> tuple[ModelIndex, dict] | Rejection:
     rejection = plan_rejection(index, tool, request)
     if rejection is not None:
         return rejection
+    if model.plan is not None:  # a price that depends on the plan: one the gate let through, or none
+        values[PLAN] = request.get(PLAN, UNSET)
     return model, values
 
 
@@ -165,7 +169,7 @@ def _values(model: ModelIndex, request: Mapping):
             text = request[source]
             if not isinstance(text, str):
                 return None, Rejection(Code.INVALID_PARAM, f"`{source}` is a text, not {show(text)}", source)
-            raw = len(text)
+            raw = count(text, param.not_counting)
         if raw is _MISSING:
             continue
         if isinstance(slot.offer, NotTaken):

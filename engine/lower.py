@@ -10,7 +10,8 @@ from engine.diagnostics import Code, Diagnostic, Related, Span, error
 from engine.domain import Domain, ValueType, show_value
 from engine.frozen import positional
 from engine.model import Param, PricedRule
-from engine.names import did_you_mean, listing
+from engine.names import did_you_mean, listing, nearest
+from engine.plans import PLAN
 from engine.resolve import Declarations, check_within, domain_of
 
 
@@ -225,16 +226,24 @@ class _Lowering:
         The same condition written on many lines (`audio yes`) is read once and
         shares one Domain, which also lets the analysis recognise it by identity.
         """
+        if type(cond.param) is ast.PlanKey:
+            return self._plan_condition(tool_name, cond, box, key)
         tool = self.decls.tools[tool_name]
         params = self.params.get(tool_name)
         if params is None:
             params = self.params[tool_name] = {p.name: p for p in tool.params}
         param = params.get(cond.param.text)
         if param is None:
+            names = [p.name for p in tool.params]
+            if self.decls.plans and nearest(cond.param.text, [*names, PLAN]) == PLAN:  # `plans "Pro"`
+                self.diagnostics.append(error(
+                    Code.UNKNOWN_NAME, f"{tool_name} has no parameter `{cond.param.text}`; did you mean `plan`?",
+                    cond.param.span, hint='a price for some plans only is written `plan "NAME"`'))
+                return None
             self.diagnostics.append(error(
                 Code.UNKNOWN_NAME, f"{tool_name} has no parameter `{cond.param.text}`"
-                + did_you_mean(cond.param.text, [p.name for p in tool.params], "`"), cond.param.span,
-                hint=f"{tool_name} takes {listing([p.name for p in tool.params], '`') or 'no parameters'}"))
+                + did_you_mean(cond.param.text, names, "`"), cond.param.span,
+                hint=f"{tool_name} takes {listing(names, '`') or 'no parameters'}"))
             return None
         if param.unpriced:
             self.diagnostics.append(error(Code.BAD_DECLARATION, f"`{param.name}` does not change the price, "
@@ -251,13 +260,51 @@ class _Lowering:
             box[param.name] = hit[1]
             return hit[1]
         before = len(self.diagnostics)
-        domain = domain_of(cond.domain, self.diagnostics)
+        domain = domain_of(cond.domain, self.diagnostics, param.domain.type)
         if domain is None or not check_within(domain, param.domain, f"`{param.name}`", cond.domain,
                                               param.unit, self.diagnostics):
             return None
         if len(self.diagnostics) == before:
             known[key] = (param.name, domain)
         box[param.name] = domain
+        return domain
+
+    def _plan_condition(self, tool_name: str, cond: ast.Condition, box: dict[str, Domain], key: tuple):
+        """`plan "AI Suite" | unset`: the plans a price holds for, each one the card declares."""
+        if PLAN in box:
+            self.diagnostics.append(error(Code.DUPLICATE, "`plan` is given twice in this rule", cond.span,
+                                          hint='name every plan in one condition: `plan "A" | "B"`'))
+            return None
+        plans = self.decls.plans
+        if not plans:
+            self.diagnostics.append(error(
+                Code.UNKNOWN_NAME, "this card declares no plans, so a price cannot depend on one", cond.param.span,
+                hint='declare each plan first, such as `plan "Pro" allows all`'))
+            return None
+        known = self.known[tool_name]
+        hit = known.get(key)
+        if hit is not None:
+            box[PLAN] = hit[1]
+            return hit[1]
+        domain = domain_of(cond.domain, self.diagnostics, ValueType.TEXT)
+        if domain is None:
+            return None
+        names = listing(plans, '"')
+        if domain.type is not ValueType.TEXT:
+            self.diagnostics.append(error(Code.TYPE_MISMATCH, f"a plan is named in quotes, not by "
+                                          f"{domain.type.value}", cond.domain.span, hint=f"the plans are {names}"))
+            return None
+        ok = True
+        for item in cond.domain.items:
+            if type(item) is ast.Literal and item.value not in plans:
+                ok = False
+                near = did_you_mean(item.value, plans, '"')
+                self.diagnostics.append(error(Code.UNKNOWN_NAME, f'there is no plan "{item.value}"{near}',
+                                              item.span, hint=None if near else f"the plans are {names}"))
+        if not ok:
+            return None
+        known[key] = (PLAN, domain)
+        box[PLAN] = domain
         return domain
 
     def _formula(self, tool_name: str, outcome) -> None:
@@ -287,6 +334,9 @@ def param_refs(expr: ast.Expr):
         yield from param_refs(expr.right)
     elif isinstance(expr, ast.Rounded):
         yield from param_refs(expr.expr)
+    elif isinstance(expr, ast.MinMax):
+        for arg in expr.args:
+            yield from param_refs(arg)
 
 
 def _domain_key(items) -> tuple:
@@ -298,10 +348,12 @@ def _domain_key(items) -> tuple:
             out.append((type(item.value), item.value))
         elif kind is ast.Range:
             out.append(("..", item.lo, item.hi))
+        elif kind is ast.Unset:
+            out.append(("unset",))
         else:
             out.append((item.cmp, item.limit))
     return tuple(out)
 
 
-def ast_value(literal: ast.Literal) -> str:
-    return show_value(literal.value)
+def ast_value(literal: ast.Literal | ast.Unset) -> str:
+    return "unset" if type(literal) is ast.Unset else show_value(literal.value)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import attrs
 
 from engine import ast
+from engine.counting import Uncounted
 from engine.diagnostics import Span
 from engine.domain import Domain
 from engine.plans import Period, Plan, Tier
@@ -32,6 +33,7 @@ class Param:
     unpriced: bool = False
     counted_from: str | None = None
     span: Span = attrs.field(eq=False, repr=False)
+    not_counting: frozenset[Uncounted] = frozenset()  # what counting `counted_from` leaves out
 
 
 @attrs.frozen(kw_only=True)
@@ -53,13 +55,20 @@ class NotTaken:
 
 @attrs.frozen(kw_only=True)
 class Model:
-    """One model of one tool; `name` is None for a tool priced without models (voiceover)."""
+    """One model of one tool; `name` is None for a tool priced without models (voiceover).
+
+    `offers` holds, beside the tool's parameters, the plans a request may name when the
+    card declares plans (key engine.plans.PLAN: those allowing the tool, and `unset`).
+    `defaults` are the model's own defaults (`quality "auto" | "hd" default "auto"`),
+    which a request that leaves the parameter out gets instead of the tool's.
+    """
 
     tool: str
     name: str | None
     aliases: tuple[str, ...]
     offers: dict[str, Domain | NotTaken] = attrs.field(eq=False)
     span: Span = attrs.field(eq=False, repr=False)
+    defaults: dict[str, object] = attrs.field(factory=dict, eq=False)
 
     @property
     def title(self) -> str:

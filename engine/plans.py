@@ -14,6 +14,8 @@ import attrs
 from engine.diagnostics import NOWHERE, Span
 from engine.results import MAX_CREDITS  # also the most a credit account can hold
 
+PLAN = "plan"  # the request key naming the customer's plan; no parameter may take it (engine.resolve)
+
 
 class Period(enum.Enum):
     """How often a plan is billed. Credits are granted monthly either way (the FAQ:

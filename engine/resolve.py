@@ -9,8 +9,9 @@ from collections.abc import Iterable
 
 from engine import ast
 from engine.diagnostics import Code, Diagnostic, Related, Span, error
-from engine.domain import Domain, Interval, ValueType, type_of
+from engine.domain import UNSET, Domain, Interval, ValueType, show_value, type_of
 from engine.model import Model, NotTaken, Param, Plan, Tool
+from engine.plans import PLAN
 from engine.names import did_you_mean
 from engine.resolve_plans import period_of, tiers_of
 
@@ -22,8 +23,18 @@ _BOUNDS = {
 }
 
 
-def domain_of(node: ast.Domain, diagnostics: list[Diagnostic]) -> Domain | None:
-    """The Domain an AST domain denotes; None (with a diagnostic) when its values mix types."""
+def domain_of(node: ast.Domain, diagnostics: list[Diagnostic], kind: ValueType | None = None) -> Domain | None:
+    """The Domain an AST domain denotes; None (with a diagnostic) when its values mix types.
+
+    `kind` is the type of the parameter it is written for, when known: `unset`
+    alone has no type of its own (engine.domain: unset is a value of every type).
+    """
+    items = [i for i in node.items if type(i) is not ast.Unset]
+    if len(items) < len(node.items):
+        if not items:
+            return Domain.unset(kind or ValueType.TEXT)
+        rest = domain_of(ast.Domain(items=tuple(items), span=node.span), diagnostics, kind)
+        return None if rest is None else rest.with_unset()
     kinds = {type_of(i.value) if isinstance(i, ast.Literal) else ValueType.INT for i in node.items}
     if len(kinds) > 1:
         words = " and ".join(sorted(k.value for k in kinds))
@@ -57,10 +68,27 @@ def check_within(domain: Domain, allowed: Domain, what: str, node: ast.Domain, u
         return False
     outside = domain.subtract(allowed)
     if not outside.is_empty:
+        hint = f"{what} takes {allowed.describe(unit)}"
+        if outside.has_unset:  # `dur unset` where no request may leave `dur` out
+            hint += "; to price a request that leaves it out, add `| unset` to its values where it is declared"
         diagnostics.append(error(Code.OUT_OF_DOMAIN, f"{what} cannot be {outside.describe(unit)}",
-                                 node.span, hint=f"{what} takes {allowed.describe(unit)}"))
+                                 node.span, hint=hint))
         return False
     return True
+
+
+# Request keys that are not parameters: a parameter of the same name would share the key.
+RESERVED = {
+    "tool": "it names the tool",
+    "model": "it names the model",
+    "plan": "it names the customer's plan",
+}
+_RESERVED_HINTS = {
+    "tool": "give the parameter another name",
+    "model": "declare models with `model TOOL \"NAME\"`, or give the parameter another name",
+    "plan": 'plans are declared with `plan "NAME" allows ...`, and a price depends on one with the plan '
+            'syntax, `TOOL "MODEL" plan "NAME" -> ...`; give the parameter another name',
+}
 
 
 class Declarations:
@@ -89,15 +117,16 @@ class Declarations:
             self._tool(s)
         for s in kinds[ast.GroupDecl]:
             self._group(s)
+        for s in kinds[ast.PlanDecl]:  # before the models, which offer the plans that allow their tool
+            self._plan(s)
         for s in kinds[ast.ModelDecl]:
             self._model(s)
-        for s in kinds[ast.PlanDecl]:
-            self._plan(s)
         for tool in self.tools:
             if not any(t == tool for t, _ in self.models):
                 t = self.tools[tool]
+                offers = {p.name: p.domain for p in t.params}
                 self.models[(tool, None)] = Model(tool=tool, name=None, aliases=(),
-                                                  offers={p.name: p.domain for p in t.params}, span=t.span)
+                                                  offers=self._with_plans(tool, offers), span=t.span)
 
     def has_models(self, tool: str) -> bool:
         return (tool, None) not in self.models
@@ -134,6 +163,21 @@ class Declarations:
             self.tools[name.text] = Tool(name=name.text, params=tuple(params), span=name.span)
 
     def _param(self, p: ast.ParamDecl) -> Param | None:
+        name = p.name.text
+        counted_from = p.counted_from.text if p.counted_from else None
+        for at in (p.name, p.counted_from):
+            if at is not None and at.text in RESERVED:
+                self.diagnostics.append(error(
+                    Code.BAD_DECLARATION, f"a request's `{at.text}` is not a parameter: {RESERVED[at.text]}",
+                    at.span, hint=_RESERVED_HINTS[at.text]))
+                if at is p.name:
+                    return None
+                counted_from = None  # reported; the parameter itself stands
+        if all(type(i) is ast.Unset for i in p.domain.items):
+            self.diagnostics.append(error(
+                Code.BAD_DECLARATION, f"`{name}` has no value a request can give, only `unset`", p.domain.span,
+                hint=f"list its values, such as `{name} >= 1 | unset`"))
+            return None
         domain = domain_of(p.domain, self.diagnostics)
         if domain is None:
             return None
@@ -144,12 +188,21 @@ class Declarations:
                 self.diagnostics.append(error(
                     Code.OUT_OF_DOMAIN, f"the default {p.default.value!r} is not a value of `{p.name.text}`",
                     p.default.span, hint=f"`{p.name.text}` takes {domain.describe(p.unit)}"))
+            elif domain.has_unset:
+                self.diagnostics.append(_unset_and_default(name, p.default, p.unit))
         if (p.unit is not None or p.counted_from is not None) and domain.type is not ValueType.INT:
             self.diagnostics.append(error(Code.BAD_DECLARATION,
                                           f"`unit` and `from` are for whole-number parameters; "
                                           f"`{p.name.text}` takes {domain.type.value}", p.span))
+        left_out: dict[object, ast.NotCounted] = {}
+        for item in p.not_counting:
+            if item.what in left_out:
+                self.diagnostics.append(error(Code.DUPLICATE, f"`{item.what.value}` is named twice", item.span,
+                                              related=[Related(left_out[item.what].span, "first named here")],
+                                              hint="name it once"))
+            left_out.setdefault(item.what, item)
         return Param(name=p.name.text, domain=domain, unit=p.unit, default=default, unpriced=p.unpriced,
-                     counted_from=p.counted_from.text if p.counted_from else None, span=p.name.span)
+                     counted_from=counted_from, span=p.name.span, not_counting=frozenset(left_out))
 
     # ------------------------------------------------------------ groups
     def _group(self, decl: ast.GroupDecl) -> None:
@@ -189,6 +242,7 @@ class Declarations:
             self._duplicate(f'model "{decl.name}" of {tool.name}', None, decl.name_span, other)
             return
         offers: dict[str, Domain | NotTaken] = {p.name: p.domain for p in tool.params}
+        defaults: dict[str, object] = {}
         for offer in decl.offers:
             if offer.tools and tool.name not in {t.text for t in offer.tools}:
                 continue
@@ -198,17 +252,33 @@ class Declarations:
                     Code.UNKNOWN_NAME, f"{tool.name} has no parameter `{offer.param.text}`"
                     + did_you_mean(offer.param.text, [p.name for p in tool.params], "`"), offer.param.span))
                 continue
-            if offer.domain is None:
+            if offer.not_taken:
                 offers[param.name] = NotTaken(reason=offer.reason)
                 continue
-            domain = domain_of(offer.domain, self.diagnostics)
-            if domain is None:
-                continue
-            what = f"`{param.name}` of {tool.name}"
-            if check_within(domain, param.domain, what, offer.domain, param.unit, self.diagnostics):
-                offers[param.name] = domain
-        self.models[key] = Model(tool=tool.name, name=decl.name, aliases=decl.aliases, offers=offers,
-                                 span=decl.name_span)
+            if offer.domain is None:  # `quality default "auto"`: the tool's values, but for unset
+                domain = param.domain.without_unset()
+            else:
+                domain = domain_of(offer.domain, self.diagnostics, param.domain.type)
+                if domain is None:
+                    continue
+                what = f"`{param.name}` of {tool.name}"
+                if not check_within(domain, param.domain, what, offer.domain, param.unit, self.diagnostics):
+                    continue
+            offers[param.name] = domain
+            if offer.default is not None:
+                value = offer.default.value
+                if value not in domain:
+                    self.diagnostics.append(error(
+                        Code.OUT_OF_DOMAIN, f'the default {show_value(value)} is not a value "{decl.name}" '
+                        f"offers for `{param.name}`", offer.default.span,
+                        hint=f'"{decl.name}" offers {param.name} {domain.describe(param.unit)}'))
+                elif domain.has_unset:
+                    self.diagnostics.append(_unset_and_default(param.name, offer.default, param.unit))
+                else:
+                    defaults[param.name] = value
+        self.models[key] = Model(tool=tool.name, name=decl.name, aliases=decl.aliases,
+                                 offers=self._with_plans(tool.name, offers), span=decl.name_span,
+                                 defaults=defaults)
         for alias in decl.aliases:
             taken = (tool.name, alias) in self.models or (tool.name, alias) in self.aliases
             if taken:
@@ -233,9 +303,24 @@ class Declarations:
         self.plans[decl.name] = Plan(name=decl.name, tools=tools, period=period_of(decl, self.diagnostics),
                                      tiers=tiers_of(decl, self.diagnostics), span=decl.span)
 
+    def _with_plans(self, tool: str, offers: dict[str, Domain | NotTaken]) -> dict[str, Domain | NotTaken]:
+        """A model's offers, with the plans a request for it may name when the card declares plans:
+        those that allow its tool, and `unset` for a request that names none."""
+        if self.plans:
+            allowed = [name for name, plan in self.plans.items() if tool in plan.tools]
+            offers[PLAN] = Domain(ValueType.TEXT, values=(*allowed, UNSET))
+        return offers
+
     # ------------------------------------------------------------ helpers
     def _duplicate(self, what: str, name: ast.Name | None, span=None, first=None) -> None:
         where = name.span if name is not None else span
         related = [Related(first, "first defined here")] if first is not None else []
         self.diagnostics.append(error(Code.DUPLICATE, f"{what} is defined twice", where, related=related,
                                       hint="remove one of the two, or give them different names"))
+
+
+def _unset_and_default(name: str, default: ast.Literal, unit: str | None) -> Diagnostic:
+    return error(Code.BAD_DECLARATION, f"`{name}` is never unset: a request that leaves it out gets its "
+                 f"default {show_value(default.value)}", default.span,
+                 hint=f"remove `default {show_value(default.value)}` to price `{name} unset`, "
+                      "or remove `unset` from its values")

@@ -17,8 +17,9 @@ A line is read here only if it is certainly one whole price rule at the top
 level: outside every block, not continued with a backslash, made only of
 names, numbers, quoted texts, `->`, `..`, `|`, comparisons and `+ - * /`, with
 no keyword where a name stands (keywords are lexed by context, which is the
-parser's business) and an outcome that is a number, `reject "..."` or a
-formula without parentheses, `ceil` or `floor`; a grid only if every line of
+parser's business; but `plan` where a condition starts and `unset` where a
+value stands are always those keywords there) and an outcome that is a number, `reject "..."`, `free`
+or a formula without parentheses, `ceil`, `floor`, `min` or `max`; a grid only if every line of
 it is of that kind too. Anything else is declined and left to Lark, so this
 module never reports an error: declining is always safe. What it builds is
 what the Lark parser builds from the same lines, spans included;
@@ -107,12 +108,18 @@ _range = positional(ast.Range)  # lo, hi, span
 _bound = positional(ast.Bound)  # cmp, limit, span
 _domain = positional(ast.Domain)  # items, span
 _condition = positional(ast.Condition)  # param, domain, span
+_plan_key = positional(ast.PlanKey)  # span
+_unset = positional(ast.Unset)  # span
 _number = positional(ast.Number)  # value, span
 _param = positional(ast.ParamRef)  # name, span
 _binary = positional(ast.Binary)  # op, left, right, span
 _price = positional(ast.Price)  # expr, span
 _reject = positional(ast.Reject)  # reason, span
 _rule = positional(ast.Rule)  # subject, model, conditions, outcome, model_span, span
+def _free(span: Span) -> ast.Free:
+    return ast.Free(expr=_number(0, span), span=span)
+
+
 _new_span = functools.partial(tuple.__new__, Span)  # Span(...) without its Python-level __new__
 
 
@@ -215,6 +222,10 @@ class _LineReader:
             if kind != "STRING" or tokens[i + 3] is not _EOL:
                 raise _Decline
             outcome = _reject(reason[1:-1], self._span(c, e))
+        elif kind == "NAME" and text == "free":
+            if tokens[i + 2] is not _EOL:
+                raise _Decline
+            outcome = _free(self._span(c, e))
         else:
             expr, i = self._sum(tokens, i + 1)
             if tokens[i] is not _EOL:
@@ -241,8 +252,11 @@ class _LineReader:
         while tokens[i][0] == "NAME":
             _, text, c, e = tokens[i]
             if text in keywords:
-                raise _Decline
-            param = _name(text, _new_span((file, number, c, number, e)))
+                if text != "plan":
+                    raise _Decline
+                param = _plan_key(_new_span((file, number, c, number, e)))  # `plan "AI Suite"`
+            else:
+                param = _name(text, _new_span((file, number, c, number, e)))
             item, i = self._item(tokens, i + 1)
             if tokens[i][0] == "BAR":
                 items = [item]
@@ -261,7 +275,7 @@ class _LineReader:
     #
     #     video "Sora 2 Pro" {                  the head, ending in `{`
     #         dur            4      8      12   the column header: a name and values
-    #         res 720    ->  2600   5200   7800 rows: conditions, `->`, a number or `reject` per column
+    #         res 720    ->  2600   5200   7800 rows: conditions, `->`, a number, `reject` or `free` per column
     #     }                                     `}` on a line of its own
     #
     # Blank and comment lines may stand between the lines, as the grammar's
@@ -278,14 +292,14 @@ class _LineReader:
             raise _Decline
         index, tokens = self._next_line(lines, index)
         kind, text, c, e = tokens[0]
-        if kind != "NAME" or text in self.lex.keywords:
+        if kind != "NAME" or (text in self.lex.keywords and text != "plan"):
             raise _Decline
-        column = _name(text, self._span(c, e))
+        column = _plan_key(self._span(c, e)) if text == "plan" else _name(text, self._span(c, e))
         columns = []
         i = 1
         while tokens[i] is not _EOL:
             item, i = self._item(tokens, i)
-            if item.__class__ is not ast.Literal:
+            if item.__class__ is not ast.Literal and item.__class__ is not ast.Unset:
                 raise _Decline
             columns.append(item)
         if not columns:
@@ -334,6 +348,8 @@ class _LineReader:
                 cells.append(_price(number, number.span))
             elif kind == "NAME" and text == "reject":
                 cells.append(_reject("", self._span(c, e)))
+            elif kind == "NAME" and text == "free":
+                cells.append(_free(self._span(c, e)))
             else:
                 raise _Decline
         if not cells:
@@ -354,6 +370,8 @@ class _LineReader:
             return _literal(text[1:-1], self._span(column, end)), i + 1
         if kind == "NAME" and (text == "yes" or text == "no"):
             return _literal(text == "yes", self._span(column, end)), i + 1
+        if kind == "NAME" and text == "unset":
+            return _unset(self._span(column, end)), i + 1
         if kind == "CMP":
             kind, limit, _, end = tokens[i + 1]
             if kind != "INT":

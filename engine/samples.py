@@ -5,10 +5,11 @@ Used by engine.sheet for `ratecard table` and, through it, `ratecard diff`.
 
 from __future__ import annotations
 
-from engine import ast
+from engine import ast, steps
+from engine.boxes import offered
 from engine.domain import Domain
 from engine.formula import with_rounding
-from engine.model import Model
+from engine.model import Model, PricedRule
 from engine.ratecard import RateCard
 
 SAMPLES = (10, 11, 100, 1000)  # the decimal scale, for a formula that does not divide the parameter
@@ -23,8 +24,8 @@ def listed(domain: Domain) -> bool:
 def points(card: RateCard, model: Model, param: str, domain: Domain) -> set[int]:
     """Where a wide or unbounded parameter is sampled: each bound the rules and the offer draw and
     the value either side of it, and for each formula that uses the parameter the points where its
-    price steps (see `_formula_points`). A parameter no rule and no formula uses changes no price:
-    one value stands for all (its default, else its least)."""
+    price steps inside its own rule's range (see `_formula_points`). A parameter no rule and no
+    formula uses changes no price: one value stands for all (its default, else its least)."""
     found: set[int] = set()
     used = False
     for rule in card.card.rules_of(model.tool, model.name):
@@ -37,7 +38,7 @@ def points(card: RateCard, model: Model, param: str, domain: Domain) -> set[int]
                     found.update((iv.hi, iv.hi + 1))
         if isinstance(rule.outcome, ast.Price) and param in param_names(rule.outcome.expr):
             used = True
-            found.update(_formula_points(with_rounding(rule.outcome.expr, rule.rounding), param))
+            found.update(_formula_points(model, rule, param, domain))
     if not used:
         default = card.card.tools[model.tool].param(param).default
         return {default if default in domain else domain.least()}
@@ -55,38 +56,40 @@ def param_names(expr: ast.Expr) -> set[str]:
         return param_names(expr.left) | param_names(expr.right)
     if isinstance(expr, ast.Rounded):
         return param_names(expr.expr)
+    if isinstance(expr, ast.MinMax):
+        return set().union(*(param_names(a) for a in expr.args))
     return set()
 
 
-def _formula_points(expr: ast.Expr, param: str) -> set[int]:
-    """For each division by a constant d of something that uses `param`: the step, at d and d + 1
-    when it rounds up (`chars / 50`: 50 credits' worth is 1, 51 is 2), at d - 1 and d otherwise,
-    and 10d and 100d to show the scale. A formula that uses the parameter without dividing it
-    (`400 * images`) is sampled at the decimal scale points 10, 11, 100 and 1000."""
-    found: set[int] = set()
-    divided = False
-    for node, mode in _divisions(expr):
-        divisor = node.right.value if isinstance(node.right, ast.Number) else None
-        if divisor is None or divisor < 1 or param not in param_names(node.left):
-            continue
-        divided = True
-        step = (divisor, divisor + 1) if mode is ast.Rounding.UP else (divisor - 1, divisor)
-        found.update((*step, 10 * divisor, 100 * divisor))
-    return found if divided else set(SAMPLES)
+def _formula_points(model: Model, rule: PricedRule, param: str, domain: Domain) -> set[int]:
+    """Where the rule's price steps along `param`, inside the rule's own range of it.
 
-
-def _divisions(expr: ast.Expr, mode: ast.Rounding | None = None):
-    """Each division with the rounding right around it (None: none, so truncated like down)."""
-    if isinstance(expr, ast.Rounded):
-        inner = expr.expr
-        if isinstance(inner, ast.Binary) and inner.op is ast.Op.DIV:
-            yield inner, expr.mode
-            yield from _divisions(inner.left)
-            yield from _divisions(inner.right)
-        else:
-            yield from _divisions(inner)
-    elif isinstance(expr, ast.Binary):
-        if expr.op is ast.Op.DIV:
-            yield expr, None
-        yield from _divisions(expr.left)
-        yield from _divisions(expr.right)
+    A formula that divides the parameter or takes a min or max of it steps where engine.steps
+    finds: the value before and at its first step from each lower end of the range (`chars / 50`
+    rounded up: 50 and 51; `max(50, 10 * dur)`: 5 and 6). A division also shows its scale: the
+    first multiples of 10 and 100 times the distance between steps in the range (`chars / 10`:
+    100 and 1000). A formula that changes at every value (`400 * images`) is shown at the
+    decimal scale, 10, 11, 100 and 1000. The formula's other parameters stand at their least
+    value in the rule's range.
+    """
+    expr = with_rounding(rule.outcome.expr, rule.rounding)
+    divided, bent = steps.divides(expr, param), bool(steps.bends(expr, param))
+    if not divided and not bent:
+        return set(SAMPLES)
+    span = rule.box[param].intersect(domain) if param in rule.box else domain
+    env = {}
+    for name in param_names(expr) - {param}:
+        offer = offered(model, name)
+        where = rule.box[name].intersect(offer) if offer is not None and name in rule.box else offer
+        if where is None or where.is_empty:
+            return set()  # the rule never applies: nothing of it is shown
+        env[name] = where.least()
+    found = steps.changes(expr, param, span, env)
+    if not divided:
+        return found | set(SAMPLES)
+    distance = steps.period(expr, param, span, env)
+    if distance is not None:
+        lo = span.least()
+        for scale in (10 * distance, 100 * distance):
+            found.add(-(-lo // scale) * scale)  # the first multiple at or past the range's start
+    return found

@@ -19,8 +19,9 @@ import attrs
 
 from engine import ast
 from engine.boxes import offered
-from engine.domain import Domain
+from engine.domain import Domain, is_unset
 from engine.model import Model
+from engine.plans import PLAN
 from engine.ratecard import RateCard
 from engine.samples import listed, param_names, points
 
@@ -40,8 +41,18 @@ class Row:
         request = {"tool": self.tool}
         if self.model is not None:
             request["model"] = self.model
-        request.update(self.params)
+        request.update(given(self.params))
         return request
+
+
+def given(params: Iterable[tuple[str, object]]) -> dict:
+    """A row's values as a request gives them: an unset one (or no plan) is left out."""
+    return {k: v for k, v in params if not is_unset(v)}
+
+
+def json_params(params: Iterable[tuple[str, object]]) -> dict:
+    """A row's values for JSON: an unset one (left out of the request) is null."""
+    return {k: None if is_unset(v) else v for k, v in params}
 
 
 ROWS_BASE = 10_000   # a model's sheet is every combination of its axes' values up to this many rows,
@@ -107,8 +118,14 @@ def models(card: RateCard, tool: str | None = None, model: str | None = None) ->
 
 
 def axes(card: RateCard, model: Model, extra: Samples | None = None) -> list[tuple[str, list]]:
-    """The parameters of a model's sheet and the values listed for each."""
+    """The parameters of a model's sheet and the values listed for each; first the plan, when the
+    model's prices depend on it (or, in a diff, the other card's do): each plan that allows the
+    tool, and unset, a request naming none."""
     out = []
+    plans = offered(model, PLAN)
+    more = (extra or {}).get((model.tool, model.name, PLAN), ())
+    if plans is not None and (by_plan(card, model) or more):
+        out.append((PLAN, list(plans) + [p for p in more if p not in plans]))
     for param in card.card.tools[model.tool].params:
         domain = offered(model, param.name)
         if param.unpriced or domain is None or domain.is_empty:
@@ -118,16 +135,23 @@ def axes(card: RateCard, model: Model, extra: Samples | None = None) -> list[tup
     return out
 
 
-def boundaries(card: RateCard) -> dict[tuple[str, str | None, str], set[int]]:
+def boundaries(card: RateCard) -> dict[tuple[str, str | None, str], set]:
     """The points each wide or unbounded parameter of each model is sampled at (see `points`)."""
-    out: dict[tuple[str, str | None, str], set[int]] = {}
+    out: dict[tuple[str, str | None, str], set] = {}
     for m in card.card.models.values():
+        if by_plan(card, m):  # the plans, so the other card of a diff lists them too
+            out[(m.tool, m.name, PLAN)] = set(offered(m, PLAN))
         for param in card.card.tools[m.tool].params:
             domain = offered(m, param.name)
             if param.unpriced or domain is None or domain.is_empty or listed(domain):
                 continue
             out[(m.tool, m.name, param.name)] = points(card, m, param.name, domain)
     return out
+
+
+def by_plan(card: RateCard, model: Model) -> bool:
+    """Does some price of the model depend on the customer's plan?"""
+    return any(PLAN in rule.box for rule in card.card.rules_of(model.tool, model.name))
 
 
 def _values(card: RateCard, model: Model, param: str, domain: Domain, extra: Iterable[int] = ()) -> list:
@@ -193,7 +217,7 @@ def model_rows(card: RateCard, model: Model, extra: Samples | None = None,
         found = [c for c in shown[1] if all(v in here for v, here in zip(c, listed_here))]
     for combo in found:
         params = tuple(zip(names, combo))
-        request = {"tool": model.tool, **({"model": model.name} if model.name is not None else {}), **dict(params)}
+        request = {"tool": model.tool, **({"model": model.name} if model.name is not None else {}), **given(params)}
         result = card.quote(request)
         if result.ok:
             yield Row(model.tool, model.name, params, result.credits, None, result.rule)

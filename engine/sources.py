@@ -86,6 +86,22 @@ def grammar_path() -> Path:
 
 
 def read(path: str | Path | None) -> tuple[list[Source], list[Diagnostic]]:
+    """The card's files as sources, and a diagnostic for each file or folder that cannot be read."""
+    named, diagnostics = find(path)
+    sources = []
+    for name, file, display in named:
+        text, problem = read_file(file, name, display)
+        if problem is not None:
+            diagnostics.append(problem)
+        else:
+            sources.append(Source(name=name, path=display, text=text))
+    return sources, diagnostics
+
+
+def find(path: str | Path | None) -> tuple[list[tuple[str, Path, str]], list[Diagnostic]]:
+    """The files a card at `path` is read from, as (its name in rules, where it is, how a person finds it),
+    and a diagnostic for each folder that cannot be listed or a path that is neither a file nor a folder.
+    `ratecard fmt` formats exactly these files, so it lays out what `check` reads, no more, no less."""
     root = bundled_path() if path is None else Path(path)
     shown = str(path) if path is not None else None
     nowhere = Span(str(root), 1, 1, 1, 1)
@@ -99,20 +115,12 @@ def read(path: str | Path | None) -> tuple[list[Source], list[Diagnostic]]:
         named, diagnostics = _walk(root)
         if not named and not diagnostics:
             return [], [error(Code.IO, f"there are no .rules files in {root}", nowhere)]
-    elif stat.S_ISREG(mode):
-        named, diagnostics = [(root.name, root)], []
-    else:
-        return [], [error(Code.IO, f"{root} is not a regular file or folder ({_kind(mode)})", nowhere,
-                          hint="give a .rules file or a folder of them")]
-    sources = []
-    for name, file in named:
-        display = str(Path(shown) / name) if shown is not None and stat.S_ISDIR(mode) else (shown or name)
-        text, problem = _read_text(file, name, display)
-        if problem is not None:
-            diagnostics.append(problem)
-        else:
-            sources.append(Source(name=name, path=display, text=text))
-    return sources, diagnostics
+        return [(name, file, str(Path(shown) / name) if shown is not None else name) for name, file in named], \
+            diagnostics
+    if stat.S_ISREG(mode):
+        return [(root.name, root, shown or root.name)], []
+    return [], [error(Code.IO, f"{root} is not a regular file or folder ({_kind(mode)})", nowhere,
+                      hint="give a .rules file or a folder of them")]
 
 
 def _walk(root: Path) -> tuple[list[tuple[str, Path]], list[Diagnostic]]:
@@ -156,8 +164,9 @@ def _identity(path: str | Path) -> tuple[int, int]:
     return info.st_dev, info.st_ino
 
 
-def _read_text(file: Path, name: str, display: str) -> tuple[str | None, Diagnostic | None]:
-    """The file's text, or why it cannot be had. Never blocks on a FIFO nor reads a device forever."""
+def read_file(file: Path, name: str, display: str) -> tuple[str | None, Diagnostic | None]:
+    """The file's text (without a byte-order mark; line endings as they are), or why it cannot be had.
+    Never blocks on a FIFO nor reads a device forever."""
     at = Span(name, 1, 1, 1, 1)
     try:
         mode = os.stat(file).st_mode  # before opening: opening a FIFO waits for a writer

@@ -160,7 +160,10 @@ class _ToAst:
         fields = {}
         last = domain
         for key, value, end in options:
-            fields[key] = value
+            if key == "from":  # `from text`, and what its count leaves out
+                fields["counted_from"], fields["not_counting"] = value
+            else:
+                fields[key] = value
             last = end
         return ast.ParamDecl(name=self._name(name), domain=domain, span=_between(name, last), **fields)
 
@@ -174,7 +177,14 @@ class _ToAst:
         return ("unpriced", True, children[0])
 
     def from_option(self, children):
-        return ("counted_from", self._name(children[1]), children[1])
+        left_out = children[2] if len(children) > 2 else ()
+        return ("from", (self._name(children[1]), left_out), left_out[-1] if left_out else children[1])
+
+    def not_counting(self, children):
+        return tuple(c for c in children if isinstance(c, ast.NotCounted))
+
+    def uncounted(self, children):
+        return ast.NotCounted(what=ast.Uncounted(str(children[0])), span=_tok(children[0]))
 
     def group_decl(self, children):
         return ast.GroupDecl(name=self._name(children[1]), tools=children[2],
@@ -195,8 +205,14 @@ class _ToAst:
         return self._kind(children, "STRING")
 
     def offer(self, children):
-        tools = children[2] if len(children) > 2 else ()
-        return ast.Offer(param=self._name(children[0]), domain=children[1], tools=tools,
+        tools = next((c for c in children if isinstance(c, tuple)), ())
+        default = next((c for c in children[2:] if isinstance(c, ast.Literal)), None)
+        return ast.Offer(param=self._name(children[0]), domain=children[1], tools=tools, default=default,
+                         span=_between(children[0], children[-1]))
+
+    def offer_default(self, children):  # `quality default "auto"`: the tool's values, the model's default
+        tools = next((c for c in children if isinstance(c, tuple)), ())
+        return ast.Offer(param=self._name(children[0]), domain=None, tools=tools, default=children[2],
                          span=_between(children[0], children[-1]))
 
     def offer_none(self, children):
@@ -283,6 +299,10 @@ class _ToAst:
     def reject(self, children):
         return ast.Reject(reason=_unquote(children[1]), span=_between(children[0], children[1]))
 
+    def free(self, children):
+        span = _tok(children[0])
+        return ast.Free(expr=ast.Number(value=0, span=span), span=span)
+
     def reject_cell(self, children):
         return ast.Reject(reason="", span=_tok(children[0]))
 
@@ -291,11 +311,16 @@ class _ToAst:
         return ast.Condition(param=self._name(children[0]), domain=domain,
                              span=_between(children[0], domain))
 
+    def plan_condition(self, children):  # `plan "AI Suite" | "Max Pro"`
+        domain = children[1]
+        return ast.Condition(param=ast.PlanKey(span=_tok(children[0])), domain=domain,
+                             span=_between(children[0], domain))
+
     def grid(self, children):
         subject, model, model_span, rest = self._head(children)
         conditions = tuple(c for c in rest if isinstance(c, ast.Condition))
         column, columns = next(c for c in rest if isinstance(c, tuple) and len(c) == 2
-                               and isinstance(c[0], ast.Name))
+                               and isinstance(c[0], (ast.Name, ast.PlanKey)))
         rows = tuple(c for c in rest if isinstance(c, ast.GridRow))
         return ast.Grid(subject=subject, model=model, conditions=conditions, column=column,
                         columns=columns, rows=rows, model_span=model_span,
@@ -304,11 +329,14 @@ class _ToAst:
     def grid_header(self, children):
         return (self._name(children[0]), tuple(children[1:]))
 
+    def plan_header(self, children):  # a grid whose columns are plans: `plan "AI Suite" "Max Pro"`
+        return (ast.PlanKey(span=_tok(children[0])), tuple(children[1:]))
+
     def grid_row(self, children):
         arrow = next(i for i, c in enumerate(children) if isinstance(c, Token))
         cells = []
         for c in children[arrow + 1:]:
-            if isinstance(c, ast.Reject):
+            if isinstance(c, (ast.Reject, ast.Free)):
                 cells.append(c)
             else:
                 expr = _expr(c)
@@ -328,6 +356,9 @@ class _ToAst:
 
     def bool_value(self, children):
         return ast.Literal(value=str(children[0]) == "yes", span=_tok(children[0]))
+
+    def unset_value(self, children):
+        return ast.Unset(span=_tok(children[0]))
 
     def range(self, children):
         return ast.Range(lo=_int(children[0]), hi=_int(children[1]), span=_between(children[0], children[1]))
@@ -370,6 +401,11 @@ class _ToAst:
     mul = _binary(ast.Op.MUL)
     div = _binary(ast.Op.DIV)
 
+    def extreme(self, children):  # `max(a, b, ...)`: the keyword, `(`, the formulas between `,`s, `)`
+        fn = ast.Extremum(str(children[0]))
+        args = tuple(_expr(c) for c in children[2:-1] if not isinstance(c, Token))
+        return self._nested(ast.MinMax(fn=fn, args=args, span=_between(children[0], children[-1])), *args)
+
     def rounded(self, children):
         mode = ast.Rounding.UP if str(children[0]) == "ceil" else ast.Rounding.DOWN
         inner = _expr(children[2])
@@ -386,10 +422,12 @@ _WORDS = {
     "_EQUALS": "`=`", "_LPAR": "`(`", "_RPAR": "`)`", "_PLUS": "`+`", "_MINUS": "`-`",
     "_STAR": "`*`", "_SLASH": "`/`", "UP": "`up`", "DOWN": "`down`", "CEIL": "`ceil`", "FLOOR": "`floor`",
     "TOOL": "`tool`", "MODEL": "`model`", "GROUP": "`group`", "PLAN": "`plan`", "ROUND": "`round`",
-    "REJECT": "`reject`", "AKA": "`aka`", "FOR": "`for`", "NONE": "`none`", "ALLOWS": "`allows`",
+    "REJECT": "`reject`", "AKA": "`aka`", "FOR": "`for`", "NONE": "`none`", "UNSET": "`unset`", "ALLOWS": "`allows`",
     "ALL": "`all`", "BILLED": "`billed`", "MONTHLY": "`monthly`", "YEARLY": "`yearly`", "CREDITS": "`credits`",
     "PRICE": "`price`", "DECIMAL": "an amount such as 29.99", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
     "UNTIL": "`until`", "DATE": "a date such as 2026-12-01",
+    "FREE": "`free`", "MIN": "`min`", "MAX": "`max`", "NOT": "`not`", "COUNTING": "`counting`",
+    "WHITESPACE": "`whitespace`", "TAGS": "`tags`",
     "$END": "the end of the file",
 }
 
@@ -398,6 +436,7 @@ _EXAMPLES: dict[str, list[str]] = {
     "conditions are written `name value`, without `=` or `:` (for example `dur 12`)": [
         'video "Sora 2" dur = 4 -> 800\n',
         'video "Sora 2" res 720 dur = 4 -> 800\n',
+        'video "Sora 2" plan = "A" -> 800\n',
     ],
     "a price needs `->` between the conditions and the credits": [
         'video "Sora 2" dur 4 800\n',
@@ -467,6 +506,8 @@ def _expected(exc: UnexpectedInput) -> str:
     expected = set(getattr(exc, "expected", ()) or ())
     if "_NL" in expected and "UNTIL" in expected:  # a price's dates may end any price line: naming them
         expected -= {"FROM", "UNTIL"}                 # there hides what was meant
+    if "NAME" in expected:  # `plan` starts a condition where a parameter's name does: "a name" says both
+        expected.discard("PLAN")
     names = sorted({_WORDS.get(t, t) for t in expected if not t.startswith("__")})
     if not names:
         return ""

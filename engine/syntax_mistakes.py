@@ -10,8 +10,8 @@ word to change, which may stand lines before where the parser stopped (a
 misspelt `modle video "Veo 3" {` is read as a grid until its `}`).
 
 What no repair explains gets a precise message where one is known (a function
-the language lacks, an unclosed quote or parenthesis, a negative price, a
-block never closed) or none, and syntax.py says what was expected.
+the language lacks, `max` with one value, an unclosed quote or parenthesis, a
+negative price, a block never closed) or none, and syntax.py says what was expected.
 
 After a mistake, `recover` blanks the statement it is in (a line, or a whole
 block), so the lines after it are still checked and the rest of a block does
@@ -55,8 +55,10 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*")
 _MASK = re.compile(r'"[^"\n]*"|#[^\n]*')
 _SYNONYMS = {"true": "yes", "false": "no", "x": "*", "or": "|", "times": "*",
              "to": "until", "till": "until", "before": "until", "since": "from"}
-_FUNCTIONS_HINT = ("a formula has numbers, parameters, `+ - * /` and `ceil(...)` or `floor(...)`; "
-                   "a minimum or maximum is written as rules with conditions (`chars <= 50 -> 5`)")
+_FUNCTIONS_HINT = ("it has min and max (`max(50, 10 * dur)`), ceil and floor (`ceil(chars / 10)`); "
+                   "a formula is numbers, parameters and `+ - * /` with those")
+_UNSET_WORDS = {"absent", "missing", "omitted", "none", "null", "nil", "undefined", "unspecified", "empty",
+                "notset", "not_set", "not-set", "not-given", "not_given", "blank", "nothing"}
 
 
 def _line_starts(text: str) -> list[int]:
@@ -215,6 +217,17 @@ def _fixes(text: str, at: Stumble, keywords: frozenset[str]) -> Iterator[_Fix]:
                   f"unexpected `{unit}` after `{number}`",
                   f"write the number alone, `{number}`: a value is a number as the request gives it "
                   f"(a unit is declared once, on the tool: `unit \"{unit}\"`)")
+    # -- what a text's count leaves out, written another way
+    yield from _uncounted_fixes(line, replace, fix)
+    # -- a parameter left out, in other words: `dur absent`, `dur none` (`none` is for a model's block)
+    # (a word that starts with `no` is read as `no` and a name, so the parser may stop just after it)
+    said = re.search(r"[A-Za-z_][\w-]*$", before) if at.text.lower() not in _UNSET_WORDS else None
+    lo, word = (said.start(), said.group()) if said else (col, at.text)
+    if "UNSET" in at.expected and word.lower() in _UNSET_WORDS:
+        hint = "a request that leaves a parameter out is priced with `unset`: `dur unset -> 200`"
+        if word.lower() == "none":
+            hint += "; `none` is for a model's block, where it says the model does not take the parameter"
+        yield fix(replace(lo, lo + len(word), "unset"), lo + 1, len(word), f"unexpected `{word}`", hint)
     # -- a model name or alias without quotes
     if "STRING" in at.expected or at.kind == "NAME":
         yield from _quote_fixes(text, at, line, replace, fix)
@@ -234,6 +247,31 @@ def _fixes(text: str, at: Stumble, keywords: frozenset[str]) -> Iterator[_Fix]:
         yield fix(text[:base] + "}\n" + text[base:], first, max(1, len(word)),
                   f"the block opened at line {block[0]} (`{head}`) is not closed",
                   "add `}` where that block ends, before this line", added=1)
+
+
+_LEFT_OUT = r"(?:whitespace|tags)"
+_LEAVING_OUT = re.compile(r"\b(without|excluding|except|ignoring|skipping|minus|less)\s+(?=" + _LEFT_OUT + r"\b)")
+_NO_COMMA = re.compile(r"\bnot\s+counting\s+" + _LEFT_OUT + r"(\s+)(" + _LEFT_OUT + r")\b")
+
+
+def _uncounted_fixes(line, replace, fix):
+    """`from text without whitespace`, `not counting whitespace tags`, `not counting` with no `from`."""
+    masked = _masked(line)
+    m = _LEAVING_OUT.search(masked)
+    if m and re.search(r"\bfrom\s+[\w-]+\s+$", masked[:m.start()]):
+        yield fix(replace(m.start(1), m.end(1), "not counting"), m.start(1) + 1, len(m.group(1)),
+                  f"unexpected `{m.group(1)}`", "what a count leaves out is written `not counting`: "
+                  "`from text not counting whitespace, tags`")
+    m = _NO_COMMA.search(masked)
+    if m:
+        yield fix(replace(m.start(1), m.end(1), ", "), m.start(2) + 1, len(m.group(2)),
+                  f"unexpected `{m.group(2)}`", "separate what is not counted with `,`: "
+                  "`not counting whitespace, tags`")
+    m = re.search(r"\bnot\s+counting\b", masked)
+    if m and not re.search(r"\bfrom\s+[\w-]+\s+$", masked[:m.start()]):
+        yield fix(replace(m.start(), m.start(), "from text "), m.start() + 1, 3,
+                  "`not counting` belongs to a parameter counted from a text",
+                  "write `from` and the request's text key before it: `chars >= 1 from text not counting whitespace`")
 
 
 def _quote_fixes(text, at, line, replace, fix):
@@ -257,8 +295,9 @@ def _quote_fixes(text, at, line, replace, fix):
             continue
         name = " ".join(taken)
         end = masked.index(taken[-1], lo + sum(len(w) for w in taken[:-1])) + len(taken[-1])
-        yield fix(replace(lo, end, f'"{name}"'), lo + 1, end - lo, f"unexpected `{taken[0]}`",
-                  f'names of models are quoted: write `"{name}"`')
+        hint = (f'names of plans are quoted: write `plan "{name}"`' if re.search(r"\bplan\s*$", masked[:lo])
+                else f'names of models are quoted: write `"{name}"`')
+        yield fix(replace(lo, end, f'"{name}"'), lo + 1, end - lo, f"unexpected `{taken[0]}`", hint)
 
 
 def _word_fixes(text, at, keywords, lines, replace, fix):
@@ -317,12 +356,29 @@ def _known(text: str, at: Stumble) -> Mistake | None:
             hint = ("to round, write `ceil(...)` (up) or `floor(...)` (down)" if name.lower() == "round"
                     else _FUNCTIONS_HINT)
             return Mistake(at.line, m.start(1) + 1, len(name), f"the language has no function `{name}`", hint)
+    if at.kind in ("_STAR", "_PLUS", "_MINUS", "_SLASH") and re.search(r"->\s*free$", before):
+        return Mistake(at.line, at.column, 1, "`free` is a whole price: it stands alone after `->`",
+                       "`-> free` costs nothing; a price that grows with a parameter is a formula, "
+                       "such as `-> 5 * images`")
+    if at.kind == "NAME" and at.expected and at.expected <= {"WHITESPACE", "TAGS"}:
+        return Mistake(at.line, at.column, max(1, len(at.text)), f"a count cannot leave out `{at.text}`",
+                       "`not counting` takes `whitespace`, `tags` or both: "
+                       "`from text not counting whitespace, tags`")
+    if at.kind == "_RPAR" and "_COMMA" in at.expected:
+        m = re.search(r"\b(min|max)\s*\($", line[:_opening(line, col) + 1])
+        if m:
+            return Mistake(at.line, at.column, 1, f"`{m.group(1)}` needs two or more values",
+                           f"separate them with `,`: `{m.group(1)}(50, 10 * dur)`")
     if at.kind == "_MINUS" and before.endswith("->"):
         return Mistake(at.line, at.column, 1, "a price cannot be negative",
                        'a price is a number of credits, 0 or more; to refuse such requests write `-> reject "why"`')
     if at.kind == "_RBRACE" and enclosing(text, at.line) is None:
         return Mistake(at.line, at.column, 1, "this `}` closes no block",
                        "remove it (is the block above closed twice?)")
+    if at.kind == "UNSET" and re.search(r"\bdefault\s*$", before):
+        return Mistake(at.line, at.column, len(at.text), "`unset` is not a default",
+                       "leave out `default` and add `| unset` to the values: a request that leaves the "
+                       "parameter out is then priced as `unset`")
     if at.kind == "CHAR" and line[col:col + 1] == "%":
         return Mistake(at.line, at.column, 1, "unexpected character '%'",
                        "there are no percentages: multiply and divide, `800 * 110 / 100`")
@@ -337,6 +393,20 @@ def _known(text: str, at: Stumble) -> Mistake | None:
             return Mistake(at.line, at.column, 1, "unexpected end of line; expected `)`",
                            f"the `(` at column {opened[-1] + 1} is not closed: add `)`")
     return None
+
+
+def _opening(line: str, col: int) -> int:
+    """The column of the `(` that the `)` at `col` would close (-1 if none)."""
+    depth = 0
+    for i in range(col - 1, -1, -1):
+        ch = line[i]
+        if ch == ")":
+            depth += 1
+        elif ch == "(":
+            if depth == 0:
+                return i
+            depth -= 1
+    return -1
 
 
 def _utc_hint(date: str, time: str) -> str:

@@ -12,10 +12,15 @@ generated card is at most C, so every bound a rule or a model draws on `n`
 rule and each offer either holds for all such n or for none, so n = C + 1
 stands for the whole tail as far as coverage is concerned, and the oracle
 enumerating 0..C+3 sees all there is. Outcomes on the tail are at most linear in
-n (`2 * n`, `n + 1`, constants): two different ones agree at one n at most, so
+n (`2 * n`, `n + 1`, constants, `free`; a min or max bends at or below C, so past
+C it is one of its arguments): two different ones agree at one n at most, so
 where they can differ on the tail they differ at one of C+1, C+2, C+3. The
 checker's gap boxes are also cut only at those bounds, so expanding them over
-0..C+3 compares like with like.
+0..C+3 compares like with like. The min and max outcomes are chosen so that no
+two different ones (nor one and a plain outcome) are the same function on an
+unbounded range: the checker counts different formulas over an unbounded range
+as differing (engine.formula_box.differ), which is right for every card but one
+that writes a price twice in two spellings.
 
 RATECARD_PROPERTY_EXAMPLES=5000 python -m pytest tests/test_analysis_properties.py
 runs the long setting by hand; the suite's default takes a few seconds.
@@ -32,10 +37,12 @@ from hypothesis import strategies as st
 from engine import ast
 from engine.checks.findings import find
 from engine.diagnostics import has_errors
-from engine.domain import ValueType
-from engine.formula import evaluate, with_rounding
+from engine.domain import UNSET_NUMBER, ValueType, is_unset
+from engine.formula import evaluate, source, with_rounding
+from engine.formula_box import refs
 from engine.lower import lower
 from engine.model import Card, NotTaken
+from engine.plans import PLAN
 from engine.resolve import Declarations
 from engine.syntax import parse
 
@@ -49,15 +56,26 @@ PARAMS = {
     "b": ('"x" | "y" | "z"', "text"),
     "m": ("1 | 2 | 3 | 4", "small"),
     "n": (">= 0", "open"),
+    # parameters a request may leave out: `unset` is one more value of their dimension
+    "c": ('"x" | "y" | unset', "text"),
+    "o": ("1 | 2 | unset", "small"),
+    "u": (">= 1 | unset", "open"),
 }
 VALUES = {"bool": ["yes", "no"], "text": ['"x"', '"y"', '"z"'], "small": ["1", "2", "3", "4"]}
+OWN = {"c": ['"x"', '"y"', "unset"], "o": ["1", "2", "unset"]}  # the values of those that list theirs
+# the customer's plan, a dimension too: P and Q allow the tool t, R does not
+PLANS = 'plan "P" allows t\nplan "Q" allows t\nplan "R" allows v\ntool v\nv -> 1\n'
+PLAN_VALUES = ['"P"', '"Q"', '"R"', "unset"]
 
 
 # ---------------------------------------------------------------- writing random cards
 
 
 @st.composite
-def small_domain(draw, kind: str, for_offer: bool = False) -> str:
+def small_domain(draw, kind: str, for_offer: bool = False, param: str = "") -> str:
+    own = OWN.get(param)
+    if own is not None:
+        return " | ".join(draw(st.lists(st.sampled_from(own), min_size=1, max_size=len(own), unique=True)))
     if kind in VALUES:
         if kind == "small" and draw(st.booleans()):
             lo = draw(st.integers(1, 4))
@@ -66,6 +84,9 @@ def small_domain(draw, kind: str, for_offer: bool = False) -> str:
                                unique=True))
         return " | ".join(values)
     items = draw(st.lists(open_item(for_offer), min_size=1, max_size=2))
+    if param == "u":  # `>= 1 | unset`: values from 1, and unset
+        items = [i for i in items if not i.startswith(("0", "<", ">= 0"))] or [">= 1"]
+        items += ["unset"] if draw(st.booleans()) else []
     return " | ".join(items)
 
 
@@ -85,9 +106,16 @@ def open_item(draw, for_offer: bool) -> str:
 
 @st.composite
 def outcome(draw, ints: list[str]) -> str:
-    kind = draw(st.sampled_from(["constant", "constant", "reject", "formula"] if ints else ["constant", "reject"]))
+    kind = draw(st.sampled_from(["constant", "constant", "reject", "free", "formula", "bend"] if ints
+                                else ["constant", "reject", "free"]))
     if kind == "constant":
         return str(draw(st.integers(1, 3)))
+    if kind == "free":
+        return "free"
+    if kind == "bend":  # a minimum or a cap: linear past C, where the tail starts (see the docstring)
+        param = draw(st.sampled_from(ints))
+        return draw(st.sampled_from([f"max({C}, 4 * {param})", f"min({C + 1}, {param} + 4, 9)",
+                                     f"5 * {param} - min({param}, 2)"]))
     if kind == "reject":
         return f'reject "{draw(st.sampled_from(["r1", "r2"]))}"'
     param = draw(st.sampled_from(ints))
@@ -99,7 +127,8 @@ def outcome(draw, ints: list[str]) -> str:
 def cards(draw) -> str:
     names = draw(st.lists(st.sampled_from(list(PARAMS)), min_size=1, max_size=4, unique=True))
     names.sort()
-    lines = ["tool t {"] + [f"    {p} {PARAMS[p][0]}" for p in names] + ["}"]
+    plans = draw(st.booleans())
+    lines = ([PLANS] if plans else []) + ["tool t {"] + [f"    {p} {PARAMS[p][0]}" for p in names] + ["}"]
     ints = [p for p in names if PARAMS[p][1] in ("small", "open")]
     for i in range(draw(st.integers(1, 2))):
         offers = []
@@ -108,11 +137,14 @@ def cards(draw) -> str:
             if kind in ("bool", "text") and draw(st.integers(0, 4)) == 0:
                 offers.append(f'    {p} none "not here"')
             else:
-                offers.append(f"    {p} {draw(small_domain(kind, for_offer=True))}")
+                offers.append(f"    {p} {draw(small_domain(kind, for_offer=True, param=p))}")
         lines += [f'model t "M{i}" {{', *offers, "}"] if offers else [f'model t "M{i}"']
         for _ in range(draw(st.integers(0, 7))):
-            conditions = [f"{p} {draw(small_domain(PARAMS[p][1]))}"
+            conditions = [f"{p} {draw(small_domain(PARAMS[p][1], param=p))}"
                           for p in draw(st.lists(st.sampled_from(names), unique=True))]
+            if plans and draw(st.booleans()):
+                chosen = draw(st.lists(st.sampled_from(PLAN_VALUES), min_size=1, max_size=4, unique=True))
+                conditions.insert(draw(st.integers(0, len(conditions))), "plan " + " | ".join(chosen))
             lines.append(" ".join([f't "M{i}"', *conditions, "->", draw(outcome(ints))]))
     return "\n".join(lines) + "\n"
 
@@ -132,21 +164,27 @@ def resolve(text: str) -> Card:
 
 
 def axes(card: Card, model) -> dict[str, list]:
-    """Every value of every parameter the model takes, unbounded ones up to C + 3."""
+    """Every value of every parameter the model takes, unbounded ones up to C + 3 (and unset, -1,
+    where the model offers it); and the plans a request for it may name, with unset."""
     out = {}
     for param in card.tools[model.tool].params:
         offer = model.offers[param.name]
         if isinstance(offer, NotTaken):
             continue
-        values = TAIL if offer.type is ValueType.INT else offer.values
+        values = [UNSET_NUMBER, *TAIL] if offer.type is ValueType.INT else offer.values
         out[param.name] = [v for v in values if v in offer]
+    if PLAN in model.offers:
+        out[PLAN] = list(model.offers[PLAN].values)
     return out
 
 
 def outcome_at(rule, point):
     if isinstance(rule.outcome, ast.Reject):
         return ("reject", rule.outcome.reason)
-    return int(evaluate(with_rounding(rule.outcome.expr, rule.rounding), point))
+    expr = with_rounding(rule.outcome.expr, rule.rounding)
+    if any(is_unset(point[name]) for name in refs(expr)):  # no value to compute with: the formula itself
+        return ("formula at unset", source(expr))
+    return int(evaluate(expr, point))
 
 
 def brute_force(card: Card, model, rules):
@@ -210,3 +248,27 @@ def test_the_generator_reaches_every_verdict():
 
     collect()
     assert seen == {"gap", "dead", "overlap", "redundant"}
+
+
+def test_the_generator_writes_plans_and_unset_into_the_dimensions_it_checks():
+    """Plans and unset are among the values the sweep and brute force compare: some cards' rules
+    cover them, some leave them uncovered."""
+    seen = set()
+
+    @settings(max_examples=150, deadline=None, database=None, derandomize=True)
+    @given(cards())
+    def collect(text):
+        card = resolve(text)
+        for f in find(card):
+            gaps, _, _ = brute_force(card, f.model, f.rules)
+            names = list(axes(card, f.model))
+            for rule in f.rules:
+                seen.update({"plan rule"} if PLAN in rule.box else set())
+                seen.update({"unset rule"} if any(d.has_unset for p, d in rule.box.items() if p != PLAN) else set())
+            for gap in gaps:
+                point = dict(zip(names, gap))
+                seen.update({"plan gap"} if is_unset(point.get(PLAN, 0)) else set())
+                seen.update({"unset gap"} if any(is_unset(v) for k, v in point.items() if k != PLAN) else set())
+
+    collect()
+    assert seen == {"plan rule", "unset rule", "plan gap", "unset gap"}

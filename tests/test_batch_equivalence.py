@@ -71,3 +71,18 @@ def test_the_command_writes_one_line_per_request(tmp_path):
                          capture_output=True, text=True, cwd=root, check=True).stdout.splitlines()
     assert [json.loads(o)["ok"] for o in out] == [True, False, False]
     assert json.loads(out[0])["credits"] == sora_price()
+
+
+def test_free_min_max_and_counted_texts_give_the_same_output():
+    import engine
+
+    card = engine.loads('round up\ntool say { chars >= 1 from text not counting whitespace, tags }\n'
+                        'tool peek\nsay -> max(3, chars / 10)\npeek -> free\n', "lang.rules")
+    requests = [{"tool": "say", "text": t} for t in ("<speak>a b</speak>", " " * 9, "x" * 45, "<b>" + "é " * 70)]
+    requests += [{"tool": "peek"}, {"tool": "say", "chars": 31}, {"tool": "say", "text": 5}]
+    lines = [json.dumps(r, ensure_ascii=a) + "\n" for r in requests for a in (True, False)]
+    lines = lines + lines
+    for loads in _loaders():
+        assert _fast(card, lines, loads) == _reference(card, lines)
+    credits = [json.loads(line).get("credits") for line in _reference(card, lines).splitlines()]
+    assert credits[:14:2] == [3, None, 5, 7, 0, 4, None]

@@ -124,17 +124,28 @@ def cards(draw):
     lines = []
     if draw(st.booleans()):
         lines.append(f"round{sp()}{draw(st.sampled_from(['up', 'down']))}")
+    plans = draw(st.booleans())
+    if plans:
+        lines += ['plan "Pro"  allows all', f'plan{sp()}"Go" allows{sp()}clip']
     lines += ["tool clip {", f"{sp()}res{sp()}720 | 1080{sp()}unit \"p\"",
-              f"dur{sp()}>= 1", f"{sp()}aspect \"16:9\"|\"1:1\"{sp()}unpriced", "}"]
+              f"dur{sp()}>= 1{sp()}|{sp()}unset", f"{sp()}aspect \"16:9\"|\"1:1\"{sp()}unpriced"]
+    if draw(st.booleans()):  # a long text domain, and a text counted leaving things out
+        voices = draw(st.lists(st.text("abcdefgh ", min_size=1, max_size=20), min_size=1, max_size=6, unique=True))
+        lines.append(f"voice{sp()}" + "|".join(f'"{v}"' for v in voices) + f"{sp()}default \"{voices[0]}\""
+                     + f"{sp()}unpriced")
+        lines.append(f"words{sp()}>= 0{sp()}from{sp()}script{sp()}not counting{sp()}"
+                     + draw(st.sampled_from(["whitespace", "tags", "whitespace,tags", "tags ,  whitespace"])))
+    lines.append("}")
     for i in range(draw(st.integers(1, 4))):
         name = f'"M{i}{"x" * draw(st.integers(0, 8))}"'
         res = draw(st.sampled_from([[720], [1080], [720, 1080]]))
         durs = sorted(draw(st.sets(st.integers(1, 20), min_size=1, max_size=4)))
         lines.append(f"model clip {name} {{")
         lines.append(f"{sp()}res{sp()}{' | '.join(map(str, res))}")
-        lines.append(f"dur{sp()}{'|'.join(map(str, durs))}{sp()}" + (draw(_comment) or ""))
+        style = draw(st.sampled_from(["grid", "lines", "formula", "unset"] + (["plans", "plan grid"] if plans else [])))
+        unset = "|unset" if style == "unset" else ""
+        lines.append(f"dur{sp()}{'|'.join(map(str, durs))}{unset}{sp()}" + (draw(_comment) or ""))
         lines.append("}")
-        style = draw(st.sampled_from(["grid", "lines", "formula"]))
         prices = {(r, d): draw(st.integers(1, 5000)) for r in res for d in durs}
         if style == "grid":
             lines.append(f"clip{sp()}{name}{sp()}{{")
@@ -142,7 +153,8 @@ def cards(draw):
             if draw(st.booleans()):
                 lines.append(draw(_comment) or "")
             for r in res:
-                cells = sp().join(str(prices[r, d]) for d in durs)
+                cells = sp().join(draw(st.sampled_from([str(prices[r, d]), "free", f"max({prices[r, d]},dur)"]))
+                                  for d in durs)
                 lines.append(f"{sp()}res {r}{sp()}->{sp()}{cells}{sp()}" + (draw(_comment) or ""))
             lines.append("}")
         elif style == "lines":
@@ -150,10 +162,30 @@ def cards(draw):
                 for d in durs:
                     lines.append(f"clip {name}{sp()}res {r}{sp()}dur {d}{sp()}->{prices[r, d]}"
                                  + (sp() + "# c" if draw(st.booleans()) else ""))
+        elif style == "unset":  # a price per second when a duration is given, one price when not
+            for r in res:
+                lines.append(f"clip {name} res {r} dur{sp()}>= 1 -> {draw(st.integers(1, 99))} * dur")
+                lines.append(f"clip {name}{sp()}res {r} dur unset{sp()}->{prices[r, durs[0]]}")
+        elif style == "plans":
+            for r in res:
+                for d in durs:
+                    lines.append(f'clip {name} res {r} dur {d} plan{sp()}"Pro" -> {prices[r, d]}')
+                    lines.append(f'clip {name} res {r} dur {d} plan "Go"{sp()}|{sp()}unset -> {prices[r, d] + 1}')
+        elif style == "plan grid":
+            lines.append(f"clip{sp()}{name}{sp()}{{")
+            lines.append(f'plan{sp()}"Pro"{sp()}"Go"{sp()}unset')
+            for r in res:
+                for d in durs:
+                    cells = sp().join(str(prices[r, d] + k) for k in range(3))
+                    lines.append(f"{sp()}res {r} dur {d}{sp()}->{sp()}{cells}")
+            lines.append("}")
         else:
             k, div = draw(st.integers(1, 100)), draw(st.integers(1, 9))
             for r in res:
-                lines.append(f"clip {name} res {r} -> ceil({sp()}dur*{k}/{div}{sp()}) + {r}")
+                lines.append(draw(st.sampled_from([
+                    f"clip {name} res {r} -> ceil({sp()}dur*{k}/{div}{sp()}) + {r}",
+                    f"clip {name} res {r} -> max({sp()}{k} ,dur*{div}{sp()}, min( dur , {r} ))",
+                    f"clip {name} res {r} ->free"])))
         for _ in range(draw(st.integers(0, 2))):
             lines.append(draw(st.sampled_from(["", "# comment", "   "])))
     return "\n".join(lines) + "\n"

@@ -22,7 +22,9 @@ def _combine(children):
     divided = st.builds(lambda mode, a, k: ast.Rounded(mode=mode, expr=ast.Binary(
         op=ast.Op.DIV, left=a, right=ast.Number(value=k))), st.sampled_from(list(ast.Rounding)),
         children, st.integers(1, 4))
-    return binary | divided
+    picked = st.builds(lambda fn, args: ast.MinMax(fn=fn, args=tuple(args)), st.sampled_from(list(ast.Extremum)),
+                       st.lists(children, min_size=2, max_size=3))
+    return binary | divided | picked
 
 
 formulas = st.recursive(leaves, _combine, max_leaves=5)

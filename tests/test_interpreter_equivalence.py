@@ -277,6 +277,20 @@ _FINDINGS = {
     "cells": ('tool t { q "a" | "b"  n 1 | 2 }\nmodel t "M" { q "a" }\n'
               't "M" {\n    n       1    2\n    q "a" -> 5   6\n    q "b" -> 0   7\n}\n',
               [{"tool": "t", "model": "M", "q": "a", "n": 2}, {"tool": "t", "model": "M", "q": "a", "n": 1}]),
+    "language": ('round up\ntool t { n >= 1  chars >= 1 from text not counting whitespace, tags }\n'
+                 'model t "M"\nmodel t "F"\nt "M" -> max(5, n * 2, min(chars / 10, 40))\nt "F" -> free\n',
+                 [{"tool": "t", "model": "M", "n": 2, "text": "<b>hi</b> there " * 30},
+                  {"tool": "t", "model": "M", "n": 30, "chars": 7},
+                  {"tool": "t", "model": "F", "n": 1, "text": "  "},
+                  {"tool": "t", "model": "F", "n": 1, "text": "<speak>ok</speak>"}]),
+    "plans": ('plan "A" allows t\nplan "B" allows all\ntool t { n >= 1 }\ntool u\nu -> 3\n'
+              't plan "A" -> n * 2\nt plan "B" | unset -> n * 5\n',
+              [{"tool": "t", "n": 2, "plan": "A"}, {"tool": "t", "n": 2}, {"tool": "t", "n": 1, "plan": "B"},
+               {"tool": "u", "plan": "A"}, {"tool": "t", "n": 2, "plan": "C"}]),
+    "unset": ('tool t { n >= 1 | unset  q "a" | "b" }\nmodel t "M" { q "a" | "b" default "b" }\n'
+              't "M" n >= 1 -> n * 40\nt "M" n unset q "a" -> 200\nt "M" n unset q "b" -> 300\n',
+              [{"tool": "t", "model": "M", "n": 2}, {"tool": "t", "model": "M"}, {"tool": "t", "model": "M", "q": "a"},
+               {"tool": "t", "model": "M", "n": 1, "q": "a"}]),
 }
 
 

@@ -26,6 +26,7 @@ from engine.checks.findings import ModelFindings, units
 from engine.diagnostics import Code, Diagnostic, Related, warning
 from engine.model import Card, Model, PricedRule
 from engine.names import listing
+from engine.plans import PLAN
 
 
 def dead_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Diagnostic]:
@@ -54,12 +55,20 @@ def dead_diagnostics(card: Card, found: Sequence[ModelFindings]) -> Iterator[Dia
         else:
             text = "; ".join(f"for {' and '.join(tools)}, {reason}" for reason, tools in reasons.items())
         hint = "remove it, or change its conditions"
-        if not related:  # outside what the model offers: production refuses what it was written for
+        if any(_gated(f, rule) for f, rule in dead):  # a plan that does not allow the tool
+            hint += "; or, if the plan should allow the tool, add it to the plan's `allows`"
+        elif not related:  # outside what the model offers: production refuses what it was written for
             hint += "; or, if the model should offer these values, add them to the model's declaration"
         yield warning(Code.DEAD_RULE, f"this rule never applies: {text}", span, related=list(related), hint=hint)
 
 
 _outcome = operator.attrgetter("outcome")
+
+
+def _gated(f: ModelFindings, rule: PricedRule) -> bool:
+    """Does the rule name only plans that do not allow its tool?"""
+    offer = offered(f.model, PLAN)
+    return PLAN in rule.box and offer is not None and rule.box[PLAN].intersect(offer).is_empty
 
 
 def _why(card: Card, f: ModelFindings, rule: PricedRule) -> tuple[str, list[Related]]:
@@ -69,6 +78,8 @@ def _why(card: Card, f: ModelFindings, rule: PricedRule) -> tuple[str, list[Rela
         offer = offered(model, param)
         if offer is None:
             return f"{model.title} takes no `{param}` for {model.tool}", []
+        if param == PLAN and domain.intersect(offer).is_empty:
+            return f"no plan it names allows {model.tool} (plan {domain.source()})", []
         if domain.intersect(offer).is_empty:
             return (f"{model.title} offers {param} {offer.describe(unit.get(param))}, "
                     f"not {domain.describe(unit.get(param))}"), []

@@ -15,7 +15,8 @@ import attrs
 
 from engine.boxes import offered
 from engine.domain import Domain, ValueType
-from engine.formula_box import Point, differ
+from engine.formula import source
+from engine.formula_box import Point, differ, priced_expr, refs
 from engine.model import Card, Model, PricedRule
 from engine.sweep import Analysis, Cell, analyse
 
@@ -74,13 +75,27 @@ def model_findings(card: Card, model: Model, rules: Sequence[PricedRule]) -> Mod
     for a, b in analysis.overlaps:
         common = tuple(x.intersect(y) for x, y in zip(analysis.boxes[a], analysis.boxes[b]))
         ranges = {**whole, **{p: d for p, d in zip(analysis.dims, common) if d.type is ValueType.INT}}
-        disagree, witness = differ(rules[a], rules[b], ranges)
+        disagree, witness = _differ(rules[a], rules[b], ranges)
         overlaps.append(Overlap(first=rules[a], second=rules[b], common=common, differ=disagree,
                                 witness=witness))
     return ModelFindings(model=model, rules=rules, analysis=analysis, overlaps=tuple(overlaps))
 
 
 _index = operator.attrgetter("index")
+
+
+def _differ(a: PricedRule, b: PricedRule, ranges: dict[str, Domain]) -> tuple[bool, Point | None]:
+    """formula_box.differ over the values a request can give; where a parameter a formula uses may
+    be unset, that formula has no value, so two different formulas cannot be shown to agree there
+    (the formula check reports such a price)."""
+    unset = {p for p, d in ranges.items() if d.has_unset}
+    disagree, witness = differ(a, b, {p: d.without_unset() for p, d in ranges.items()})
+    if not disagree and unset:
+        ea, eb = priced_expr(a), priced_expr(b)
+        used = set(refs(ea) if ea is not None else ()) | set(refs(eb) if eb is not None else ())
+        if used & unset and (ea is None or eb is None or source(ea) != source(eb)):
+            return True, None
+    return disagree, witness
 
 
 def _numeric_offers(card: Card, model: Model) -> dict[str, Domain]:

@@ -1,5 +1,5 @@
 """Price formulas: every division names its rounding and divides by a positive number;
-no price is zero or negative anywhere in its rule's box.
+no price is zero or negative anywhere in its rule's box, unless it is written `free`.
 
 "Anywhere" is decided exactly, not by sampling: interval arithmetic gives the
 least value of the formula over the box (the rule's conditions cut to what the
@@ -32,7 +32,10 @@ from engine.lower import param_refs
 from engine.model import Card, Model, NotTaken, PricedRule
 from engine.results import MAX_CREDITS, show_number
 
-_HINT = "a generation costs at least 1 credit; use `reject \"...\"` to refuse it"
+_HINT = ("a generation costs at least 1 credit: write `max(1, ...)` around the formula to keep it there, "
+         "`-> free` for a price of nothing on purpose, or `reject \"...\"` to refuse it")
+_ZERO_HINT = "a price of nothing is written `-> free`, so that it is not taken for a mistake; " \
+             "use `reject \"...\"` to refuse such requests"
 _TOO_LARGE = f"more than {MAX_CREDITS} credits, the most one quote may be"
 _TOO_LARGE_HINT = "credits are kept as 64-bit integers; a request priced this high is refused"
 
@@ -41,8 +44,8 @@ def check_formulas(card: Card) -> Iterator[Diagnostic]:
     seen: set = set()  # a rule of a group is lowered once per tool (one outcome); report it once
     for rule in card.rules:
         outcome = rule.outcome
-        if not isinstance(outcome, ast.Price):
-            continue
+        if not isinstance(outcome, ast.Price) or isinstance(outcome, ast.Free):
+            continue  # a reject, or a price of nothing written as such
         expr = outcome.expr
         where = id(outcome)
         if type(expr) is ast.Number:  # the usual price: nothing to divide, one value
@@ -51,7 +54,7 @@ def check_formulas(card: Card) -> Iterator[Diagnostic]:
                 seen.add(where)
                 if value < 1:
                     yield error(Code.NON_POSITIVE, f"this price is {show_number(value)} credits", outcome.span,
-                                hint=_HINT)
+                                hint=_ZERO_HINT if value == 0 else _HINT)
                 else:
                     yield error(Code.BAD_DECLARATION, f"this price is {_TOO_LARGE}", outcome.span,
                                 hint=_TOO_LARGE_HINT)
@@ -64,7 +67,7 @@ def check_formulas(card: Card) -> Iterator[Diagnostic]:
         model = card.models.get((rule.tool, rule.model))
         if model is None or not _applies(card, rule):
             continue  # a rule that never applies has no price to check; the dead-rule check says so
-        missing = list(_not_taken(model, rule, seen))
+        missing = list(_not_taken(model, rule, seen)) or list(_maybe_unset(model, rule, seen))
         if missing:
             yield from missing
             continue
@@ -118,13 +121,31 @@ def _not_taken(model: Model, rule: PricedRule, seen: set) -> Iterator[Diagnostic
                         hint=f"price {model.title} without `{ref.name}`, or offer `{ref.name}` in its model")
 
 
+def _maybe_unset(model: Model, rule: PricedRule, seen: set) -> Iterator[Diagnostic]:
+    """A formula that uses a parameter a request may leave out (`unset`) where its rule applies:
+    such a request has no value to put in it."""
+    for ref in param_refs(rule.outcome.expr):
+        offer = offered(model, ref.name)
+        if offer is None or (id(ref), "unset") in seen:
+            continue
+        held = rule.box[ref.name].intersect(offer) if ref.name in rule.box else offer
+        if held.has_unset:
+            seen.add((id(ref), "unset"))
+            given = held.without_unset()
+            where = f"`{ref.name} {given.source()}`" if not given.is_empty else "no value"
+            yield error(Code.BAD_DECLARATION, f"this price uses `{ref.name}`, which a request for {model.title} "
+                        f"may leave unset", ref.span,
+                        hint=f"give this rule {where} and price `{ref.name} unset` on a line of its own")
+
+
 def _price_range(card: Card, model: Model, rule: PricedRule) -> Diagnostic | None:
     ranges: dict[str, Domain] = {}
     for param in card.tools[rule.tool].params:
         offer = offered(model, param.name)
         if offer is None or offer.type is not ValueType.INT:
             continue
-        ranges[param.name] = rule.box[param.name].intersect(offer) if param.name in rule.box else offer
+        held = rule.box[param.name].intersect(offer) if param.name in rule.box else offer
+        ranges[param.name] = held.without_unset()  # a formula never sees unset (see _maybe_unset)
     if always_above(rule, ranges, MAX_CREDITS):
         return error(Code.BAD_DECLARATION, f"this price is always {_TOO_LARGE}", rule.outcome.span,
                      hint=_TOO_LARGE_HINT)

@@ -3,7 +3,8 @@
 The layout (documented for people in docs/cli.md, under fmt):
 
 - One space between tokens, none inside parentheses or around `..`, none
-  before `,`, none between `ceil`/`floor` and `(`: `ceil(chars / 10)`, `1..3`.
+  before `,`, none between `ceil`/`floor`/`min`/`max` and `(`:
+  `ceil(chars / 10)`, `max(50, 10 * dur)`, `1..3`.
 - Four spaces of indent per open block. A block on one line stays on one
   line; a block on several lines has its `{` ending its first line and its
   `}` on a line of its own.
@@ -17,7 +18,9 @@ The layout (documented for people in docs/cli.md, under fmt):
   level, one indent in.
 - Inside `tool` and `model` blocks, parameters line up in columns: the name
   (at least 6 wide), the values, the options (`unit`, `default`, `for`, ...),
-  two spaces apart.
+  two spaces apart. A column is as wide as its cells up to 40 characters: a
+  longer list of values (or name) is followed by two spaces and its options,
+  and does not push the options of the other lines.
 - Inside a `plan` block, the lines line up in columns: the keyword (`billed`,
   `credits`), one space, the values, then two spaces before any `price`.
 - A price grid lines up as a table: row conditions at least 9 wide, then
@@ -48,12 +51,14 @@ _TOKEN = re.compile(r'''
 ''', re.VERBOSE)
 
 _OPTIONS = {"unit", "default", "unpriced", "from", "for"}
+_FUNCTIONS = ("ceil", "floor", "min", "max")
 _DATED = ("from", "until")  # what a date follows, in a dated block's head or after a price
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?Z)?")
 _INDENT = "    "
 _NAME_MIN = 6
 _LABEL_MIN = 9
 _CELL_MIN = 4
+_COLUMN_MAX = 40  # a parameter's values (or name) wider than this do not widen their column
 
 
 class Role(enum.Enum):
@@ -114,7 +119,7 @@ def join(tokens: list[str] | tuple[str, ...]) -> str:
     prev = None
     for tok in tokens:
         if prev is None or prev in ("(", "..") or tok in (")", ",", "..") or (
-                tok == "(" and prev in ("ceil", "floor")):
+                tok == "(" and prev in _FUNCTIONS):
             out += tok
         else:
             out += " " + tok
@@ -303,6 +308,10 @@ def _run(lines: list[Line]) -> list[str]:
     widths = [max(len(r[c]) for r in rows if c < len(r)) for c in range(ncols)]
     if lines[0].role is Role.PARAM:
         gaps = [2] * ncols
+        # one long list of values (or name) is not an outlier all the others line up with:
+        # the column is as wide as its cells up to _COLUMN_MAX; a wider cell pushes only its own line
+        widths = [max((len(r[c]) for r in rows if c < len(r) and len(r[c]) <= _COLUMN_MAX), default=0)
+                  for c in range(ncols)]
         widths[0] = max(widths[0], _NAME_MIN)
     elif lines[0].role is Role.PLAN_ITEM:
         gaps = [1, 2, 2]
@@ -312,7 +321,7 @@ def _run(lines: list[Line]) -> list[str]:
     pairs = []
     for line, row in zip(lines, rows):
         last = max((c for c, cell in enumerate(row) if cell), default=0)
-        text = "".join(cell.ljust(widths[c] + gaps[c]) if c < last else cell for c, cell in enumerate(row))
+        text = "".join(cell.ljust(widths[c]) + " " * gaps[c] if c < last else cell for c, cell in enumerate(row))
         pairs.append((line, indent + text))
     return _with_comments(pairs)
 
@@ -322,7 +331,7 @@ def _cells(tokens: list[str]) -> list[str]:
     cells, k = [], 0
     while k < len(tokens):
         start = k
-        if tokens[k] in ("ceil", "floor") and k + 1 < len(tokens) and tokens[k + 1] == "(":
+        if tokens[k] in _FUNCTIONS and k + 1 < len(tokens) and tokens[k + 1] == "(":
             k += 1
         if tokens[k] == "(":
             depth = 0

@@ -27,7 +27,7 @@ from engine.ratecard import RateCard
 from engine.review import plan_diff
 from engine.review.plan_diff import PlanChange, compare_plans
 from engine.review.revision import DiffInputError, read_side
-from engine.sheet import Row, boundaries, price_sheet, shared
+from engine.sheet import Row, boundaries, json_params, price_sheet, shared
 
 USAGE_ERROR = 2
 
@@ -194,7 +194,7 @@ def to_json(diff: Diff) -> list[dict]:
     def credits(row: Row | None):
         return None if row is None else row.credits
 
-    return [{"kind": c.kind.value, "tool": c.tool, "model": c.model, "params": dict(c.params),
+    return [{"kind": c.kind.value, "tool": c.tool, "model": c.model, "params": json_params(c.params),
              "old": credits(c.old), "new": credits(c.new)} for c in diff.changes] + [
         plan_diff.to_json(c) for c in diff.plans]
 

@@ -18,12 +18,14 @@ from engine import ast
 from engine.boxes import effective_box, offered
 from engine.boxes import source as box_source
 from engine.compile import ModelIndex
+from engine.counting import Uncounted, count
 from engine.diagnostics import source_lines
-from engine.domain import Domain, show_value
+from engine.domain import UNSET, Domain, is_unset, show_value
 from engine.formula import explain as explain_formula
 from engine.interpreter import find
 from engine.model import NotTaken, PricedRule
 from engine.names import credits_words, listing
+from engine.plans import PLAN
 from engine.ratecard import RateCard
 from engine.results import Code, Quote, Rejection
 from engine.values import Invalid, coerce, show
@@ -91,10 +93,32 @@ class NearMiss:
 
 
 @attrs.frozen
+class TextCount:
+    """A parameter counted from a text that leaves something out (`not counting whitespace, tags`):
+    how many characters the text has and how many of them count."""
+
+    param: str
+    source: str              # the request's key holding the text
+    length: int              # its characters, every one
+    counted: int             # those that count: the parameter's value
+    not_counting: tuple[str, ...]  # what is left out: "whitespace", "tags"
+
+
+@attrs.frozen
+class Filled:
+    """A parameter the request left out that a model's own default or `unset` stands in for."""
+
+    param: str
+    value: str              # as shown: `"auto"`, `unset`
+    why: str                # `GPT Image 1's own default, images.rules:7`, `Vidu prices a request that leaves it out`
+
+
+@attrs.frozen
 class Explanation:
     """Why a request got its result. `arithmetic` is the formula with the request's values in it
-    (`ceil(123 / 10) = 13`); `near_misses` lists the rules failing fewest conditions (`unmet` of
-    them), at most MAX_NEAREST, `more_near_misses` counting the rest."""
+    (`ceil(123 / 10) = 13`, or `free`); `near_misses` lists the rules failing fewest conditions (`unmet`
+    of them), at most MAX_NEAREST, `more_near_misses` counting the rest; `text_counts` says how a text
+    was counted when its count leaves something out."""
 
     result: Quote | Rejection
     tool: str | None = None
@@ -107,12 +131,15 @@ class Explanation:
     near_misses: tuple[NearMiss, ...] = ()
     unmet: int = 0
     more_near_misses: int = 0
-    version: str | None = None  # a dated card: the slice of time whose prices applied, in words
+    text_counts: tuple[TextCount, ...] = ()
+    filled: tuple[Filled, ...] = ()  # values left out, read as the model's default or as unset
+    by_plan: str | None = None       # the plans the matched rule holds for, when it depends on the plan
+    version: str | None = None       # a dated card: the slice of time whose prices applied, in words
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready: the result's own object under `result`, then the explanation."""
         out = attrs.asdict(self, filter=lambda a, v: a.name != "result" and (a.name != "version" or v is not None))
-        out["values"] = {name: value for name, value in self.values}
+        out["values"] = {name: None if is_unset(value) else value for name, value in self.values}  # null: left out
         return {"result": self.result.to_json(), **out}
 
 
@@ -131,18 +158,22 @@ def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | No
     if model is None:
         return Explanation(result, version=version)
     values = given_values(model, request)
-    base = Explanation(result, model.tool, model.name, tuple((s.name, values[s.name]) for s in model.slots
-                                                               if s.name in values),
-                       _plan(card, request, model.tool), version=version)
+    shown = [s.name for s in (model.plan, *model.slots) if s is not None and s.name in values]
+    base = Explanation(result, model.tool, model.name, tuple((name, values[name]) for name in shown),
+                       _plan(card, request, model.tool), text_counts=_text_counts(model, request),
+                       filled=_filled(card, model, request, values), version=version)
     entry = find(model, values) if all(k in values for k in model.keys + model.ranged) else None
     if entry is not None and (result.ok or result.code == "rejected" and result.param is None
                               and entry.reason is not None):
         arithmetic = None
-        if result.ok and entry.expr is not None and not isinstance(entry.expr, ast.Number):
+        if result.ok and isinstance(entry.rule.outcome, ast.Free):
+            arithmetic = "free"
+        elif result.ok and entry.expr is not None and not isinstance(entry.expr, ast.Number):
             arithmetic = explain_formula(entry.expr, values)
         elif result.ok:
             arithmetic = str(result.credits)
-        return attrs.evolve(base, match=_match(card, entry.rule), arithmetic=arithmetic)
+        by_plan = entry.rule.box[PLAN].source() if PLAN in entry.rule.box else None
+        return attrs.evolve(base, match=_match(card, entry.rule), arithmetic=arithmetic, by_plan=by_plan)
     if result.ok:  # cannot happen while find() is what the interpreter uses; say so rather than guess
         return base
     if entry is not None and entry.expr is not None and result.code == Code.UNSUPPORTED and result.param is None:
@@ -167,17 +198,26 @@ def render(explanation: Explanation) -> str:
     shown = ", ".join(f"{name} {show_value(value)}" for name, value in e.values)
     lines.append(f"request: {subject}" + (f" {shown}" if shown else ""))
     lines += dated
+    for c in e.text_counts:
+        lines.append(f"counted: {c.param} {c.counted} of the {c.length} characters of `{c.source}` "
+                     f"(not counting {' and '.join(c.not_counting)})")
     if e.plan is not None:
         verdict = f"allows {e.tool}" if e.plan.allows else \
             f"does not allow {e.tool}, only {listing(list(e.plan.tools)) or 'nothing'}"
         lines.append(f'plan "{e.plan.name}" {verdict} ({e.plan.where})')
         lines += _show_source(e.plan.source)
+    for f in e.filled:
+        lines.append(f"not given: {f.param}, read as {f.value} ({f.why})")
     if e.match is not None and not e.match.applied:
         lines.append(f"otherwise these values match {e.match.rule}")
         lines += _show_source(e.match.source)
     elif e.match is not None:
         lines.append(f"matched {e.match.rule}" + (f" ({e.match.conditions})" if e.match.conditions else ""))
         lines += _show_source(e.match.source)
+        if e.by_plan is not None:
+            named = dict(e.values).get(PLAN, UNSET)
+            whose = "the request names no plan" if is_unset(named) else f"the request's plan is {show_value(named)}"
+            lines.append(f"by plan: this rule holds for plan {e.by_plan}; {whose}")
         if e.arithmetic is not None:
             lines.append(f"price: {e.arithmetic}")
     for o in e.offers:
@@ -226,7 +266,7 @@ def given_values(model: ModelIndex, request: Mapping) -> dict[str, object]:
         raw = request.get(param.name, _MISSING)
         source = param.counted_from
         if raw is _MISSING and source is not None and isinstance(request.get(source), str):
-            raw = len(request[source])
+            raw = count(request[source], param.not_counting)
         if raw is _MISSING:
             if slot.fill is not None and not isinstance(slot.offer, NotTaken):
                 values[param.name] = slot.fill
@@ -237,7 +277,39 @@ def given_values(model: ModelIndex, request: Mapping) -> dict[str, object]:
             values[param.name] = coerce(param, raw)
         except Invalid:
             continue
+    if model.plan is not None:  # the plan, when a price depends on it: one the model offers, or none named
+        plan = request.get(PLAN, UNSET)
+        if type(plan) is str and plan in model.plan.offer or plan is UNSET:
+            values[PLAN] = plan
     return values
+
+
+def _text_counts(model: ModelIndex, request: Mapping) -> tuple[TextCount, ...]:
+    """For each parameter the request gives as a text whose count leaves something out: how it was counted."""
+    out = []
+    for slot in model.slots:
+        param = slot.param
+        text = request.get(param.counted_from, _MISSING) if param.counted_from is not None else _MISSING
+        if param.not_counting and param.name not in request and isinstance(text, str):
+            out.append(TextCount(param.name, param.counted_from, len(text), count(text, param.not_counting),
+                                 tuple(u.value for u in Uncounted if u in param.not_counting)))
+    return tuple(out)
+
+
+def _filled(card: RateCard, model: ModelIndex, request: Mapping, values: Mapping) -> tuple[Filled, ...]:
+    """The values left out that the model's own default or `unset` stand in for."""
+    semantic = card.card.models.get((model.tool, model.name))
+    out = []
+    for slot in model.slots:
+        name = slot.name
+        if name in request or slot.param.counted_from in request or name not in values:
+            continue
+        value = values[name]
+        if is_unset(value):
+            out.append(Filled(name, "unset", f"{model.title} prices a request that leaves it out"))
+        elif semantic is not None and name in semantic.defaults:
+            out.append(Filled(name, show_value(value), f"{model.title}'s own default, {semantic.span.label()}"))
+    return tuple(out)
 
 
 def _values(model: ModelIndex, values: Mapping[str, object], skip: str | None = None) -> str:

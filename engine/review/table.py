@@ -16,9 +16,9 @@ import json
 
 import attrs
 
-from engine.domain import show_value
+from engine.domain import is_unset, show_value
 from engine.ratecard import RateCard
-from engine.sheet import Row, axes, model_rows, models
+from engine.sheet import Row, axes, json_params, model_rows, models
 
 
 class Format(enum.Enum):
@@ -137,7 +137,7 @@ def text(card: RateCard, tool: str | None = None, model: str | None = None) -> s
 
 def row_object(row: Row) -> dict:
     """One combination as JSON: tool, model, each parameter, then credits or reason."""
-    out: dict = {"tool": row.tool, "model": row.model, **dict(row.params)}
+    out: dict = {"tool": row.tool, "model": row.model, **json_params(row.params)}
     if row.credits is not None:
         out["credits"] = row.credits
     else:
@@ -219,6 +219,8 @@ def _csv(found: list[Grid]) -> str:
 def _csv_value(value: object) -> str:
     if value is None:
         return ""
+    if is_unset(value):
+        return "unset"
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)

@@ -7,7 +7,9 @@ written by hand: change the card and the form and the schema follow.
 
 from __future__ import annotations
 
-from engine.domain import Domain, ValueType
+from engine.compile import fill
+from engine.counting import Uncounted
+from engine.domain import Domain, ValueType, is_unset
 from engine.model import Card, Model, NotTaken, Param
 
 LISTED = 64  # a whole-number domain with at most this many values is listed value by value
@@ -25,24 +27,31 @@ def domain_object(domain: Domain) -> dict:
     return out
 
 
-def offer_object(param: Param, offer: Domain | NotTaken) -> dict:
+def offer_object(param: Param, offer: Domain | NotTaken, model: Model | None = None) -> dict:
+    """One parameter as a model offers it. `unset` true: a request may leave it out and is priced so
+    (it is not among the values); `default`: what leaving it out gives, the model's own default first."""
     out: dict = {"name": param.name}
     if isinstance(offer, NotTaken):
         out.update(type=TYPES[param.domain.type], taken=False, reason=offer.reason)
         return out
-    out.update(domain_object(offer))
-    out.update(taken=True, unit=param.unit, priced=not param.unpriced, counted_from=param.counted_from)
-    single = offer.single()
-    default = param.default if param.default is not None and param.default in offer else single
+    out.update(domain_object(offer.without_unset()))
+    out.update(taken=True, unit=param.unit, priced=not param.unpriced, counted_from=param.counted_from,
+               not_counting=[u.value for u in Uncounted if u in param.not_counting])
+    if model is not None:
+        filled = fill(param, offer, model)
+    else:
+        filled = param.default if param.default is not None and param.default in offer else offer.single()
+    default = None if filled is None or is_unset(filled) else filled
     out["default"] = default
-    out["required"] = default is None and not param.unpriced and param.counted_from is None
+    out["unset"] = offer.has_unset
+    out["required"] = default is None and not offer.has_unset and not param.unpriced and param.counted_from is None
     return out
 
 
 def model_object(card: Card, model: Model) -> dict:
     tool = card.tools[model.tool]
     return {"name": model.name, "aliases": list(model.aliases),
-            "params": [offer_object(p, model.offers.get(p.name, p.domain)) for p in tool.params]}
+            "params": [offer_object(p, model.offers.get(p.name, p.domain), model) for p in tool.params]}
 
 
 def catalog(card: Card) -> dict:

@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import re
 
+from engine.counting import describe
 from engine.model import Card, NotTaken
 from engine.results import Code
 from engine.service.catalog import LISTED, TYPES
-from engine.domain import Domain, ValueType
+from engine.compile import fill
+from engine.domain import Domain, ValueType, is_unset
+from engine.plans import PLAN
 
 RESULT_CODES = [str(c) for c in Code]
 
 
 def _value_schema(domain: Domain, unit: str | None) -> dict:
+    unset = domain.has_unset
+    domain = domain.without_unset()
     schema: dict = {"type": TYPES[domain.type]}
     if domain.type is ValueType.BOOL:
         pass
@@ -27,8 +32,11 @@ def _value_schema(domain: Domain, unit: str | None) -> dict:
         schema["minimum"] = domain.intervals[0].lo
         if domain.intervals[-1].hi is not None:
             schema["maximum"] = domain.intervals[-1].hi
-    if unit:
-        schema["description"] = f'in {unit}; "12{unit}" is read as 12'
+    words = [f'in {unit}; "12{unit}" is read as 12'] if unit else []
+    if unset:
+        words.append("may be left out: a request without it is priced as unset")
+    if words:
+        schema["description"] = "; ".join(words)
     return schema
 
 
@@ -52,12 +60,20 @@ def request_schemas(card: Card) -> dict[str, dict]:
                 if isinstance(offer, NotTaken):
                     continue
                 props[param.name] = _value_schema(offer, param.unit)
+                filled = fill(param, offer, model)
+                if filled is not None and not is_unset(filled):
+                    props[param.name]["default"] = filled  # the model's own default, or the tool's
                 if param.counted_from:
+                    left_out = f", not counting {describe(param.not_counting)}" if param.not_counting else ""
                     props[param.counted_from] = {"type": "string", "minLength": 1,
-                                                 "description": f"its characters are counted as {param.name}"}
+                                                 "description": f"its characters are counted as {param.name}"
+                                                                f"{left_out}"}
             if plans:
                 props["plan"] = {"type": "string", "enum": plans,
                                  "description": "a plan that does not include the tool is refused"}
+                if any(PLAN in rule.box for rule in card.rules_of(model.tool, model.name)):
+                    props["plan"]["description"] += ("; the price depends on it (a request naming no plan is "
+                                                     "priced as plan unset)")
             out[_name("Request", tool_name, model.name)] = {
                 "type": "object", "title": model.title, "properties": props, "required": required,
                 "additionalProperties": False}

@@ -2,7 +2,8 @@
 
 The random cards use every declaration the language has (ranges, open bounds,
 texts, yes/no, units, defaults, `unpriced`, `from`, models with `none` and
-`for`, aliases, groups, plans, grids, formulas with both roundings, rejects),
+`for`, aliases, groups, plans, grids, formulas with both roundings, min and max,
+rejects, `free`, texts counted without whitespace or tags),
 so the checks and the quote paths meet combinations no hand-written case has.
 Many do not check clean; those still exercise the loader's oracle.
 """
@@ -60,10 +61,13 @@ def _formula(rng: random.Random, ints: list[str], depth: int = 0) -> str:
         if ints and rng.random() < 0.6:
             return rng.choice(ints)
         return str(rng.choice([1, 2, 3, 10, 100, 7, 7, 10 ** rng.choice([20, 310])]))
-    op = rng.choice(["+", "+", "*", "*", "/", "-", "ceil", "floor"])
+    op = rng.choice(["+", "+", "*", "*", "/", "-", "ceil", "floor", "min", "max"])
     left, right = _formula(rng, ints, depth + 1), _formula(rng, ints, depth + 1)
     if op in ("ceil", "floor"):
         return f"{op}({left} / {right})"
+    if op in ("min", "max"):
+        more = [_formula(rng, ints, depth + 1) for _ in range(rng.randint(0, 1))]
+        return f"{op}({', '.join([left, right, *more])})"
     return f"({left} {op} {right})" if depth else f"{left} {op} {right}"
 
 
@@ -84,7 +88,8 @@ def random_card(rng: random.Random) -> str:
         if rng.random() < 0.15:
             options.append("unpriced")
         if kind == "int" and rng.random() < 0.1 and "text" not in params:
-            options.append("from text")
+            options.append(rng.choice(["from text", "from text", "from text not counting whitespace",
+                                       "from text not counting tags, whitespace"]))
         decl.append(f"    {p} {source} {' '.join(options)}".rstrip())
     body = " {\n" + "\n".join(decl) + "\n}" if decl or rng.random() < 0.3 else ""
     lines.append(f"tool {', '.join(tools)}{body}")
@@ -134,13 +139,15 @@ def random_card(rng: random.Random) -> str:
                 cond = f"{p} {value}"
                 if params[p][0] == "int" and rng.random() < 0.2:
                     cond = f"{p} {rng.choice(['>', '>='])} {value}"
-                outcome = f'reject "no {rng.randrange(9)}"' if rng.random() < 0.2 else _formula(rng, ints)
+                outcome = (f'reject "no {rng.randrange(9)}"' if rng.random() < 0.2 else
+                           "free" if rng.random() < 0.1 else _formula(rng, ints))
                 lines.append(f"{target} {cond} -> {outcome}")
                 if cond.startswith(f"{p} >"):
                     break
         elif usable and rng.random() < 0.5:
             p = rng.choice(list(usable))
-            cells = [str(rng.choice([1, 5, 100, 100, 0])) if rng.random() < 0.9 else "reject" for _ in usable[p]]
+            cells = [str(rng.choice([1, 5, 100, 100, 0, "free"])) if rng.random() < 0.9 else "reject"
+                     for _ in usable[p]]
             lines.append(f"{target} {{\n    {p} {' '.join(map(str, usable[p]))}\n    -> {' '.join(cells)}\n}}")
     if rng.random() < 0.3:
         lines.append(f'plan "P" allows {rng.choice(["all", tools[0]])}')

@@ -17,7 +17,7 @@ import json
 import random
 
 import engine
-from engine import batch
+from engine import ast, batch
 from engine.direct import make_direct
 from engine.domain import ValueType
 from engine.fastpath import make_quoter
@@ -91,7 +91,8 @@ def base_request(index, rng: random.Random) -> dict:
             request[slot.name] = _offered(slot, rng)
             if slot.param.counted_from and rng.random() < 0.3:
                 del request[slot.name]
-                request[slot.param.counted_from] = "x" * rng.choice([0, 1, 9, 10, 11, 5000, 5001])
+                piece = rng.choice(["x", "x", " x", "<b>x</b>", "\u00a0", "< x>"])  # spaces and tags count or not
+                request[slot.param.counted_from] = piece * rng.choice([0, 1, 9, 10, 11, 5000, 5001])
     if index.plans and rng.random() < 0.2:
         request["plan"] = rng.choice(list(index.plans) + ["nope"])
     if rng.random() < 0.05:
@@ -154,14 +155,29 @@ def _call(kind: str, fn, *args):
         raise Finding(f"{kind} raised {type(exc).__name__}", f"{exc!s:.300}") from exc
 
 
-def sane(result, where: str) -> None:
-    """A result any caller can use: the right type, printable, JSON-able, no internal error dressed up."""
+def free_rules(index) -> set[str]:
+    """The labels (file:line) of the rules an index prices `free`: the only ones that may quote 0 credits."""
+    out = set()
+    for tool in index.tools.values():
+        for model in tool.models.values():
+            table = model.table
+            entries = (table.entries if hasattr(table, "entries") else
+                       [e for cell in (table.cells if hasattr(table, "cells") else table).values() for e in cell])
+            out.update(e.rule.label for e in entries if isinstance(e.rule.outcome, ast.Free))
+    return out
+
+
+def sane(result, where: str, index=None) -> None:
+    """A result any caller can use: the right type, printable, JSON-able, no internal error dressed up;
+    with the index, a price of 0 credits only from a rule written `free`."""
     expect(type(result) in (Quote, Rejection), f"{where}: not a Quote or Rejection", repr(type(result)))
     _call(f"{where}: repr(result)", repr, result)
     _call(f"{where}: json.dumps(result.to_json())", lambda: json.dumps(result.to_json(), ensure_ascii=False))
     if type(result) is Quote:
-        expect(type(result.credits) is int and result.credits > 0, f"{where}: a price that is not a positive int",
-               values.show(result.credits, 80))
+        expect(type(result.credits) is int and result.credits >= 0,
+               f"{where}: a price that is not a whole number of credits, 0 or more", values.show(result.credits, 80))
+        if result.credits == 0 and index is not None:
+            expect(result.rule in free_rules(index), f"{where}: 0 credits from a rule not written free", result.rule)
     else:
         expect(result.code in set(Code), f"{where}: an unknown rejection code", str(result.code))
         expect("could not be read" not in result.message,
@@ -182,7 +198,7 @@ def check_paths(card: engine.RateCard, requests: list, warm: list[list]) -> None
     index = card.index
     for request, before in zip(requests, warm):
         want = _call("reference", reference, index, request)
-        sane(want, "reference")
+        sane(want, "reference", index)
         memo, many = make_quoter(index)
         for w in before:
             _same("memo (warming)", _call("memo", memo, w), _call("reference", reference, index, w), w)

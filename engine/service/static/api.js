@@ -13,6 +13,7 @@ const api = {
 };
 
 function show(value) {  // a value as the card writes it
+  if (value === null) return "unset";  // a parameter left out (or no plan), priced so
   if (value === true) return "yes";
   if (value === false) return "no";
   return String(value);

@@ -24,13 +24,15 @@ function paramField(param) {
   if (param.values) {
     input = element("select", {name: param.name, id: "param-" + param.name});
     fill(input, param.values);
-    if (param.values.length === 1) input.disabled = true;
-    if (param.default !== null) input.value = JSON.stringify(param.default);
+    if (param.unset) input.prepend(element("option", {value: ""}, "(not set)"));  // left out, and priced so
+    if (param.values.length === 1 && !param.unset) input.disabled = true;
+    input.value = param.default !== null ? JSON.stringify(param.default) : param.unset ? "" : input.value;
   } else {
     const low = param.ranges[0][0];
     const high = param.ranges[param.ranges.length - 1][1];
+    const start = param.default !== null ? param.default : param.unset ? "" : Math.max(low, 100);
     input = element("input", {type: "number", name: param.name, id: "param-" + param.name, min: low, step: 1,
-                              value: param.default !== null ? param.default : Math.max(low, 100)});
+                              value: start});
     if (high !== null) input.max = high;
   }
   label.append(input);
@@ -56,8 +58,8 @@ function request() {
   for (const param of modelOf().params) {
     const input = $("param-" + param.name);
     if (!input) continue;
-    if (input.tagName === "SELECT") out[param.name] = JSON.parse(input.value);
-    else if (input.value !== "") out[param.name] = Number(input.value);
+    if (input.value === "") continue;  // left out (a parameter the model prices unset)
+    out[param.name] = input.tagName === "SELECT" ? JSON.parse(input.value) : Number(input.value);
   }
   if ($("plan").value) out.plan = JSON.parse($("plan").value);
   return out;
