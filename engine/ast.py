@@ -7,6 +7,7 @@ built by hand with trees read from text.
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from decimal import Decimal
 from typing import Union
 
@@ -367,7 +368,45 @@ class Grid:
     span: Span = _span()
 
 
-Statement = Union[RoundingDecl, PricesDecl, ToolDecl, GroupDecl, ModelDecl, PlanDecl, Rule, Grid]
+# ---------------------------------------------------------------- dates
+
+
+@node
+class Moment:
+    """A date or a UTC time as written (`2026-12-01`, `2026-12-01T09:30:00Z`).
+
+    `at` is the instant it names, aware and in UTC (a date alone is midnight UTC
+    at its start); None when the text is no date of the calendar (`2026-02-30`),
+    which engine.timeline reports.
+    """
+
+    at: datetime | None
+    text: str
+    span: Span = _span()
+
+
+@node
+class Dates:
+    """`from A until B`, `from A` or `until B`: in effect from A (included) until B (not included)."""
+
+    start: Moment | None
+    end: Moment | None
+    span: Span = _span()
+
+
+@node
+class Dated:
+    """Prices in effect between two dates: a block `from A until B { ... }`, or one rule with
+    dates after its price (`block` False, one statement). A block holds any statement: a
+    declaration in it is a mistake engine.timeline reports."""
+
+    dates: Dates
+    statements: tuple[Statement, ...]
+    block: bool = True
+    span: Span = _span()
+
+
+Statement = Union[RoundingDecl, PricesDecl, ToolDecl, GroupDecl, ModelDecl, PlanDecl, Rule, Grid, Dated]
 
 
 @node

@@ -11,8 +11,9 @@ whole files.
 
 Reading trusts nothing: only a regular file (not a link) this user owns and
 nobody else may write is opened, its header must match the name and the body's
-checksum, and index_json checks the body as strictly as the checks check a card
-read from text. Any failure at all means "build the card again"; nothing here
+checksum, and index_json (by way of versions_json, which adds a dated card's
+slices of time) checks the body as strictly as the checks check a card read
+from text. Any failure at all means "build the card again"; nothing here
 raises: an unreadable or unwritable cache directory just means no cache.
 
 The directory may be shared with other files (RATECARD_CACHE_DIR can point
@@ -34,7 +35,7 @@ import stat
 from collections.abc import Sequence
 from pathlib import Path
 
-from engine import index_json
+from engine import versions_json
 from engine.compile import Index
 from engine.sources import Source, grammar_path
 
@@ -102,7 +103,7 @@ def read(sources: Sequence[Source]) -> Index | None:
         header = json.loads(head)
         if not sep or header != _header(name, body):
             return None
-        return index_json.decode_lines(io.BytesIO(body), files=[s.name for s in sources])
+        return versions_json.decode_lines(io.BytesIO(body), files=[s.name for s in sources])
     except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, the card is built again
         return None
 
@@ -138,7 +139,7 @@ def write(sources: Sequence[Source], index: Index) -> None:
         return
     try:
         name = key(sources)
-        body = "\n".join(index_json.encode_lines(index)).encode()
+        body = "\n".join(versions_json.encode_lines(index)).encode()
         header = json.dumps(_header(name, body)).encode()
         folder = directory()
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)

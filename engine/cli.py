@@ -21,7 +21,7 @@ from engine import sources as source_files
 from engine.diagnostics import Code as DiagCode
 from engine.diagnostics import has_errors, render_github, render_json, render_text, summary
 from engine.ratecard import RateCard, RateCardError, analyse, load
-from engine.results import Code, Rejection, stamped
+from engine.results import Code, Rejection, dated, stamped
 
 USAGE_ERROR = 2
 
@@ -60,6 +60,29 @@ class _Version(argparse.Action):
         parser.exit(0)
 
 
+def _at_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--at", metavar="TIME",
+                        help=f"{what}: a date (2026-12-01, midnight UTC) or a time with its zone "
+                        "(2026-12-01T10:00:00Z); default now. Only a card with dates prices by it")
+
+
+class _BadTime(Exception):
+    """An --at that is not a time: said on stderr, and the command exits 2."""
+
+
+def _when(args) -> object:
+    """The --at given, checked: None (now) or the text; _BadTime, once said, when it is not a time."""
+    if args.at is None:
+        return None
+    from engine.dates import read_at
+
+    reason = read_at(args.at)
+    if type(reason) is str:
+        print(f"ratecard: --at: {reason}", file=sys.stderr)
+        raise _BadTime
+    return args.at
+
+
 def _rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", metavar="PATH",
                         help="a .rules file or a folder of them (default: the bundled rate card)")
@@ -80,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--explain", action="store_true",
                    help="show the rule that matched and the arithmetic, or why no rule did "
                    "(with --json: as a JSON object, the result under \"result\")")
+    _at_option(q, "price at this time")
     _rules_option(q)
 
     c = commands.add_parser("check", help="report every problem in a rate card")
@@ -98,12 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--format", choices=("text", "md", "csv", "json"), default="text",
                    help="text: aligned grids (default); md: Markdown tables; csv and json: one row per combination")
     t.add_argument("--plans", action="store_true", help="only the plans: their tiers, billing period and tools")
+    _at_option(t, "the prices in effect at this time")
     _rules_option(t)
 
     d = commands.add_parser("diff", help="what a change does to prices: added, removed, repriced, refused",
-                            description="ratecard diff OLD NEW; OLD may be REV:PATH, read from git")
+                            description="ratecard diff OLD NEW; OLD may be REV:PATH, read from git. "
+                                        "ratecard diff CARD --at A --at B: what a dated card's prices do between "
+                                        "two times")
     d.add_argument("old", metavar="OLD", help="a .rules file or folder, or REV:PATH (main:rules)")
-    d.add_argument("new", metavar="NEW", help="a .rules file or folder, or REV:PATH")
+    d.add_argument("new", metavar="NEW", nargs="?",
+                   help="a .rules file or folder, or REV:PATH (default: OLD again, with two --at)")
+    d.add_argument("--at", metavar="TIME", action="append", default=[],
+                   help="compare at this time (default now); twice: OLD at the first, NEW at the second")
     d.add_argument("--format", choices=("text", "md", "json"), default="text",
                    help="text (default), md (for a pull request) or json")
 
@@ -141,7 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_table(args)
         if args.command == "diff":
             from engine.review.diff import run as run_diff
-            return run_diff(args.old, args.new, args.format)
+            return run_diff(args.old, args.new, args.format, args.at)
         if args.command == "fmt":
             from engine.fmt import run as run_fmt
             return run_fmt(args.paths, args.check)
@@ -155,6 +185,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `ratecard quote --batch big.jsonl | head`
         sys.stderr.close()
         return 0
+    except _BadTime:
+        return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
 
@@ -219,9 +251,11 @@ def _at_path(diagnostic, paths):
 def run_table(args) -> int:
     from engine.review.table import Format, UnknownName, render, tools_named
 
+    when = _when(args)
     card = _load(args)
     if card is None:
         return USAGE_ERROR
+    card = card.at(when)
     if args.plans:
         from engine.review import plans_table
 
@@ -296,10 +330,13 @@ def run_quote(args) -> int:
     if isinstance(request, Rejection) and request.code is Code.INVALID_REQUEST:
         print(f"ratecard: {request.message}", file=sys.stderr)  # the words, not the request, are wrong
         return USAGE_ERROR
+    when = _when(args)
     card = _load(args)
     if card is None:
         return USAGE_ERROR
-    result = stamped(request, card.digest) if isinstance(request, Rejection) else card.quote(request)
+    card = card.at(when)  # a dated card: the prices in effect then (now by default), as a card of its own
+    result = card.quote(request) if not isinstance(request, Rejection) else \
+        stamped(request, card.digest) if card.effective is None else dated(request, card.digest, card.effective)
     if args.explain and not isinstance(request, Rejection):
         from engine.review.explain import explanation, render
 
@@ -319,9 +356,11 @@ def run_quote(args) -> int:
 
 
 def run_batch(args) -> int:
+    when = _when(args)
     card = _load(args)
     if card is None:
         return USAGE_ERROR
+    card = card.at(when)  # one time for the whole batch: a dated card's prices do not change part way
     try:  # bytes, split at b"\n" only and decoded line by line, from stdin as from a file
         stream = sys.stdin.buffer if args.batch == "-" else open(args.batch, "rb")
     except OSError as exc:

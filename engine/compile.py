@@ -11,6 +11,7 @@ import itertools
 import math
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -24,6 +25,9 @@ from engine.model import Card, Model, NotTaken, Param, PricedRule
 from engine.money import CREDITS, Money
 from engine.plans import PLAN
 from engine.results import MAX_CREDITS, Quote
+
+if TYPE_CHECKING:
+    from engine.versions import Versions
 
 
 @attrs.frozen
@@ -83,16 +87,26 @@ class Index:
     plans: MappingProxyType     # plan name -> frozenset of tools
     plan_details: MappingProxyType = MappingProxyType({})  # plan name -> engine.plans.Plan (period, tiers)
     money: Money = CREDITS      # what the card prices in (engine.money)
+    # a dated card's index per slice of time (engine.versions), on the index of its last slice; None without dates
+    versions: Versions | None = None
 
 
-def compile_card(card: Card) -> Index:
+def compile_card(card: Card, memo: dict | None = None) -> Index:
+    """The index of an undated card (engine.versions compiles a dated one, a slice at a time). `memo`,
+    shared between calls, lets the slices of a dated card share the models whose rules they share."""
     tools = {}
     for tool in card.tools.values():
         models = {}
         canonical = []
         has_models = (tool.name, None) not in card.models
         for model in card.models_of(tool.name):
-            index = _model_index(card, model, card.rules_of(model.tool, model.name))
+            rules = card.rules_of(model.tool, model.name)
+            key = None if memo is None else (model.tool, model.name, tuple(r.index for r in rules))
+            index = None if key is None else memo.get(key)
+            if index is None:
+                index = _model_index(card, model, rules)
+                if key is not None:
+                    memo[key] = index
             models[model.name] = index
             for alias in model.aliases:
                 models[alias] = index

@@ -47,6 +47,7 @@ class Code(enum.Enum):
     BAD_GRID = ("E105", "bad-grid")
     ROUNDING = ("E106", "undeclared-rounding")
     BAD_DECLARATION = ("E107", "bad-declaration")
+    BAD_DATE = ("E130", "bad-date")
     OVERLAP = ("E201", "overlap")
     GAP = ("E202", "gap")
     NON_POSITIVE = ("E203", "non-positive-price")

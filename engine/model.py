@@ -9,6 +9,7 @@ import itertools
 import math
 import operator
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import attrs
 
@@ -18,6 +19,9 @@ from engine.diagnostics import Span
 from engine.domain import Domain
 from engine.money import CREDITS, Money, exact
 from engine.plans import Period, Plan, Tier
+
+if TYPE_CHECKING:
+    from engine.timeline import Timeline
 
 
 __all__ = ["Card", "Final", "Measure", "Model", "NotTaken", "Param", "Period", "Plan", "PricedRule", "Tier",
@@ -136,6 +140,8 @@ class Card:
     plans: dict[str, Plan] = attrs.field(eq=False)
     sources: dict[str, str] = attrs.field(eq=False, repr=False)
     money: Money = CREDITS                          # `prices in ...`: what the prices are in
+    # when each dated rule is in effect (engine.timeline); None for a card without dates
+    timeline: Timeline | None = attrs.field(default=None, eq=False, repr=False)
 
     # Every model's rules in declaration order, gathered once: compile, the checks,
     # the price sheet and explain all ask for one model's rules at a time.

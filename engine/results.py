@@ -97,6 +97,11 @@ class Quote:
     # Literal, so that `if result.ok:` narrows `Quote | Rejection` for type checkers
     ok: ClassVar[Literal[True]] = True
 
+    @property
+    def effective(self) -> str | None:
+        """The version of a dated card that priced it (see DatedQuote); None: a card without dates."""
+        return None
+
     def to_json(self) -> dict[str, object]:
         """Credits as a JSON number (a string past MAX_JSON_INT); an amount always as a string of its
         exact decimal ("0.004500"), since a JSON number with a point is read as a binary float."""
@@ -124,17 +129,74 @@ class Rejection:
 
     ok: ClassVar[Literal[False]] = False
 
+    @property
+    def effective(self) -> str | None:
+        """The version of a dated card that refused it (see DatedRejection); None: a card without dates."""
+        return None
+
     def to_json(self) -> dict[str, object]:
         return {"ok": False, "code": str(self.code), "param": self.param, "message": self.message,
                 "digest": self.digest}
+
+
+# The answers of a card with dates (engine.versions) name the version of the card that gave them:
+# `effective`, the slice of time between two of its dates, as an ISO 8601 interval with `..` for an
+# open end ("2026-12-01T00:00:00Z/.."), also in their JSON. Subclasses, so that a card without dates
+# builds the very same objects as before, at no cost. Like `digest`, it is provenance: a DatedQuote
+# equals a Quote of the same credits and rule (compare `.effective` to know they came from one slice).
+_EFFECTIVE = attrs.field(default="", repr=False, kw_only=True)
+
+
+@attrs.frozen(eq=False)
+class DatedQuote(Quote):
+    effective: str = _EFFECTIVE  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Quote):
+            return (self.credits, self.rule) == (other.credits, other.rule)
+        return NotImplemented
+
+    __hash__ = Quote.__hash__
+
+    def to_json(self) -> dict[str, object]:
+        out = super().to_json()
+        out["effective"] = self.effective
+        return out
+
+
+@attrs.frozen(eq=False)
+class DatedRejection(Rejection):
+    effective: str = _EFFECTIVE  # type: ignore[assignment]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Rejection):
+            return (self.code, self.message, self.param) == (other.code, other.message, other.param)
+        return NotImplemented
+
+    __hash__ = Rejection.__hash__
+
+    def to_json(self) -> dict[str, object]:
+        out = super().to_json()
+        out["effective"] = self.effective
+        return out
 
 
 def stamped(result: Quote | Rejection, digest: str) -> Quote | Rejection:
     """The same result, naming the card `digest`: built once per answer, before it is remembered."""
     if result.digest == digest:
         return result
+    effective = result.effective
+    if effective is not None:
+        return dated(result, digest, effective)
     if result.ok:
         if result.amount is not None:
             return Quote(result.credits, result.rule, digest=digest, amount=result.amount, unit=result.unit)
         return Quote(result.credits, result.rule, digest=digest)
     return Rejection(result.code, result.message, result.param, digest=digest)
+
+
+def dated(result: Quote | Rejection, digest: str, effective: str) -> DatedQuote | DatedRejection:
+    """The same result, naming the card `digest` and its version `effective` (a dated card's answers)."""
+    if result.ok:
+        return DatedQuote(result.credits, result.rule, digest=digest, effective=effective)
+    return DatedRejection(result.code, result.message, result.param, digest=digest, effective=effective)

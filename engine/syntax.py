@@ -12,7 +12,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from engine import ast, rule_lines, syntax_mistakes
+from engine import ast, dates, rule_lines, syntax_mistakes
 from engine.diagnostics import Code, Diagnostic, Span, error, source_lines
 from engine.sources import grammar_path
 
@@ -122,6 +122,11 @@ def _amount(tok: Token) -> int | Decimal:
 
 
 _CMP = {c.value: c for c in ast.Cmp}
+
+
+def _dated_rule(rule: ast.Rule, when: ast.Dates) -> ast.Dated:
+    """One rule with dates of its own: a Dated of one statement, spanning the line."""
+    return ast.Dated(dates=when, statements=(rule,), block=False, span=_between(rule, when))
 
 
 class _TooDeep(Exception):
@@ -272,6 +277,8 @@ class _ToAst:
         return subject, model, model_span, rest
 
     def rule(self, children):
+        if isinstance(children[-1], ast.Dates):  # `... -> 50 until 2026-12-01`
+            return _dated_rule(self.rule(children[:-1]), children[-1])
         subject, model, model_span, rest = self._head(children)
         conditions = tuple(c for c in rest if isinstance(c, ast.Condition))
         outcome = rest[-1]
@@ -279,11 +286,29 @@ class _ToAst:
                         model_span=model_span, span=_between(children[0], outcome))
 
     def bare_rule(self, children):
+        if isinstance(children[-1], ast.Dates):
+            return _dated_rule(self.bare_rule(children[:-1]), children[-1])
         subject, model, model_span, rest = self._head(children)
         expr = _expr(rest[-1])
         return ast.Rule(subject=subject, model=model, conditions=(),
                         outcome=ast.Price(expr=expr, span=expr.span), model_span=model_span,
                         span=_between(children[0], rest[-1]))
+
+    # -- dates
+    def dates(self, children):
+        start = end = None
+        for keyword, value in zip(children[::2], children[1::2]):
+            moment = ast.Moment(at=dates.card_time(str(value)), text=str(value), span=_tok(value))
+            if keyword.type == "FROM":
+                start = moment
+            else:
+                end = moment
+        return ast.Dates(start=start, end=end, span=_between(children[0], children[-1]))
+
+    def dated(self, children):
+        statements = tuple(c for c in children[1:] if not isinstance(c, Token))
+        return ast.Dated(dates=children[0], statements=statements, block=True,
+                         span=_between(children[0], children[-1]))
 
     def price(self, children):
         return ast.Price(expr=_expr(children[0]), span=_between(children[0], children[0]))
@@ -424,6 +449,7 @@ _WORDS = {
     "ALL": "`all`", "BILLED": "`billed`", "MONTHLY": "`monthly`", "YEARLY": "`yearly`", "CREDITS": "`credits`",
     "PRICE": "`price`", "DECIMAL": "a decimal such as 0.5", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
     "PRICES": "`prices`", "IN": "`in`", "TO": "`to`", "PLACES": "`places`", "PER": "`per`", "MINIMUM": "`minimum`",
+    "UNTIL": "`until`", "DATE": "a date such as 2026-12-01",
     "FREE": "`free`", "MIN": "`min`", "MAX": "`max`", "NOT": "`not`", "COUNTING": "`counting`",
     "WHITESPACE": "`whitespace`", "TAGS": "`tags`",
     "$END": "the end of the file",
@@ -520,6 +546,8 @@ def _example_signatures() -> dict[tuple, str]:
 
 def _expected(exc: UnexpectedInput) -> str:
     expected = set(getattr(exc, "expected", ()) or ())
+    if "_NL" in expected and "UNTIL" in expected:  # a price's dates may end any price line: naming them
+        expected -= {"FROM", "UNTIL"}                 # there hides what was meant
     if "NAME" in expected:  # `plan` starts a condition where a parameter's name does: "a name" says both
         expected.discard("PLAN")
     names = sorted({_WORDS.get(t, t) for t in expected if not t.startswith("__")})

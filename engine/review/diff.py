@@ -6,6 +6,9 @@ cards' boundary points, so a new `chars > 5000 -> reject` in NEW is seen at
 5000 and 5001 in OLD too. Rewriting a grid as an equal formula changes no
 row; moving a price changes exactly the rows it prices. Two refusals with
 different reasons are not a price change and are not reported.
+
+A dated card is compared as it prices at a time (RateCard.at), so a card
+compared with itself at two times shows what changes between them.
 """
 
 from __future__ import annotations
@@ -13,11 +16,12 @@ from __future__ import annotations
 import enum
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 import attrs
 
+from engine.dates import read_at
 from engine.domain import show_value
 from engine.ratecard import RateCard
 from engine.results import json_number
@@ -59,6 +63,7 @@ class Diff:
 
 
 def compare(old: RateCard, new: RateCard) -> Diff:
+    old, new = old.at(), new.at()  # a dated card: its prices now (pass card.at(when) for another time)
     samples: dict = {}
     for side in (old, new):
         for key, points in boundaries(side).items():
@@ -207,18 +212,46 @@ def to_json(diff: Diff) -> list[dict]:
 # ---------------------------------------------------------------- the command
 
 
-def run(old_spec: str, new_spec: str, fmt: str) -> int:
-    """Exit 0 when the prices are the same, 1 when they differ, 2 on a usage, I/O or card error."""
+def run(old_spec: str, new_spec: str | None, fmt: str, at: Sequence[str] = ()) -> int:
+    """Exit 0 when the prices are the same, 1 when they differ, 2 on a usage, I/O or card error.
+
+    `at`: no time, both sides now; one, both sides then; two, OLD at the first and NEW at the
+    second. Without NEW, OLD is compared with itself, which takes two times.
+    """
+    if len(at) > 2 or (new_spec is None and len(at) != 2):
+        print("ratecard: give OLD and NEW, or one card and two times to compare it with itself: "
+              "ratecard diff rules --at 2026-11-30 --at 2026-12-01", file=sys.stderr)
+        return USAGE_ERROR
+    for when in at:
+        reason = read_at(when)
+        if type(reason) is str:
+            print(f"ratecard: --at: {reason}", file=sys.stderr)
+            return USAGE_ERROR
+    first, second = (at[0], at[-1]) if at else (None, None)
     try:
-        old, new = read_side(old_spec), read_side(new_spec)
+        old = read_side(old_spec)
+        new = old if new_spec is None else read_side(new_spec)
     except DiffInputError as exc:
         print(f"ratecard: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    old, new = old.at(first), new.at(second)
     diff = compare(old, new)
+    heading = versions(old, new)
     if fmt == "json":
         print(json.dumps(to_json(diff), indent=2, ensure_ascii=False))
     elif fmt == "md":
-        print(render_md(diff))
+        print(render_md(diff) if heading is None else f"{heading}\n\n{render_md(diff)}")
     else:
-        print(render_text(diff))
+        print(render_text(diff) if heading is None else f"{heading}\n\n{render_text(diff)}")
     return 0 if diff.same else 1
+
+
+def versions(old: RateCard, new: RateCard) -> str | None:
+    """Which slices of time are compared, when a side is a dated card's; None when neither is."""
+    if old.period is None and new.period is None:
+        return None
+
+    def words(card: RateCard) -> str:
+        return "the prices (no dates)" if card.period is None else f"the prices in effect {card.period.words()}"
+
+    return f"comparing {words(old)} with {words(new)}"

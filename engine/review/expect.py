@@ -13,6 +13,10 @@ the credits it must cost, or the rejection code it must get (see
 engine.results.Code); on a card that prices in an amount, the amount, exactly
 and optionally with its unit (`-> 0.004725 USD`). `#` starts a comment. A line that cannot be read is an
 `Unreadable` naming its line and column, never an exception.
+
+A card with dates is priced at a time: a line `at 2026-11-15` (a date, midnight
+UTC, or a time with its zone, 2026-11-15T10:00:00Z) prices the expectations
+after it at that time, up to the next `at` line; before any, they are priced now.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from decimal import Decimal
 
 import attrs
 
+from engine.dates import read_at
 from engine.names import did_you_mean, listing
 from engine.results import Code
 
@@ -51,6 +56,7 @@ class Expectation:
     request: dict[str, str]
     expected: int | Decimal | Code
     unit: str | None = None       # `-> 0.004725 USD`: the unit the amount must be in
+    at: str | None = None         # the time of the `at` line above it, as written; None: now
 
     @property
     def where(self) -> str:
@@ -79,15 +85,34 @@ class _Bad(Exception):
 
 def read(text: str, file: str) -> Iterator[Expectation | Unreadable]:
     """Every expectation of a file's text, and every line that is not one, in order."""
+    at = None
     for number, line in enumerate(text.split("\n"), start=1):
         line = line.rstrip("\r")
         try:
+            when = _time(line)
+            if when is not None:
+                at = when
+                continue
             found = _line(line, file, number)
         except _Bad as bad:
             yield Unreadable(file, number, bad.column, bad.message)
             continue
         if found is not None:
-            yield found
+            yield found if at is None else attrs.evolve(found, at=at)
+
+
+def _time(line: str) -> str | None:
+    """The time of an `at 2026-11-15` line; None for any other line."""
+    tokens = _tokens(line)
+    if not tokens or tokens[0][:2] != ("word", "at") or any(kind == "arrow" for kind, _, _ in tokens):
+        return None
+    if len(tokens) != 2 or tokens[1][0] != "word":
+        raise _Bad(tokens[0][2], "`at` takes one time: a date, `at 2026-12-01`, or a time with its zone, "
+                                 "`at 2026-12-01T10:00:00Z`")
+    reason = read_at(tokens[1][1])
+    if type(reason) is str:
+        raise _Bad(tokens[1][2], reason)
+    return tokens[1][1]
 
 
 def _tokens(line: str) -> list[tuple[str, str, int]]:

@@ -84,8 +84,8 @@ def evaluate(card: RateCard, expectations: Sequence[Expectation | Unreadable]) -
         if isinstance(item, Unreadable):
             unreadable.append(item)
             continue
-        outcomes.append(Outcome(item, card.quote(item.request)))
-        rule = matched_rule(card, item.request)
+        outcomes.append(Outcome(item, card.quote(item.request, at=item.at)))
+        rule = matched_rule(card.at(item.at), item.request)  # a dated card: the slice it was priced in
         if rule is not None:
             exercised.add(_key(rule))
     written: dict[tuple, PricedRule] = {}
@@ -207,7 +207,7 @@ def _text(report: Report, paths: Mapping[str, str]) -> list[str]:
         out.append(f"{bad.where}:{bad.column}: cannot read this line: {bad.message}")
     for o in report.failures:
         e = o.expectation
-        out += [f"{e.where}: FAIL {e.text}",
+        out += [f"{e.where}: FAIL {e.text}" + (f" (at {e.at})" if e.at is not None else ""),
                 f"  expected {_expected(e.expected, e.unit)}, got {_actual(o.result, paths)}"]
     if out:
         out.append("")
@@ -250,8 +250,10 @@ def to_json(report: Report, paths: Mapping[str, str]) -> dict:
         actual = o.result.to_json()
         if o.result.ok:
             actual["rule"] = _label(o.result.rule, paths)
-        failures.append({"file": e.file, "line": e.line, "request": e.request, "expected": expected,
-                         "actual": actual})
+        failure = {"file": e.file, "line": e.line, "request": e.request, "expected": expected, "actual": actual}
+        if e.at is not None:
+            failure["at"] = e.at
+        failures.append(failure)
     untested = []
     for rule in report.untested:
         where, what = _rule(rule, paths)

@@ -149,11 +149,12 @@ class Explanation:
     filled: tuple[Filled, ...] = ()  # values left out, read as the model's default or as unset
     by_plan: str | None = None       # the plans the matched rule holds for, when it depends on the plan
     billed: tuple[Billed, ...] = ()  # measured amounts, as given and as billed (engine.model.Measure)
+    version: str | None = None       # a dated card: the slice of time whose prices applied, in words
 
     def to_json(self) -> dict[str, object]:
         """JSON-ready: the result's own object under `result`, then the explanation. A measured
         amount that is not whole is written as its exact decimal, as a string ("20.5")."""
-        out = attrs.asdict(self, filter=lambda a, _: a.name != "result")  # tuples become lists
+        out = attrs.asdict(self, filter=lambda a, v: a.name != "result" and (a.name != "version" or v is not None))
         out["values"] = {name: None if is_unset(value) else show_value(value) if type(value) is Fraction else value
                          for name, value in self.values}  # null: left out; a measured amount as an exact string
         if not self.billed:  # only a request with a measured amount has it
@@ -168,16 +169,19 @@ def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
 
 def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | None = None) -> Explanation:
     """Why `card.quote(request)` gives what it gives, as data (pass `result` if already quoted)."""
+    card = card.at()  # a dated card: the slice in effect now (a slice, or a card without dates, is itself)
     if result is None:
         result = card.quote(request)
+    version = None if card.period is None else card.period.words()
     model = _model_index(card, request)
     if model is None:
-        return Explanation(result)
+        return Explanation(result, version=version)
     values = given_values(model, request)
     shown = [s.name for s in (model.plan, *model.slots) if s is not None and s.name in values]
     base = Explanation(result, model.tool, model.name, tuple((name, values[name]) for name in shown),
                        _plan(card, request, model.tool), text_counts=_text_counts(model, request),
-                       filled=_filled(card, model, request, values), billed=_billed(model, request))
+                       filled=_filled(card, model, request, values), billed=_billed(model, request),
+                       version=version)
     entry = find(model, values) if all(k in values for k in model.keys + model.ranged) else None
     if entry is not None and (result.ok or result.code == "rejected" and result.param is None
                               and entry.reason is not None):
@@ -207,11 +211,13 @@ def render(explanation: Explanation) -> str:
     """The text `ratecard quote --explain` prints."""
     e, result = explanation, explanation.result
     lines = [_shown(result) if result.ok else f"rejected [{result.code}]: {result.message}"]
+    dated = [f"version: the prices in effect {e.version}"] if e.version is not None else []
     if e.tool is None:
-        return lines[0]
+        return "\n".join(lines + dated)
     subject = e.tool if e.model is None else f'{e.tool} "{e.model}"'
     shown = ", ".join(f"{name} {show_value(value)}" for name, value in e.values)
     lines.append(f"request: {subject}" + (f" {shown}" if shown else ""))
+    lines += dated
     for b in e.billed:
         lines.append(f"billed: {b.param} {b.given} -> {b.billed} ({b.rule})")
     for c in e.text_counts:

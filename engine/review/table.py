@@ -117,6 +117,7 @@ def _lines(model: str | None, rows: list[Row], down: int, columns: tuple) -> lis
 
 
 def render(card: RateCard, fmt: Format, tool: str | tuple[str, ...] | None = None, model: str | None = None) -> str:
+    card = card.at()  # a dated card: the prices in effect now (pass card.at(when) for another time)
     if fmt is Format.JSON:
         return json.dumps([row_object(r) for g in grids(card, tool, model) for line in g.lines
                            for r in line.cells if r is not None], indent=2, ensure_ascii=False)
@@ -124,6 +125,9 @@ def render(card: RateCard, fmt: Format, tool: str | tuple[str, ...] | None = Non
         return _csv(grids(card, tool, model))
     markdown = fmt is Format.MD
     parts = [_grid(g, markdown) for g in grids(card, tool, model)]
+    if card.period is not None:  # one slice of a dated card: say which
+        heading = f"prices in effect {card.period.words()}"
+        parts.insert(0, f"**{heading}**" if markdown else heading)
     if card.plans and tool is None and model is None:  # the whole card: its plans too
         from engine.review import plans_table
 

@@ -97,10 +97,13 @@ def request_schemas(card: Card) -> dict[str, dict]:
 
 
 _DIGEST = {"type": "string", "description": "the digest of the card that gave this answer (RateCard.digest)"}
+_EFFECTIVE = {"type": "string", "description": "a card with dates: the slice of time whose prices gave this answer, "
+                                               "an ISO 8601 interval, `..` for an open end "
+                                               "(2026-12-01T00:00:00Z/..); absent for a card without dates"}
 _REJECTION = {"type": "object", "required": ["ok", "code", "param", "message"], "additionalProperties": False,
               "properties": {"ok": {"type": "boolean", "enum": [False]}, "code": {"type": "string", "enum": RESULT_CODES},
                              "param": {"type": "string", "nullable": True}, "message": {"type": "string"},
-                             "digest": _DIGEST}}
+                             "digest": _DIGEST, "effective": _EFFECTIVE}}
 _QUOTE = {"type": "object", "required": ["ok", "rule"], "additionalProperties": False,
           "description": "a price: `credits` from a card that prices in credits (a number; a string of its "
                          "digits past 2^53 - 1, which a JSON number would round), or `amount` and `unit` from a "
@@ -113,7 +116,11 @@ _QUOTE = {"type": "object", "required": ["ok", "rule"], "additionalProperties": 
                          "amount": {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"},
                          "unit": {"type": "string"},
                          "rule": {"type": "string", "description": "file:line of the rule that priced it"},
-                         "digest": _DIGEST}}
+                         "digest": _DIGEST, "effective": _EFFECTIVE}}
+_AT = {"name": "at", "in": "query", "required": False, "schema": {"type": "string"},
+       "description": "price at this time: a date (2026-12-01, midnight UTC) or an RFC 3339 time with its offset "
+                      "(2026-12-01T10:00:00Z); default now. Only a card with dates prices by it; a text that is "
+                      "no time is an invalid-request refusal"}
 _DIAGNOSTIC = {"type": "object", "required": ["severity", "code", "name", "message", "file", "line", "column"],
                "properties": {"severity": {"type": "string"}, "code": {"type": "string"}, "name": {"type": "string"},
                               "message": {"type": "string"}, "file": {"type": "string"},
@@ -171,7 +178,7 @@ def document(card: Card, version: str, accounts: bool = False) -> dict:
     tools = list(card.tools)
     paths = {
         "/quote": {"post": {"operationId": "quote", "summary": "Price one request",
-                            "requestBody": body,
+                            "parameters": [_AT], "requestBody": body,
                             "responses": _responses(_ref("Quote"), "priced", 400, 413, 422, 503)}},
         "/quote/batch": {"post": {
             "operationId": "quoteBatch", "summary": "Price many requests, one result each, in order",
@@ -179,12 +186,13 @@ def document(card: Card, version: str, accounts: bool = False) -> dict:
                            "application/x-ndjson the body is one JSON request per line and so is the answer, "
                            "exactly as `ratecard quote --batch`. A bad item gets an invalid-request result; "
                            "the rest are priced.",
+            "parameters": [_AT],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "array", "items": _ref("Request")}}}},
             "responses": _responses({"type": "array", "items": _ref("Result")}, "one result per request",
                                     400, 413, 503)}},
         "/explain": {"post": {"operationId": "explain", "summary": "Price one request and say how, or why not",
-                              "requestBody": body,
+                              "parameters": [_AT], "requestBody": body,
                               "responses": _responses(_ref("Explained"), "the result and its explanation",
                                                       400, 413, 503)}},
         "/sheet": {"get": {"operationId": "sheet", "summary": "The price sheet: every combination and its price",
@@ -192,7 +200,7 @@ def document(card: Card, version: str, accounts: bool = False) -> dict:
                                {"name": "tool", "in": "query", "required": False,
                                 "schema": {"type": "string", "enum": tools}},
                                {"name": "model", "in": "query", "required": False,
-                                "schema": {"type": "string"}, "description": "a model's name or alias"}],
+                                "schema": {"type": "string"}, "description": "a model's name or alias"}, _AT],
                            "responses": _responses({"type": "array", "items": _ref("Row")}, "the rows",
                                                    400, 404, 503)}},
         "/catalog": {"get": {"operationId": "catalog", "summary": "Tools, models and the values each model offers",

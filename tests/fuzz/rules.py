@@ -28,7 +28,7 @@ import engine
 from engine.cli import request_from_words
 from engine.diagnostics import on_screen, source_lines
 from engine.interpreter import quote as reference
-from engine.results import stamped
+from engine.results import dated, stamped
 from engine.sheet import price_sheet
 from engine.sources import normalise
 from tests.fuzz import cards, quoting
@@ -72,7 +72,7 @@ def _write(folder: Path, files: list) -> None:
 
 def _load(path) -> engine.RateCard | None:
     try:
-        return engine.load(path, use_cache=False)
+        return engine.load(path, use_cache=False).at()  # a card with dates: as it prices now, as the command does
     except engine.RateCardError:
         return None
     except Exception as exc:  # noqa: BLE001 - the finding
@@ -163,6 +163,8 @@ def _quote_words(card, card_dir: Path, words: list[str], explain: bool) -> None:
         return
     request = request_from_words(words)
     want = stamped(request if isinstance(request, engine.Rejection) else reference(card.index, request), card.digest)
+    if card.effective is not None:  # a dated card's answer names its slice of time
+        want = dated(want, card.digest, card.effective)
     ran = cli(["quote", "--rules", str(card_dir), "--json", *words])
     expect(ran.code == (0 if want.ok else 1), "quote --json exit status", f"{ran.code} for {want!r:.200}")
     try:
