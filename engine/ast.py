@@ -7,6 +7,7 @@ built by hand with trees read from text.
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from decimal import Decimal
 from typing import Union
 
@@ -63,9 +64,10 @@ class Name:
 
 @node
 class Literal:
-    """A value as written: a whole number, a quoted text, or yes/no."""
+    """A value as written: a whole number, a quoted text, yes/no, or a decimal (`2.5`, for a
+    measured parameter)."""
 
-    value: int | str | bool
+    value: int | str | bool | Decimal
     span: Span = _span()
 
 
@@ -73,8 +75,8 @@ class Literal:
 class Range:
     """`lo..hi`, both ends included."""
 
-    lo: int
-    hi: int
+    lo: int | Decimal
+    hi: int | Decimal
     span: Span = _span()
 
 
@@ -83,7 +85,7 @@ class Bound:
     """`>= n`, `> n`, `<= n` or `< n`."""
 
     cmp: Cmp
-    limit: int
+    limit: int | Decimal
     span: Span = _span()
 
 
@@ -114,6 +116,14 @@ class Domain:
 @node
 class Number:
     value: int
+    span: Span = _span()
+
+
+@node
+class DecimalNumber:
+    """A decimal constant in a price, as written (`0.000225`): exact, never a float."""
+
+    value: Decimal
     span: Span = _span()
 
 
@@ -149,7 +159,7 @@ class MinMax:
     span: Span = _span()
 
 
-Expr = Union[Number, ParamRef, Binary, Rounded, MinMax]
+Expr = Union[Number, DecimalNumber, ParamRef, Binary, Rounded, MinMax]
 
 
 # ---------------------------------------------------------------- declarations
@@ -158,6 +168,18 @@ Expr = Union[Number, ParamRef, Binary, Rounded, MinMax]
 @node
 class RoundingDecl:
     mode: Rounding
+    span: Span = _span()
+
+
+@node
+class PricesDecl:
+    """`prices in credits` (`unit` None) or `prices in USD to 6 places`.
+
+    `places` is None when not written; the resolver says what is missing.
+    """
+
+    unit: str | None
+    places: int | None = None
     span: Span = _span()
 
 
@@ -177,6 +199,8 @@ class ParamDecl:
     default: Literal | None = None
     unpriced: bool = False
     counted_from: Name | None = None
+    step: int | Decimal | None = None      # `billed per 0.5`: a measured parameter, rounded up to a step
+    minimum: int | Decimal | None = None   # `minimum 5`: the least amount billed
     span: Span = _span()
     not_counting: tuple[NotCounted, ...] = ()  # as written after `from NAME not counting`
 
@@ -344,7 +368,45 @@ class Grid:
     span: Span = _span()
 
 
-Statement = Union[RoundingDecl, ToolDecl, GroupDecl, ModelDecl, PlanDecl, Rule, Grid]
+# ---------------------------------------------------------------- dates
+
+
+@node
+class Moment:
+    """A date or a UTC time as written (`2026-12-01`, `2026-12-01T09:30:00Z`).
+
+    `at` is the instant it names, aware and in UTC (a date alone is midnight UTC
+    at its start); None when the text is no date of the calendar (`2026-02-30`),
+    which engine.timeline reports.
+    """
+
+    at: datetime | None
+    text: str
+    span: Span = _span()
+
+
+@node
+class Dates:
+    """`from A until B`, `from A` or `until B`: in effect from A (included) until B (not included)."""
+
+    start: Moment | None
+    end: Moment | None
+    span: Span = _span()
+
+
+@node
+class Dated:
+    """Prices in effect between two dates: a block `from A until B { ... }`, or one rule with
+    dates after its price (`block` False, one statement). A block holds any statement: a
+    declaration in it is a mistake engine.timeline reports."""
+
+    dates: Dates
+    statements: tuple[Statement, ...]
+    block: bool = True
+    span: Span = _span()
+
+
+Statement = Union[RoundingDecl, PricesDecl, ToolDecl, GroupDecl, ModelDecl, PlanDecl, Rule, Grid, Dated]
 
 
 @node

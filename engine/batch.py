@@ -25,7 +25,9 @@ import os
 import sys
 from collections.abc import Callable, Iterable
 
-from engine.results import Code, Quote, Rejection, stamped
+from decimal import Decimal
+
+from engine.results import MAX_JSON_INT, Code, Quote, Rejection, stamped
 
 _TEXTS_LIMIT = 4096
 _LINES_LIMIT = 1 << 13
@@ -35,7 +37,9 @@ _FLAT = frozenset({str, int, bool, type(None)})
 
 
 def stdlib_loads(line: str) -> object:
-    return json.loads(line)
+    """A JSON line, its numbers read exactly: a number with a point or an exponent is a Decimal
+    (a measured amount such as 20.4 stays 20.4), never a float."""
+    return json.loads(line, parse_float=Decimal)
 
 
 def fast_loads() -> Callable[[str], object]:
@@ -52,13 +56,14 @@ def fast_loads() -> Callable[[str], object]:
         try:
             value = parse(line)  # bytes go in as they are: orjson checks the UTF-8 as strictly as Python
         except error:
-            return json.loads(_text(line))  # the stdlib decides, and words the error
+            return stdlib_loads(_text(line))  # the stdlib decides, and words the error
         # Trust orjson only with a flat object of texts, whole numbers, booleans and nulls: it reads a
-        # number too big for 64 bits as a float where the stdlib keeps an exact int, and nests deeper
-        # than the stdlib's recursion limit; anything else (rare in a batch) is read again.
+        # number too big for 64 bits, and any number with a point, as a float where the stdlib keeps
+        # an exact int or Decimal, and nests deeper than the stdlib's recursion limit; anything else
+        # (rare in a batch) is read again.
         if type(value) is dict and _FLAT.issuperset(map(type, value.values())):
             return value
-        return json.loads(_text(line))
+        return stdlib_loads(_text(line))
 
     loads.takes_bytes = True
     return loads
@@ -164,7 +169,8 @@ def run(quote: Callable[[object], Quote | Rejection], lines: Iterable[bytes | st
                     hit = get_text(id(result))
                     if hit is not None and hit[0] is result:
                         text = hit[1]
-                    elif type(result) is Quote and type(result.credits) is int:
+                    elif (type(result) is Quote and type(result.credits) is int and result.amount is None
+                          and -MAX_JSON_INT <= result.credits <= MAX_JSON_INT):
                         named = (result.rule, result.digest)
                         tail = rules.get(named)
                         if tail is None:

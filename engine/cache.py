@@ -11,8 +11,9 @@ whole files.
 
 Reading trusts nothing: only a regular file (not a link) this user owns and
 nobody else may write is opened, its header must match the name and the body's
-checksum, and index_json checks the body as strictly as the checks check a card
-read from text. Any failure at all means "build the card again"; nothing here
+checksum, and index_json (by way of versions_json, which adds a dated card's
+slices of time) checks the body as strictly as the checks check a card read
+from text. Any failure at all means "build the card again"; nothing here
 raises: an unreadable or unwritable cache directory just means no cache.
 
 The directory may be shared with other files (RATECARD_CACHE_DIR can point
@@ -32,7 +33,7 @@ import stat
 import sys
 from collections.abc import Sequence
 
-from engine import index_json
+from engine import versions_json
 from engine.gcpause import paused_gc
 from engine.sha import sha256
 from engine.sources import Source, _grammar
@@ -43,7 +44,7 @@ if TYPE_CHECKING:
 
     from engine.index import Index
 
-FORMAT = "ratecard-index-3"
+FORMAT = "ratecard-index-4"
 KEEP = 32  # cached cards kept in the directory
 
 
@@ -163,7 +164,7 @@ def read(sources: Sequence[Source]) -> Index | None:
         if not sep or header != _header(name, body):
             return None
         with paused_gc():  # a large index is millions of objects (engine.gcpause)
-            return index_json.decode_lines(body.split(b"\n"), files=[s.name for s in sources])
+            return versions_json.decode_lines(body.split(b"\n"), files=[s.name for s in sources])
     except Exception:  # noqa: BLE001 - whatever is wrong with a cache file, the card is built again
         return None
 
@@ -199,7 +200,7 @@ def write(sources: Sequence[Source], index: Index) -> None:
         return
     try:
         name = key(sources)
-        body = "\n".join(index_json.encode_lines(index)).encode()
+        body = "\n".join(versions_json.encode_lines(index)).encode()
         folder = write_own(f"{name}.json", json.dumps(_header(name, body)).encode() + b"\n" + body)
         _prune(folder)
     except Exception:  # noqa: BLE001 - a cache that cannot be written is no cache, never an error

@@ -44,11 +44,12 @@ def by_value(offer: Domain) -> bool:
 def cut_points(offer: Domain, domains: Sequence[Domain]) -> Cuts:
     """Every bound of the offer and of the rules' domains (cut to the offer), sorted."""
     points = set()
+    step = offer.step  # the next value past an end: 1, or a measured parameter's step
     for domain in (offer, *domains):
         for iv in domain.intervals:
             points.add(iv.lo)
             if iv.hi is not None:
-                points.add(iv.hi + 1)
+                points.add(iv.hi + step)
     return tuple(sorted(points))
 
 

@@ -21,7 +21,7 @@ from types import SimpleNamespace
 
 from engine import sources as source_files
 from engine.ratecard import RateCard, RateCardError, analyse, load
-from engine.results import Code, Rejection, stamped
+from engine.results import Code, Rejection, dated, stamped
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
@@ -35,6 +35,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     return build()
 
+class _BadTime(Exception):
+    """An --at that is not a time: said on stderr, and the command exits 2."""
+
+
+def _when(args) -> object:
+    """The --at given, checked: None (now) or the text; _BadTime, once said, when it is not a time."""
+    if args.at is None:
+        return None
+    from engine.dates import read_at
+
+    reason = read_at(args.at)
+    if type(reason) is str:
+        print(f"ratecard: --at: {reason}", file=sys.stderr)
+        raise _BadTime
+    return args.at
+
+
 
 def plain_quote(argv: Sequence[str]) -> SimpleNamespace | None:
     """`quote TOOL [MODEL] key=value ...` with no option, read as argparse would read it; else None.
@@ -47,7 +64,7 @@ def plain_quote(argv: Sequence[str]) -> SimpleNamespace | None:
     if argv[:1] != ["quote"] or any(word.startswith("-") for word in argv[1:]):
         return None
     return SimpleNamespace(version=None, command="quote", words=list(argv[1:]), json=False, batch=None, explain=False,
-                           rules=None)
+                           rules=None, at=None)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,7 +80,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_table(args)
         if args.command == "diff":
             from engine.review.diff import run as run_diff
-            return run_diff(args.old, args.new, args.format)
+            return run_diff(args.old, args.new, args.format, args.at)
         if args.command == "fmt":
             from engine.fmt import run as run_fmt
             return run_fmt(args.paths, args.check)
@@ -77,6 +94,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `ratecard quote --batch big.jsonl | head`
         sys.stderr.close()
         return 0
+    except _BadTime:
+        return USAGE_ERROR
     except KeyboardInterrupt:
         return 130
 
@@ -145,9 +164,11 @@ def _at_path(diagnostic, paths):
 def run_table(args) -> int:
     from engine.review.table import Format, UnknownName, render, tools_named
 
+    when = _when(args)
     card = _load(args)
     if card is None:
         return USAGE_ERROR
+    card = card.at(when)
     if args.plans:
         from engine.review import plans_table
 
@@ -222,10 +243,13 @@ def run_quote(args) -> int:
     if isinstance(request, Rejection) and request.code is Code.INVALID_REQUEST:
         print(f"ratecard: {request.message}", file=sys.stderr)  # the words, not the request, are wrong
         return USAGE_ERROR
+    when = _when(args)
     card = _load(args)
     if card is None:
         return USAGE_ERROR
-    result = stamped(request, card.digest) if isinstance(request, Rejection) else card.quote(request)
+    card = card.at(when)  # a dated card: the prices in effect then (now by default), as a card of its own
+    result = card.quote(request) if not isinstance(request, Rejection) else \
+        stamped(request, card.digest) if card.effective is None else dated(request, card.digest, card.effective)
     if args.explain and not isinstance(request, Rejection):
         from engine.review.explain import explanation, render
 
@@ -238,16 +262,18 @@ def run_quote(args) -> int:
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     elif result.ok:
-        print(result.credits)
+        print(result.shown())
     else:
         print(f"rejected [{result.code}]: {result.message}", file=sys.stderr)
     return 0 if result.ok else 1
 
 
 def run_batch(args) -> int:
+    when = _when(args)
     card = _load(args)
     if card is None:
         return USAGE_ERROR
+    card = card.at(when)  # one time for the whole batch: a dated card's prices do not change part way
     try:  # bytes, split at b"\n" only and decoded line by line, from stdin as from a file
         stream = sys.stdin.buffer if args.batch == "-" else open(args.batch, "rb")
     except OSError as exc:

@@ -48,6 +48,12 @@ class _Version(argparse.Action):
         parser.exit(0)
 
 
+def _at_option(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--at", metavar="TIME",
+                        help=f"{what}: a date (2026-12-01, midnight UTC) or a time with its zone "
+                        "(2026-12-01T10:00:00Z); default now. Only a card with dates prices by it")
+
+
 def _rules_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", metavar="PATH",
                         help="a .rules file or a folder of them (default: the bundled rate card)")
@@ -68,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--explain", action="store_true",
                    help="show the rule that matched and the arithmetic, or why no rule did "
                    "(with --json: as a JSON object, the result under \"result\")")
+    _at_option(q, "price at this time")
     _rules_option(q)
 
     c = commands.add_parser("check", help="report every problem in a rate card")
@@ -86,12 +93,18 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--format", choices=("text", "md", "csv", "json"), default="text",
                    help="text: aligned grids (default); md: Markdown tables; csv and json: one row per combination")
     t.add_argument("--plans", action="store_true", help="only the plans: their tiers, billing period and tools")
+    _at_option(t, "the prices in effect at this time")
     _rules_option(t)
 
     d = commands.add_parser("diff", help="what a change does to prices: added, removed, repriced, refused",
-                            description="ratecard diff OLD NEW; OLD may be REV:PATH, read from git")
+                            description="ratecard diff OLD NEW; OLD may be REV:PATH, read from git. "
+                                        "ratecard diff CARD --at A --at B: what a dated card's prices do between "
+                                        "two times")
     d.add_argument("old", metavar="OLD", help="a .rules file or folder, or REV:PATH (main:rules)")
-    d.add_argument("new", metavar="NEW", help="a .rules file or folder, or REV:PATH")
+    d.add_argument("new", metavar="NEW", nargs="?",
+                   help="a .rules file or folder, or REV:PATH (default: OLD again, with two --at)")
+    d.add_argument("--at", metavar="TIME", action="append", default=[],
+                   help="compare at this time (default now); twice: OLD at the first, NEW at the second")
     d.add_argument("--format", choices=("text", "md", "json"), default="text",
                    help="text (default), md (for a pull request) or json")
 

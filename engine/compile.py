@@ -18,22 +18,32 @@ from engine.boxes import dimensions, effective_box, offered
 from engine.diagnostics import NOWHERE
 from engine.domain import UNSET, Domain, ValueType, unset_value
 from engine.formula import compile_expr, with_rounding
+from engine.formula_box import in_minor_units
 from engine.index import Entry, Index, ModelIndex, Slot, ToolIndex
 from engine.model import Card, Model, NotTaken, Param, PricedRule
 from engine.plans import PLAN
 from engine.results import MAX_CREDITS, Quote
 
-__all__ = ["Entry", "Index", "ModelIndex", "Slot", "ToolIndex", "compile_card", "fill", "make_entry", "plan_param"]
+__all__ = ["Entry", "Index", "ModelIndex", "Slot", "ToolIndex", "compile_card", "fill", "make_entry", "plan_param",
+           "priced"]
 
 
-def compile_card(card: Card) -> Index:
+def compile_card(card: Card, memo: dict | None = None) -> Index:
+    """The index of an undated card (engine.versions compiles a dated one, a slice at a time). `memo`,
+    shared between calls, lets the slices of a dated card share the models whose rules they share."""
     tools = {}
     for tool in card.tools.values():
         models = {}
         canonical = []
         has_models = (tool.name, None) not in card.models
         for model in card.models_of(tool.name):
-            index = _model_index(card, model, card.rules_of(model.tool, model.name))
+            rules = card.rules_of(model.tool, model.name)
+            key = None if memo is None else (model.tool, model.name, tuple(r.index for r in rules))
+            index = None if key is None else memo.get(key)
+            if index is None:
+                index = _model_index(card, model, rules)
+                if key is not None:
+                    memo[key] = index
             models[model.name] = index
             for alias in model.aliases:
                 models[alias] = index
@@ -48,7 +58,7 @@ def compile_card(card: Card) -> Index:
                                      models=MappingProxyType(models), canonical=tuple(canonical))
     plans = {name: plan.tools for name, plan in card.plans.items()}
     return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans),
-                 plan_details=MappingProxyType(dict(card.plans)))
+                 plan_details=MappingProxyType(dict(card.plans)), money=card.money)
 
 
 def fill(param: Param, offer: Domain | NotTaken, model: Model) -> object | None:
@@ -151,7 +161,7 @@ def make_entry(rule: PricedRule, ranges: tuple[Domain, ...]) -> Entry:
     if isinstance(rule.outcome, ast.Reject):
         return Entry(ranges=ranges, rule=rule, quote=None, formula=None, expr=None, reason=rule.outcome.reason)
     expr = with_rounding(rule.outcome.expr, rule.rounding)
-    formula = compile_expr(expr)
+    formula = compile_expr(in_minor_units(expr, rule.final))
     quote = None
     try:
         value = formula({})
@@ -159,5 +169,13 @@ def make_entry(rule: PricedRule, ranges: tuple[Domain, ...]) -> Entry:
         pass
     else:
         if abs(int(value)) <= MAX_CREDITS:  # a constant past it is refused by check; else priced as a formula
-            quote = Quote(credits=int(value), rule=rule.label)
+            quote = priced(int(value), rule)
     return Entry(ranges=ranges, rule=rule, quote=quote, formula=formula, expr=expr, reason=None)
+
+
+def priced(minor: int, rule: PricedRule) -> Quote:
+    """The Quote of a price in minor units: whole credits, or the amount the card prices in."""
+    if rule.final is None or rule.final.money.credits:
+        return Quote(credits=minor, rule=rule.label)
+    money = rule.final.money
+    return Quote(minor, rule.label, amount=money.amount(minor), unit=money.unit)

@@ -29,6 +29,7 @@ class Code(enum.Enum):
     BAD_GRID = ("E105", "bad-grid")
     ROUNDING = ("E106", "undeclared-rounding")
     BAD_DECLARATION = ("E107", "bad-declaration")
+    BAD_DATE = ("E130", "bad-date")
     OVERLAP = ("E201", "overlap")
     GAP = ("E202", "gap")
     NON_POSITIVE = ("E203", "non-positive-price")
@@ -105,7 +106,7 @@ def _excerpt(span: Span, sources: Mapping[str, str], lines_of: dict[str, list[st
     if not 1 <= span.line <= len(lines):
         return []
     line = lines[span.line - 1]
-    shown, at = _on_screen(line)
+    shown, at = on_screen(line)
     gutter = " " * len(str(span.line))
     end = span.end_column if span.end_line == span.line else len(line) + 1
     start = _screen_column(at, span.column)
@@ -117,10 +118,11 @@ def _excerpt(span: Span, sources: Mapping[str, str], lines_of: dict[str, list[st
     ]
 
 
-def _on_screen(line: str) -> tuple[str, list[int]]:
+def on_screen(line: str) -> tuple[str, list[int]]:
     """The line as printed (tabs expanded to stops of 4, control characters as their visible
     pictures, so a lone CR cannot send the cursor back) and, for each character and the end of
-    the line, the screen column it starts at (wide characters take two, combining marks none)."""
+    the line, the screen column it starts at (wide characters take two, combining marks none).
+    The carets are placed by it; so is the fuzzing oracle that checks them (tests/fuzz/rules.py)."""
     import unicodedata
 
     out, at, column = [], [], 0

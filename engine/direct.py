@@ -48,6 +48,8 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
     value's own `==` is ever asked (a Decimal or a numpy scalar equal to 2 is not 2),
     and a value of any type but an exact builtin goes to the reference.
     """
+    if not index.money.credits:  # a card that prices in an amount: its Quotes are the reference's to build
+        return _ask_the_reference
     tools = {}
     for name, tool in index.tools.items():
         models = {}
@@ -183,6 +185,10 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
     return direct
 
 
+def _ask_the_reference(request: dict) -> None:
+    return None
+
+
 def _cell_key(keys: tuple[str, ...]) -> Callable[[dict], tuple] | None:
     """values -> the tuple of the values the model's table is keyed by (None: the empty tuple)."""
     if not keys:
@@ -222,6 +228,8 @@ def _within(value: int, intervals: tuple) -> bool:
 def _reader(param: Param, offer: Domain | NotTaken, fill: object, slot: object) -> Reader:
     if isinstance(offer, NotTaken):
         return (param.name, param, None, None, None, param.counted_from, True, param.unpriced, slot, False)
+    if param.measure is not None:  # a measured amount is rounded before it is looked up: read by coerce each time
+        return (param.name, param, None, (1, 0, True), fill, param.counted_from, False, param.unpriced, slot, False)
     small = offer.type is not ValueType.INT or offer.is_finite(_TABLE_LIMIT)
     table = _table(param, offer) if small else None
     if table is None:

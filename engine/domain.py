@@ -5,6 +5,12 @@ Domain per parameter. Integers here are whole numbers of 0 or more.
 Frozen values (engine.plain), light to import: a card read from the
 compiled-card cache is made of them too.
 
+A measured parameter's values (engine.model.Measure) are the multiples of its
+step, 0.5 say: its Domains have that `step`, their intervals run from one
+multiple to another, and every "next value" is a step on, not 1. With the
+default step of 1 they are the whole numbers, exactly as before; with another,
+values that are whole are still ints (21, not Fraction(21)), the others Fractions.
+
 A Domain may also hold `unset`: the value of a parameter a request leaves out,
 where the card says leaving it out is priced (`dur >= 1 | unset`). It is a value
 of the dimension like any other, so the sweep, the compiled tables and the
@@ -17,9 +23,35 @@ from __future__ import annotations
 
 import enum
 import math
+import sys
 from collections.abc import Iterable, Iterator
 
+from engine.money import decimal_text, exact
 from engine.plain import Frozen, init
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+
+def _fraction(value: object) -> Fraction:
+    """fractions.Fraction(value): the module is imported by a measured card's domains only."""
+    from fractions import Fraction
+
+    return Fraction(value)
+
+
+def _is_fraction(value: object) -> bool:
+    """A Fraction, asked without importing fractions: none exists before something imports it."""
+    fractions = sys.modules.get("fractions")
+    return fractions is not None and type(value) is fractions.Fraction
+
+
+def _is_exact(value: object) -> bool:
+    """A Fraction or a Decimal (a measured parameter's amount), asked without importing either module."""
+    fractions, decimal = sys.modules.get("fractions"), sys.modules.get("decimal")
+    return ((fractions is not None and isinstance(value, fractions.Fraction))
+            or (decimal is not None and isinstance(value, decimal.Decimal)))
 
 
 class Unset(enum.Enum):
@@ -54,7 +86,7 @@ def unset_value(kind: ValueType) -> object:
 def type_of(value: object) -> ValueType:
     if isinstance(value, bool):
         return ValueType.BOOL
-    if isinstance(value, int):
+    if isinstance(value, int) or _is_exact(value):  # a decimal is a number (of a measured parameter)
         return ValueType.INT
     return ValueType.TEXT
 
@@ -79,11 +111,13 @@ class Interval(Frozen, fields=("lo", "hi")):
         return None if self.hi is None else self.hi - self.lo + 1
 
 
-def _merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
+def _merge(intervals: Iterable[Interval], step: int | Fraction = 1) -> tuple[Interval, ...]:
     out: list[Interval] = []
     live = (i for i in intervals if i.hi is None or i.hi >= i.lo)
     for iv in sorted(live, key=lambda i: (i.lo, math.inf if i.hi is None else i.hi)):
-        if out and (out[-1].hi is None or iv.lo <= out[-1].hi + 1):
+        if step != 1 and out and out[-1].hi == UNSET_NUMBER and iv.lo > UNSET_NUMBER:
+            out.append(iv)  # unset stands alone among the multiples of a step: -1 is not one of them
+        elif out and (out[-1].hi is None or iv.lo <= out[-1].hi + step):
             last = out[-1]
             hi = None if last.hi is None or iv.hi is None else max(last.hi, iv.hi)
             out[-1] = Interval(last.lo, hi)
@@ -92,20 +126,22 @@ def _merge(intervals: Iterable[Interval]) -> tuple[Interval, ...]:
     return tuple(out)
 
 
-class Domain(Frozen, fields=("type", "intervals", "values")):
+class Domain(Frozen, fields=("type", "intervals", "values", "step"), keyword=("step",)):
     """Values of one type: `intervals` for whole numbers, `values` (in declared order) otherwise."""
 
-    __slots__ = ("type", "intervals", "values")
+    __slots__ = ("type", "intervals", "values", "step")
 
     type: ValueType
     intervals: tuple[Interval, ...]
     values: tuple[bool | str, ...]
+    step: int | Fraction  # whole numbers: the distance from one value to the next (a measured step)
 
     def __init__(self, type: ValueType, intervals: tuple[Interval, ...] = (),  # noqa: A002 - the field's name
-                 values: tuple[bool | str, ...] = ()) -> None:
+                 values: tuple[bool | str, ...] = (), step: int | Fraction = 1) -> None:
         init(self, "type", type)
         init(self, "intervals", intervals)
         init(self, "values", values)
+        init(self, "step", step)
 
     # -- construction
     @classmethod
@@ -117,8 +153,24 @@ class Domain(Frozen, fields=("type", "intervals", "values")):
         return cls(kind, values=tuple(dict.fromkeys(values)))
 
     @classmethod
-    def ints(cls, intervals: Iterable[Interval]) -> Domain:
-        return cls(ValueType.INT, intervals=_merge(intervals))
+    def ints(cls, intervals: Iterable[Interval], step: int | Fraction = 1) -> Domain:
+        """Whole numbers (or multiples of `step`); every end must be a multiple of it."""
+        return cls(ValueType.INT, intervals=_merge(intervals, step), step=step)
+
+    def stepped(self, step: int | Fraction) -> Domain:
+        """The multiples of `step` this domain holds (its numbers between the ends, for a measured
+        parameter): each interval's ends moved inwards onto a multiple."""
+        if self.type is not ValueType.INT:
+            return self
+        out = []
+        for iv in self.intervals:
+            if iv.lo == iv.hi == UNSET_NUMBER:  # unset: kept as it is
+                out.append(iv)
+                continue
+            lo = exact(math.ceil(_fraction(iv.lo) / step) * _fraction(step))
+            hi = None if iv.hi is None else exact(math.floor(_fraction(iv.hi) / step) * _fraction(step))
+            out.append(Interval(lo, hi))
+        return Domain.ints(out, step)
 
     @classmethod
     def empty(cls, kind: ValueType) -> Domain:
@@ -127,6 +179,10 @@ class Domain(Frozen, fields=("type", "intervals", "values")):
     # -- questions
     def __contains__(self, value: object) -> bool:
         if self.type is ValueType.INT:
+            if self.step != 1:
+                return (type(value) is int or _is_fraction(value)) and (
+                    (_fraction(value) / self.step).denominator == 1 or value == UNSET_NUMBER) \
+                    and any(value in iv for iv in self.intervals)
             if type(value) is not int:
                 return False
             for iv in self.intervals:  # what `value in iv` says, without a call per interval
@@ -146,9 +202,9 @@ class Domain(Frozen, fields=("type", "intervals", "values")):
             return len(self.values)
         total = 0
         for iv in self.intervals:
-            if iv.size is None:
+            if iv.hi is None:
                 return None
-            total += iv.size
+            total += iv.size if self.step == 1 else int((iv.hi - iv.lo) / _fraction(self.step)) + 1
         return total
 
     def is_finite(self, limit: int = 4096) -> bool:
@@ -163,7 +219,12 @@ class Domain(Frozen, fields=("type", "intervals", "values")):
         for iv in self.intervals:
             if iv.hi is None:
                 raise ValueError("cannot list an unbounded domain")
-            yield from range(iv.lo, iv.hi + 1)
+            if self.step == 1:
+                yield from range(iv.lo, iv.hi + 1)
+            else:
+                step = _fraction(self.step)
+                for k in range(int((iv.hi - iv.lo) / step) + 1):
+                    yield exact(iv.lo + k * step)
 
     def single(self) -> object | None:
         """The only value, when there is exactly one."""
@@ -194,6 +255,7 @@ class Domain(Frozen, fields=("type", "intervals", "values")):
                                                                and mine[-1].hi <= whole.hi)):
                 return self
         # both lists are sorted, disjoint and not touching, so the common pieces are too
+        step = self.step if self.step != 1 else other.step
         out = []
         i = j = 0
         while i < len(mine) and j < len(theirs):
@@ -213,7 +275,7 @@ class Domain(Frozen, fields=("type", "intervals", "values")):
                 i += 1
             else:
                 j += 1
-        return Domain(ValueType.INT, intervals=tuple(out))
+        return Domain(ValueType.INT, intervals=tuple(out), step=step)
 
     def subtract(self, other: Domain) -> Domain:
         if other.type is not self.type:
@@ -222,6 +284,9 @@ class Domain(Frozen, fields=("type", "intervals", "values")):
             drop = set(other.values)
             return Domain(self.type, values=tuple(v for v in self.values if v not in drop))
         pieces = list(self.intervals)
+        step = self.step
+        if step != 1:  # whole amounts stay ints
+            return Domain.ints(_subtract_stepped(pieces, other.intervals, step), step)
         for b in other.intervals:
             nxt = []
             for a in pieces:
@@ -231,12 +296,12 @@ class Domain(Frozen, fields=("type", "intervals", "values")):
                 if b.hi is not None and (a.hi is None or a.hi > b.hi):
                     nxt.append(Interval(max(a.lo, b.hi + 1), a.hi))
             pieces = nxt
-        return Domain.ints(pieces)
+        return Domain.ints(pieces, step)
 
     def union(self, other: Domain) -> Domain:
         if self.type is not ValueType.INT:
             return Domain(self.type, values=tuple(dict.fromkeys(self.values + other.values)))
-        return Domain.ints(self.intervals + other.intervals)
+        return Domain.ints(self.intervals + other.intervals, self.step)
 
     def issubset(self, other: Domain) -> bool:
         return self.subtract(other).is_empty
@@ -271,15 +336,16 @@ class Domain(Frozen, fields=("type", "intervals", "values")):
         """`4, 8 or 12`, `1 to 3`, `1 or more`, `yes`, `"16:9" or "9:16"`; `unset` last when it is one."""
         parts = []
         if self.type is ValueType.INT:
+            num = str if self.step == 1 else decimal_text
             for iv in self._set_intervals():
                 if iv.hi is None:
-                    parts.append(f"{iv.lo} or more" if iv.lo else "any")
+                    parts.append(f"{num(iv.lo)} or more" if iv.lo else "any")
                 elif iv.lo == iv.hi:
-                    parts.append(str(iv.lo))
-                elif iv.hi == iv.lo + 1:
-                    parts += [str(iv.lo), str(iv.hi)]
+                    parts.append(num(iv.lo))
+                elif iv.hi == iv.lo + self.step:
+                    parts += [num(iv.lo), num(iv.hi)]
                 else:
-                    parts.append(f"{iv.lo} to {iv.hi}")
+                    parts.append(f"{num(iv.lo)} to {num(iv.hi)}")
         else:
             parts = [show_value(v) for v in self.values if v is not UNSET]
         if self.has_unset:
@@ -295,26 +361,46 @@ class Domain(Frozen, fields=("type", "intervals", "values")):
             shown = [show_value(v) for v in self.values if v is not UNSET]
             return " | ".join(shown + (["unset"] if self.has_unset else []))
         parts = []
+        num = str if self.step == 1 else decimal_text
         for iv in self._set_intervals():
             if iv.hi is None:
-                parts.append(f">= {iv.lo}")
+                parts.append(f">= {num(iv.lo)}")
             elif iv.lo == iv.hi:
-                parts.append(str(iv.lo))
-            elif iv.hi - iv.lo < 3:
-                parts += [str(v) for v in range(iv.lo, iv.hi + 1)]
+                parts.append(num(iv.lo))
+            elif iv.hi - iv.lo < 3 * self.step:
+                parts += [num(v) for v in Domain.ints([iv], self.step)]
             else:
-                parts.append(f"{iv.lo}..{iv.hi}")
+                parts.append(f"{num(iv.lo)}..{num(iv.hi)}")
         if self.has_unset:
             parts.append("unset")
         return " | ".join(parts)
 
 
+def _subtract_stepped(pieces: list[Interval], cut: Iterable[Interval], step: Fraction) -> list[Interval]:
+    """Domain.subtract on the multiples of a step that is not 1."""
+    for b in cut:
+        if b.lo == b.hi == UNSET_NUMBER:  # unset stands alone (see _merge)
+            pieces = [a for a in pieces if not a.lo == a.hi == UNSET_NUMBER]
+            continue
+        nxt = []
+        for a in pieces:
+            if a.lo < b.lo:
+                below = exact(b.lo - step)
+                nxt.append(Interval(a.lo, below if a.hi is None else min(a.hi, below)))
+            if b.hi is not None and (a.hi is None or a.hi > b.hi):
+                nxt.append(Interval(max(a.lo, exact(b.hi + step)), a.hi))
+        pieces = nxt
+    return pieces
+
+
 def show_value(value: object) -> str:
-    """A value as the card writes it: 720, yes, "16:9", unset."""
+    """A value as the card writes it: 720, yes, "16:9", 20.5, unset."""
     if is_unset(value):
         return "unset"
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, int):
         return str(value)
+    if _is_exact(value):
+        return decimal_text(value)
     return f'"{value}"'

@@ -34,13 +34,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from engine.index import Index
 from engine.direct import make_direct
+from engine.index import Index
 from engine.interpreter import quote as interpreter_quote
-from engine.results import Quote, Rejection, stamped
+from engine.results import Code, Quote, Rejection, dated, stamped
 
 Result = Quote | Rejection
-
 Guard = tuple[tuple[str, type], ...]
 
 MEMO_LIMIT = 1 << 13  # ample for every shape of a finite card; small enough that a stream of new requests pays little
@@ -50,10 +49,20 @@ _PLAIN = frozenset({int, float, bool, type(None)})
 _NUMERIC = frozenset({int, float, bool})
 
 
-def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "") -> tuple[
-        Callable[[object], Result], Callable[[Iterable[object]], list[Result]]]:
+def read_at(value: object) -> int | str:
+    """engine.dates.read_at, imported by the first request priced at a given time."""
+    from engine.dates import read_at as read
+
+    return read(value)
+
+
+def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effective: str | None = None) -> tuple[
+        Callable[..., Result], Callable[..., list[Result]]]:
     """(quote, quote_many): quote(request) equals `interpreter.quote(index, request)` for every request,
-    and every answer carries `digest` (stamped once, when computed: the memo keeps stamped answers)."""
+    and every answer carries `digest` and `effective` (stamped once, when computed: the memo keeps
+    stamped answers). Both take `at=`, the time to price at, which only has to be a time (see
+    bad_time): an index has one price per request at every time (a dated card has one index per slice
+    of time, engine.versions, and its answers name theirs: `effective`)."""
     memo: dict[tuple, tuple[Guard, Result]] = {}
     get = memo.get
     scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
@@ -61,12 +70,16 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "") -> tupl
     # the index's prebuilt Quotes (constant prices), each stamped once: id -> (prebuilt, stamped). The
     # prebuilt is held, so its id cannot be reused; a fresh answer (a formula's) never hits and is stamped.
     named: dict[int, tuple[Result, Result]] = {}
+    restamp = stamped
+    if effective is not None:
+        def restamp(result: Result, digest: str) -> Result:
+            return dated(result, digest, effective)
 
     def stamp(result: Result) -> Result:
         hit = named.get(id(result))
         if hit is not None and hit[0] is result:
             return hit[1]
-        out = stamped(result, digest)
+        out = restamp(result, digest)
         if type(result) is Quote and len(named) < limit:
             named[id(result)] = (result, out)
         return out
@@ -78,8 +91,10 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "") -> tupl
     def reference_quote(index: Index, request: object) -> Result:
         return stamp(interpreter_quote(index, request))
 
-    def quote(request: object) -> Result:
+    def quote(request: object, at: object = None) -> Result:
         """Price one request (a mapping, as PRODUCT.md describes); never raises."""
+        if at is not None and type(read_at(at)) is str:
+            return bad_time(at, digest)
         if type(request) is not dict:
             return _not_a_dict(request)
         key = tuple(request.items())
@@ -118,8 +133,10 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "") -> tupl
                 scalars[key] = result
         return result
 
-    def quote_many(requests: Iterable[object]) -> list[Result]:
+    def quote_many(requests: Iterable[object], at: object = None) -> list[Result]:
         """[quote(r) for r in requests], with the memo lookup done in the loop."""
+        if at is not None and type(read_at(at)) is str:
+            return [bad_time(at, digest) for _ in requests]
         out: list[Result] = []
         add = out.append
         for request in requests:
@@ -144,6 +161,13 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "") -> tupl
         return out
 
     return quote, quote_many
+
+
+def bad_time(at: object, digest: str = "") -> Rejection:
+    """The answer to a quote asked for at something that is not a time (engine.dates.read_at says why)."""
+    reason = read_at(at)
+    return Rejection(Code.INVALID_REQUEST, reason if type(reason) is str else "`at` is not a time", "at",
+                     digest=digest)
 
 
 def _guard(request: dict, result: Result) -> Guard | None:

@@ -1,6 +1,7 @@
 """Price formulas: exact evaluation (ints and Fractions, never floats) and its explanation.
 
-min and max compare exact values (ints and Fractions), so `max(50, chars / 3)` is exact too.
+A decimal constant (`0.000225`) is exact too: evaluated as the Fraction it is; min and max
+compare exact values (ints and Fractions), so `max(50, chars / 3)` is exact too.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from collections.abc import Callable, Mapping
 from fractions import Fraction
 
 from engine import ast, formula_tree
+from engine.money import decimal_text
 from engine.results import show_number
 from engine.span import NOWHERE
 
@@ -54,6 +56,8 @@ def constant(expr: ast.Expr) -> int | Fraction | None:
 def evaluate(expr: ast.Expr, env: Env) -> int | Fraction:
     if isinstance(expr, ast.Number):
         return expr.value
+    if isinstance(expr, ast.DecimalNumber):
+        return _exact(expr.value)
     if isinstance(expr, ast.ParamRef):
         return env[expr.name]
     if isinstance(expr, ast.Binary):
@@ -73,6 +77,8 @@ def tree(expr: ast.Expr) -> formula_tree.Tree:
     """The formula as a plain tree (engine.formula_tree): what the cache stores and what is compiled."""
     if isinstance(expr, ast.Number):
         return ["n", expr.value]
+    if isinstance(expr, ast.DecimalNumber):
+        return ["d", str(expr.value)]  # as written, trailing zeros and all (the Decimal keeps them)
     if isinstance(expr, ast.ParamRef):
         return ["p", expr.name]
     if isinstance(expr, ast.Binary):
@@ -87,6 +93,10 @@ def from_tree(data: formula_tree.Tree) -> ast.Expr:
     tag = data[0]
     if tag == "n":
         return ast.Number(value=data[1], span=NOWHERE)
+    if tag == "d":
+        from decimal import Decimal
+
+        return ast.DecimalNumber(value=Decimal(data[1]), span=NOWHERE)
     if tag == "p":
         return ast.ParamRef(name=data[1], span=NOWHERE)
     if tag == "op":
@@ -96,6 +106,11 @@ def from_tree(data: formula_tree.Tree) -> ast.Expr:
     return ast.Rounded(mode=ast.Rounding[data[1]], expr=from_tree(data[2]), span=NOWHERE)
 
 
+def _exact(value) -> int | Fraction:
+    value = Fraction(value)
+    return value.numerator if value.denominator == 1 else value
+
+
 # ---------------------------------------------------------------- words
 
 
@@ -103,6 +118,8 @@ def _render(expr: ast.Expr, param: Callable[[str], str], parent: int = 0) -> str
     """Infix text with only the parentheses precedence needs; `param` spells a parameter."""
     if isinstance(expr, ast.Number):
         return str(expr.value)  # as the card writes it: the parser reads no number too long to print
+    if isinstance(expr, ast.DecimalNumber):
+        return str(expr.value)  # as written, trailing zeros and all (the Decimal keeps them)
     if isinstance(expr, ast.ParamRef):
         return param(expr.name)
     if isinstance(expr, ast.Rounded):
@@ -123,13 +140,21 @@ def source(expr: ast.Expr) -> str:
 
 def explain(expr: ast.Expr, env: Env) -> str:
     """The arithmetic with values put in: `ceil(123 / 10) = 13`; a very long number is cut short."""
-    return f"{_render(expr, lambda name: show_number(env[name]))} = {_show(evaluate(expr, env))}"
+    return f"{_render(expr, lambda name: show_param(env[name]))} = {_show(evaluate(expr, env))}"
 
 
 def _show(value: int | Fraction) -> str:
     if type(value) is Fraction:
+        text = decimal_text(value) if value.denominator.bit_length() < 200 else "/"
+        if "/" not in text and len(text) <= 60:
+            return text  # a decimal: 0.004725, 20.5
         return f"{show_number(value.numerator)}/{show_number(value.denominator)}"
     return show_number(value)
+
+
+def show_param(value: object) -> str:
+    """A parameter's value in an explanation: a whole number, or a measured amount as a decimal."""
+    return decimal_text(value) if type(value) is Fraction else show_number(value)
 
 
 def divisions(expr: ast.Expr, rounded: bool = False):

@@ -2,7 +2,11 @@
 
 Credits are what the interpreter returns: the formula with the file's rounding
 applied, evaluated exactly, then made whole by int(). So a price is "zero or
-less" exactly when the value is below 1.
+less" exactly when the value is below 1. A rule whose value is not whole
+credits as it stands (engine.model.Final: a decimal rate, a card priced in USD
+to 6 places) is priced here as it is quoted, in the card's minor units (credits,
+or millionths of a dollar), rounded as its file says: `priced_expr` writes that
+into the formula, so "below 1" still means "below the least amount a quote can be".
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from fractions import Fraction
 from engine import ast
 from engine.domain import Domain
 from engine.formula import evaluate, source, with_rounding
-from engine.model import PricedRule
+from engine.model import Final, PricedRule
 
 Point = dict[str, int]
 ENUMERATE_LIMIT = 4096            # boxes with at most this many points are checked point by point
@@ -85,10 +89,25 @@ NEG_INF = _Endless(-1)
 
 
 def priced_expr(rule: PricedRule) -> ast.Expr | None:
-    """The rule's formula with its file's rounding applied; None for a reject."""
+    """The rule's formula with its file's rounding applied, in the card's minor units (see
+    `in_minor_units`); None for a reject."""
     if not isinstance(rule.outcome, ast.Price):
         return None
-    return with_rounding(rule.outcome.expr, rule.rounding)
+    return in_minor_units(with_rounding(rule.outcome.expr, rule.rounding), rule.final)
+
+
+def in_minor_units(expr: ast.Expr, final: Final | None) -> ast.Expr:
+    """The formula whose value, made whole by int(), is the quote in minor units: as it stands
+    when `final` is None; else times the unit's scale, then rounded as the file says (with no
+    rounding declared, the checks make sure it is whole already)."""
+    if final is None:
+        return expr
+    if final.money.scale != 1:
+        expr = ast.Binary(op=ast.Op.MUL, left=expr, right=ast.Number(value=final.money.scale, span=expr.span),
+                          span=expr.span)
+    if final.rounding is not None:
+        expr = ast.Rounded(mode=final.rounding, expr=expr, span=expr.span)
+    return expr
 
 
 def credits(expr: ast.Expr, point: Mapping[str, int]) -> int | None:
@@ -133,7 +152,7 @@ def _samples(domain: Domain) -> list[int]:
         if iv.hi is not None:
             out.append(iv.hi)
         else:
-            out += [iv.lo + far for far in _FAR]
+            out += [iv.lo + far * domain.step for far in _FAR]  # multiples of a measured step stay so
     return list(dict.fromkeys(out))
 
 
@@ -162,6 +181,9 @@ def _bounds(expr: ast.Expr, ranges: Mapping[str, Domain]):
     """
     if isinstance(expr, ast.Number):
         return expr.value, expr.value
+    if isinstance(expr, ast.DecimalNumber):
+        value = Fraction(expr.value)
+        return value, value
     if isinstance(expr, ast.ParamRef):
         domain = ranges[expr.name]
         if not domain.intervals:

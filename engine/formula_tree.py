@@ -1,6 +1,7 @@
 """Price formulas as plain trees, and the functions that price with them.
 
 A tree is what the compiled-card cache stores: `["n", 12]` a whole number,
+`["d", "0.000225"]` a decimal constant as written (exact: the Fraction it is),
 `["p", "chars"]` a parameter, `["op", OP, left, right]` with OP one of ADD,
 SUB, MUL, DIV, `["pick", FN, [tree, tree, ...]]` with FN MIN or MAX (of two or
 more trees), and `["round", MODE, tree]` with MODE UP or DOWN (the names of
@@ -18,7 +19,7 @@ import math
 import operator
 from collections.abc import Callable, Iterator, Mapping
 
-Tree = list  # ["n", int] | ["p", str] | ["op", str, Tree, Tree] | ["pick", str, list[Tree]] | ["round", str, Tree]
+Tree = list  # ["n", int] | ["d", str] | ["p", str] | ["op", str, Tree, Tree] | ["pick", str, list[Tree]] | ["round", str, Tree]
 Env = Mapping[str, int]
 Evaluator = Callable[[Env], object]  # -> int | Fraction
 
@@ -35,6 +36,12 @@ def _fraction() -> type:
     return Fraction
 
 
+def decimal_value(text: str) -> object:
+    """The exact value of a decimal constant written `text`: an int when whole, else a Fraction."""
+    value = _fraction()(text)
+    return value.numerator if value.denominator == 1 else value
+
+
 def _divide(a: object, b: object) -> object:
     return _fraction()(a, b)
 
@@ -44,6 +51,8 @@ def compile(tree: Tree) -> Evaluator:  # noqa: A001 - what it does, in the modul
     tag = tree[0]
     if tag == "n":
         return constant_function(tree[1])
+    if tag == "d":
+        return constant_function(decimal_value(tree[1]))
     if tag == "p":
         name = tree[1]
         return lambda env: env[name]
@@ -71,7 +80,7 @@ def compile(tree: Tree) -> Evaluator:  # noqa: A001 - what it does, in the modul
     return lambda env: rnd(compiled(env))
 
 
-def constant_function(value: int) -> Evaluator:
+def constant_function(value: object) -> Evaluator:
     """What compile(["n", value]) is: the function of a price that is one number."""
     return lambda env: value
 
@@ -93,6 +102,8 @@ def evaluate(tree: Tree, env: Env) -> object:
     tag = tree[0]
     if tag == "n":
         return tree[1]
+    if tag == "d":
+        return decimal_value(tree[1])
     if tag == "p":
         return env[tree[1]]
     if tag == "op":
@@ -113,7 +124,7 @@ def constant(tree: Tree) -> object | None:
 
 def with_rounding(tree: Tree, default: str | None) -> Tree:
     """Each division that names no rounding wrapped in the file's `default`; the tree itself when there is none."""
-    if default is None or tree[0] in ("n", "p", "round"):
+    if default is None or tree[0] in ("n", "d", "p", "round"):
         return tree
     if tree[0] == "pick":
         return ["pick", tree[1], [with_rounding(arg, default) for arg in tree[2]]]
@@ -139,6 +150,8 @@ def leaves(tree: Tree, numbers: list, names: list) -> None:
     """The numbers and the parameter names in the tree, once per use."""
     if tree[0] == "n":
         numbers.append(tree[1])
+    elif tree[0] == "d":
+        numbers.append(decimal_value(tree[1]))
     elif tree[0] == "p":
         names.append(tree[1])
     elif tree[0] == "op":
@@ -149,6 +162,16 @@ def leaves(tree: Tree, numbers: list, names: list) -> None:
             leaves(arg, numbers, names)
     else:
         leaves(tree[2], numbers, names)
+
+
+def in_minor_units(tree: Tree, scale: int, rounding: str | None) -> Tree:
+    """engine.formula_box.in_minor_units on a tree: times the unit's `scale` (when not 1), then
+    rounded as the file says (UP, DOWN; None: left as it is)."""
+    if scale != 1:
+        tree = ["op", "MUL", tree, ["n", scale]]
+    if rounding is not None:
+        tree = ["round", rounding, tree]
+    return tree
 
 
 def subtracts(tree: Tree) -> bool:

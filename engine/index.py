@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from engine.money import CREDITS
 from engine.plain import Frozen, init
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
     from engine.domain import Domain
     from engine.formula import Evaluator
     from engine.model import NotTaken, Param, PricedRule
+    from engine.money import Money
     from engine.results import Quote
+    from engine.versions import Versions
 
 
 class Slot(Frozen, fields=("param", "offer", "fill")):
@@ -46,18 +49,20 @@ class Slot(Frozen, fields=("param", "offer", "fill")):
 class Entry(Frozen, fields=("ranges", "rule", "quote", "formula", "expr", "reason")):
     """What prices one cell of the table, within optional ranges of unbounded parameters.
 
-    `label` is the rule's `file:line`, the Quote's `rule`. An entry read from the
+    `label` is the rule's `file:line`, the Quote's `rule`; `money` what its formula's price is in
+    when the card prices in an amount (the rule's `final.money`), None for whole credits. An entry read from the
     cache is made by `Entry.deferred`: its `rule` and `expr` are built from the
     cache's (already checked) data the first time they are read.
     """
 
-    __slots__ = ("ranges", "quote", "formula", "reason", "label", "_rule", "_expr", "_make")
+    __slots__ = ("ranges", "quote", "formula", "reason", "label", "money", "_rule", "_expr", "_make")
 
     ranges: tuple[Domain, ...]
     quote: Quote | None          # prebuilt when the price is a constant
-    formula: Evaluator | None
+    formula: Evaluator | None     # the price in minor units (credits, or the amount's smallest part)
     reason: str | None           # for reject rules
     label: str
+    money: Money | None          # an amount's unit and places; None: whole credits
     _make: tuple | None  # (function, arguments) that make (rule, expr), until they are made
 
     def __init__(self, ranges: tuple[Domain, ...], rule: PricedRule, quote: Quote | None,
@@ -67,13 +72,16 @@ class Entry(Frozen, fields=("ranges", "rule", "quote", "formula", "expr", "reaso
         init(self, "formula", formula)
         init(self, "reason", reason)
         init(self, "label", rule.label)
+        final = rule.final
+        init(self, "money", final.money if final is not None and not final.money.credits else None)
         init(self, "_rule", rule)
         init(self, "_expr", expr)
         init(self, "_make", None)
 
     @classmethod
     def deferred(cls, ranges: tuple[Domain, ...], label: str, quote: Quote | None, formula: Evaluator | None,
-                 reason: str | None, make: Callable[..., tuple[PricedRule, ast.Expr | None]], args: tuple) -> Entry:
+                 reason: str | None, make: Callable[..., tuple[PricedRule, ast.Expr | None]], args: tuple,
+                 money: Money | None = None) -> Entry:
         """An entry whose rule and formula tree `make(*args)` builds when first asked for."""
         entry = object.__new__(cls)  # _rule and _expr stay unset until made: a large card has 100,000s
         init(entry, "ranges", ranges)
@@ -81,6 +89,7 @@ class Entry(Frozen, fields=("ranges", "rule", "quote", "formula", "expr", "reaso
         init(entry, "formula", formula)
         init(entry, "reason", reason)
         init(entry, "label", label)
+        init(entry, "money", money)
         init(entry, "_make", (make, args))
         return entry
 
@@ -156,15 +165,21 @@ class ToolIndex(Frozen, fields=("name", "accepts", "has_models", "models", "cano
         init(self, "canonical", canonical)
 
 
-class Index(Frozen, fields=("tools", "plans", "plan_details")):
-    __slots__ = ("tools", "plans", "plan_details")
+class Index(Frozen, fields=("tools", "plans", "plan_details", "money", "versions")):
+    __slots__ = ("tools", "plans", "plan_details", "money", "versions")
 
     tools: MappingProxyType
     plans: MappingProxyType         # plan name -> frozenset of tools
     plan_details: MappingProxyType  # plan name -> engine.plans.Plan (period, tiers)
+    money: Money                    # what the card prices in (engine.money)
+    # a dated card's index per slice of time (engine.versions), on the index of its last slice; None without dates
+    versions: Versions | None
 
     def __init__(self, tools: MappingProxyType, plans: MappingProxyType,
-                 plan_details: MappingProxyType = MappingProxyType({})) -> None:
+                 plan_details: MappingProxyType = MappingProxyType({}), money: Money = CREDITS,
+                 versions: Versions | None = None) -> None:
         init(self, "tools", tools)
         init(self, "plans", plans)
         init(self, "plan_details", plan_details)
+        init(self, "money", money)
+        init(self, "versions", versions)

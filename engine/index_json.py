@@ -17,6 +17,13 @@ from their trees by engine.formula_tree, as engine.compile compiles them, so
 cached entries price as built ones do. Each entry's rule and formula as AST
 values (for `explain` and the price sheet) are made from the checked data the
 first time they are asked for (engine.index.Entry.deferred).
+
+Numbers that are not whole (a measured parameter's amounts and step, engine.model.Measure)
+are written as {"n": numerator, "d": denominator}, never as floats; a decimal constant in a
+formula as the text it was written in (`["d", "0.000225"]`); the card's unit of account with
+the head line. A card in credits without them is read without decimal or fractions; a rule
+that needs them (a measured parameter, a decimal constant, a price in an amount) is checked
+as engine.checks.formulas checks it, by way of its AST values (`_check_rich`).
 """
 
 from __future__ import annotations
@@ -30,7 +37,8 @@ from engine import formula_tree
 from engine.domain import UNSET, UNSET_NUMBER, Domain, Interval, ValueType, is_unset, type_of
 from engine.formula_tree import constant_function
 from engine.index import Entry, Index, ModelIndex, Slot, ToolIndex
-from engine.params import NotTaken, Param
+from engine.money import MAX_PLACES, Money
+from engine.params import Measure, NotTaken, Param
 from engine.plans import PLAN, Period, Plan, Tier
 from engine.results import MAX_CREDITS, Quote
 from engine.span import NOWHERE, Span
@@ -38,9 +46,10 @@ from engine.span import NOWHERE, Span
 TYPE_CHECKING = False  # typing.TYPE_CHECKING without importing typing
 if TYPE_CHECKING:
     from decimal import Decimal
+    from fractions import Fraction
 
     from engine import ast
-    from engine.model import PricedRule
+    from engine.model import Final, PricedRule
 
 
 class Corrupt(ValueError):
@@ -72,11 +81,12 @@ def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = N
     """
     lines = iter(lines)
     try:
-        head = _obj(json.loads(next(lines)), "tools", "plans", "plan_details", "models")
+        head = _obj(json.loads(next(lines)), "tools", "plans", "plan_details", "models", "money")
+        money = _decode_money(head["money"])
         domains = [_decode_domain(d) for d in _list(_obj(json.loads(next(lines)), "domains")["domains"])]
         count = _int(head["models"])
         plan_names = [_str(_pair(pair)[0]) for pair in _list(head["plans"])]
-        reader = _Reader(domains, files, plan_names)
+        reader = _Reader(domains, files, plan_names, money)
         models = [reader.model(json.loads(next(lines))) for _ in range(count)]
     except StopIteration:
         raise Corrupt("the file ends early") from None
@@ -102,7 +112,16 @@ def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = N
         details[plan.name] = plan
     if details.keys() != plans.keys() or any(details[n].tools != plans[n] for n in plans):
         raise Corrupt("plan details that do not match the plans")
-    return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans), plan_details=MappingProxyType(details))
+    return Index(tools=MappingProxyType(tools), plans=MappingProxyType(plans), plan_details=MappingProxyType(details),
+                 money=money)
+
+
+def _decode_money(data: object) -> Money:
+    unit, places = _pair(data)
+    unit, places = _opt(unit, _str), _int(places)
+    if unit is None and places != 0 or not 0 <= places <= MAX_PLACES:
+        raise Corrupt("not a unit of account")
+    return Money(unit=unit, places=places)
 
 
 def _decode_tool(data: object, models: list[ModelIndex]) -> ToolIndex:
@@ -133,8 +152,10 @@ def _decode_tool(data: object, models: list[ModelIndex]) -> ToolIndex:
 class _Reader:
     """Decodes model lines against the shared domain table; repeated texts (file names) share one object."""
 
-    def __init__(self, domains: list[Domain], files: Collection[str] | None = None, plans: Iterable[str] = ()):
+    def __init__(self, domains: list[Domain], files: Collection[str] | None = None, plans: Iterable[str] = (),
+                 money: Money = Money()):
         self.domains = domains
+        self.money = money
         self.files = None if files is None else frozenset(files)
         self.plans = list(plans)  # the card's plans, in order: what a plan slot may hold, with unset
         self.texts: dict[str, str] = {}  # file names already found among `files`, each kept once
@@ -230,7 +251,7 @@ class _Reader:
 
     def slot(self, data: object) -> Slot:
         data = _obj(data, "param", "offer", "fill")
-        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span",
+        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "measure", "span",
                  "not_counting")
         name, unit, default, unpriced, counted_from = (p["name"], p["unit"], p["default"], p["unpriced"],
                                                        p["counted_from"])
@@ -238,21 +259,32 @@ class _Reader:
                 or (counted_from is not None and type(counted_from) is not str)):
             raise Corrupt("not a parameter")
         domain = self.domain(p["domain"])
+        if type(default) is dict:  # a measured amount that is not whole
+            default = _decode_number(default)
+        measure = _opt(p["measure"], _measure)
         if default is not None and default not in domain:  # Domain's `in` checks the type too
             raise Corrupt("a parameter that could not be declared")
         left_out = _uncounted(_list(p["not_counting"]))
         param = Param(name=name, domain=domain, unit=unit, default=default, unpriced=unpriced,
-                      counted_from=counted_from, span=self.span(p["span"]), not_counting=frozenset(left_out))
+                      counted_from=counted_from, measure=measure, span=self.span(p["span"]),
+                      not_counting=frozenset(left_out))
         if len(left_out) != len(param.not_counting) or (left_out and counted_from is None):
             raise Corrupt("a text count that could not be declared")
         if name == PLAN or (default is not None and domain.has_unset):
             raise Corrupt("a parameter that could not be declared")  # engine.resolve refuses both
+        step = measure.step if measure is not None else 1
+        if domain.step != step or (measure is not None and domain.type is not ValueType.INT):
+            raise Corrupt("a domain whose step is not its parameter's")
+        if measure is not None and measure.minimum is not None:
+            least = domain.without_unset().least()
+            if least is not None and least < measure.minimum:
+                raise Corrupt("a measured parameter that takes less than its minimum")
         offer = data["offer"]
         if type(offer) is dict:
             offer = NotTaken(reason=_opt(_obj(offer, "not_taken")["not_taken"], _str))
         else:
             offer = self.domain(offer)
-            if offer.type is not domain.type:
+            if offer.type is not domain.type or offer.step != domain.step:
                 raise Corrupt("an offer of the wrong type")
         fill = _opt(data["fill"], _value)
         if fill is not None and (isinstance(offer, NotTaken) or fill not in offer):
@@ -264,10 +296,11 @@ class _Reader:
     def plan_slot(self, data: object) -> Slot:
         """The customer's plan as a model's slot (engine.compile.plan_param): a text, a plan or unset."""
         data = _obj(data, "param", "offer", "fill")
-        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "span")
+        p = _obj(data["param"], "name", "domain", "unit", "default", "unpriced", "counted_from", "measure", "span")
         domain, offer = self.domain(p["domain"]), self.domain(_int(data["offer"]))
         whole = Domain(ValueType.TEXT, values=(*self.plans, UNSET))
-        if (p["name"] != PLAN or domain != whole or any(p[k] is not None for k in ("unit", "default", "counted_from"))
+        if (p["name"] != PLAN or domain != whole
+                or any(p[k] is not None for k in ("unit", "default", "counted_from", "measure"))
                 or p["unpriced"] is not False or not offer.has_unset or not offer.issubset(whole)
                 or _value(data["fill"]) is not UNSET):
             raise Corrupt("not the plan as a card reads it")
@@ -308,9 +341,12 @@ class _Rules:
         # and the range a formula's parameter takes where a rule applies: the model's offer, cut by the rule
         self.conditions: dict[str, ValueType] = {}
         self.offers: dict[str, Domain] = {}
+        self.steps: dict[str, object] = {}  # a measured parameter's step (engine.params.Measure), by name
         for name, slot in slots.items():
             if not slot.param.unpriced:
                 self.conditions[name] = slot.param.domain.type
+            if slot.param.measure is not None:
+                self.steps[name] = slot.param.measure.step
             if type(slot.offer) is Domain and slot.offer.type is ValueType.INT:
                 self.offers[name] = slot.offer
 
@@ -328,8 +364,9 @@ class _Rules:
         append = entries.append
         domains = self.reader.domains
         count = len(domains)
-        conditions = self.conditions
+        conditions, steps = self.conditions, self.steps
         tool, model = self.tool, self.model
+        credits = self.reader.money.credits
         file_of = self.reader.checked_span
         deferred = Entry.deferred
         try:  # lists of the wrong length fail to unpack: a ValueError, made Corrupt below
@@ -347,7 +384,7 @@ class _Rules:
                     ranges = tuple([domains[at] for at in ranges_data])
                 if type(rule) is not list:
                     raise Corrupt("not a rule")
-                rule_tool, rule_model, box_data, outcome, rounding, span, index = rule
+                rule_tool, rule_model, box_data, outcome, rounding, span, index, final = rule
                 if rule_tool != tool or rule_model != model:  # compared with texts (or None): equal texts only
                     raise Corrupt("a rule under another model")
                 if rounding is not None and rounding != "UP" and rounding != "DOWN":  # formula_tree.ROUNDINGS
@@ -355,6 +392,12 @@ class _Rules:
                 if type(outcome) is not list:
                     raise Corrupt("an outcome that is neither a price nor a reject")
                 kind, payload, out_span = outcome
+                if final is not None:
+                    final = self.final(final)
+                elif not credits and (kind == "price" or kind == "free"):
+                    raise Corrupt("a price that is not in the card's unit")
+                if rounding is not None and not credits:
+                    raise Corrupt("a division rounded to whole numbers in a card priced in an amount")
                 if type(box_data) is not list:
                     raise Corrupt("expected a list")
                 box: dict[str, Domain] = {}
@@ -365,7 +408,8 @@ class _Rules:
                     if type(at) is not int or not 0 <= at < count:
                         raise Corrupt("a reference that points nowhere")
                     domain = domains[at]
-                    if type(param) is not str or conditions.get(param) is not domain.type:  # unpriced: an error
+                    if (type(param) is not str or conditions.get(param) is not domain.type  # unpriced: an error
+                            or domain.step != steps.get(param, 1)):
                         raise Corrupt("a condition on a parameter the model does not have")
                     box[param] = domain
                 if len(box) != len(box_data):
@@ -374,15 +418,16 @@ class _Rules:
                     raise Corrupt("a rule numbered below 0")
                 file_of(out_span)
                 label = f"{file_of(span)}:{span[1]}"
-                if (kind == "price" and type(payload) is list and len(payload) == 2 and payload[0] == "n"
-                        and type(payload[1]) is int):
+                if (kind == "price" and final is None and type(payload) is list and len(payload) == 2
+                        and payload[0] == "n" and type(payload[1]) is int):
                     value = payload[1]  # the usual price, one number: checked as engine.checks checks it
                     if not 1 <= value <= MAX_CREDITS:
                         raise Corrupt("a price below 1 credit or above the most a quote may be")
                     append(deferred(ranges, label, Quote(value, label), constant_function(value), None, _made,
-                                    (self, box, kind, payload, out_span, rounding, span, index)))
+                                    (self, box, kind, payload, out_span, rounding, span, index, None)))
                 else:
-                    append(self.other((self, box, kind, payload, out_span, rounding, span, index), ranges, label))
+                    append(self.other((self, box, kind, payload, out_span, rounding, span, index, final), ranges,
+                                      label))
         except ValueError as exc:
             if isinstance(exc, Corrupt):
                 raise
@@ -392,19 +437,41 @@ class _Rules:
     def other(self, made: tuple, ranges: tuple[Domain, ...], label: str) -> Entry:
         """The entry of a (checked) rule whose price is a formula, or of a reject rule; `made` is what
         `_made` makes its AST values from."""
-        _, box, kind, payload, _, rounding, _, _ = made
+        _, box, kind, payload, _, rounding, _, _, final = made
+        money = self.reader.money if final is not None and not self.reader.money.credits else None
         if kind == "price":
             tree = _formula(payload)
             priced = formula_tree.with_rounding(tree, rounding)
-            formula = formula_tree.compile(priced)
-            value = self.price(tree, priced, formula, rounding, box, made)
-            quote = None if value is None else Quote(int(value), label)  # type: ignore[call-overload]
-            return Entry.deferred(ranges, label, quote, formula, None, _made, made)
+            if final is None and not self.steps and not _has_decimal(tree):
+                formula = formula_tree.compile(priced)
+                value = self.price(tree, priced, formula, rounding, box, made)
+            else:  # a measured parameter, a decimal constant or a price in an amount: checked by way of the AST
+                from engine.index_rich import check_rule
+
+                check_rule(*_made(*made), self.slots)
+                minor = formula_tree.in_minor_units(priced, 1 if final is None else self.reader.money.scale,
+                                                    None if final is None else final[1])
+                formula = formula_tree.compile(minor)
+                value = formula_tree.constant(minor)
+                if value is not None and abs(int(value)) > MAX_CREDITS:  # type: ignore[call-overload]
+                    value = None  # refused by the checks; else priced as a formula (engine.compile.make_entry)
+            quote = None if value is None else _quote(int(value), label, money)  # type: ignore[call-overload]
+            return Entry.deferred(ranges, label, quote, formula, None, _made, made, money)
         if kind == "reject" and type(payload) is str:
             return Entry.deferred(ranges, label, None, None, payload, _made, made)
-        if kind == "free" and payload is None:  # `-> free`: 0 credits, as written (ast.Free)
-            return Entry.deferred(ranges, label, Quote(0, label), constant_function(0), None, _made, made)
+        if kind == "free" and payload is None:  # `-> free`: 0 credits (or 0 of the amount), as written (ast.Free)
+            return Entry.deferred(ranges, label, _quote(0, label, money), constant_function(0), None, _made, made,
+                                  money)
         raise Corrupt("an outcome that is neither a price, free nor a reject")
+
+    def final(self, data: object) -> list:
+        """A rule's `final` (engine.model.Final) as written, checked: [the card's money, its rounding]."""
+        money, rounding = _pair(data)
+        if _decode_money(money) != self.reader.money:
+            raise Corrupt("a rule priced in another unit than its card")
+        if rounding is not None and rounding != "UP" and rounding != "DOWN":
+            raise Corrupt("not a Rounding")
+        return data
 
     def price(self, tree: list, priced: list, formula: formula_tree.Evaluator, rounding: str | None,
               box: dict[str, Domain], rule: tuple) -> object | None:
@@ -453,6 +520,27 @@ class _Rules:
         return None
 
 
+def _quote(minor: int, label: str, money: Money | None) -> Quote:
+    """engine.compile.priced: whole credits, or the amount the card prices in."""
+    if money is None:
+        return Quote(minor, label)
+    return Quote(minor, label, amount=money.amount(minor), unit=money.unit)
+
+
+def _has_decimal(tree: list) -> bool:
+    tag = tree[0]
+    if tag == "d":
+        return True
+    if tag == "op":
+        return _has_decimal(tree[2]) or _has_decimal(tree[3])
+    if tag == "pick":
+        return any(_has_decimal(arg) for arg in tree[2])
+    return tag == "round" and _has_decimal(tree[2])
+
+
+_DECIMAL = re.compile(r"[0-9]{1,400}(?:\.[0-9]{1,400})?(?:E[-+]?[0-9]{1,3})?")  # str() of a Decimal constant
+
+
 def _formula(data: object, depth: int = 0) -> list:
     """A formula tree, checked: the shapes engine.formula_tree describes, nested 200 deep at most."""
     if depth > 200:
@@ -461,6 +549,8 @@ def _formula(data: object, depth: int = 0) -> list:
         raise Corrupt("not a formula")
     tag = data[0]
     if tag == "n" and len(data) == 2 and type(data[1]) is int:
+        return data
+    if tag == "d" and len(data) == 2 and type(data[1]) is str and _DECIMAL.fullmatch(data[1]):
         return data
     if tag == "p" and len(data) == 2 and type(data[1]) is str:
         return data
@@ -481,12 +571,12 @@ def _formula(data: object, depth: int = 0) -> list:
 
 
 def _made(rules: _Rules, box: dict[str, Domain], kind: str, payload: object, out_span: list, rounding: str | None,
-          span: list, index: int) -> tuple[PricedRule, ast.Expr | None]:
+          span: list, index: int, final: list | None) -> tuple[PricedRule, ast.Expr | None]:
     """A cached entry's rule, and its formula with the file's rounding, as AST values (engine.index.Entry),
     from the rule's data as `_Rules.entries` checked it."""
     from engine import ast
     from engine.formula import from_tree
-    from engine.model import PricedRule
+    from engine.model import Final, PricedRule
 
     outcome: ast.Outcome
     if kind == "reject":
@@ -499,8 +589,10 @@ def _made(rules: _Rules, box: dict[str, Domain], kind: str, payload: object, out
         outcome = ast.Price(expr=from_tree(payload), span=Span(*out_span))  # type: ignore[arg-type]
         expr = from_tree(formula_tree.with_rounding(payload, rounding))  # type: ignore[arg-type]
     rounded = None if rounding is None else ast.Rounding[rounding]
+    last = None if final is None else Final(money=rules.reader.money,
+                                            rounding=None if final[1] is None else ast.Rounding[final[1]])
     return PricedRule(tool=rules.tool, model=rules.model, box=box, outcome=outcome, rounding=rounded,
-                      span=Span(*span), index=index), expr
+                      span=Span(*span), index=index, final=last), expr
 
 
 def _least_as_checked(made: tuple, ranges: dict[str, Domain]) -> None:
@@ -515,18 +607,25 @@ def _least_as_checked(made: tuple, ranges: dict[str, Domain]) -> None:
 def _decode_domain(data: object) -> Domain:
     data = _obj(data, "type", "intervals", "values")
     kind = _enum(ValueType, data["type"])
+    step = _decode_number(data.get("step", 1))
+    if step <= 0:
+        raise Corrupt("a step that is not positive")
     intervals = []
     for pair in _list(data["intervals"]):
         lo, hi = _pair(pair)
-        intervals.append(Interval(_int(lo), _opt(hi, _int)))
+        intervals.append(Interval(_decode_number(lo), _opt(hi, _decode_number)))
     values = tuple(_value(v) for v in _list(data["values"]))
-    domain = Domain(kind, intervals=tuple(intervals), values=values)
+    domain = Domain(kind, intervals=tuple(intervals), values=values, step=step)
     if kind is ValueType.INT:
         if (values or (intervals and intervals[0].lo < UNSET_NUMBER)
-                or Domain.ints(intervals).intervals != domain.intervals):
+                or Domain.ints(intervals, step).intervals != domain.intervals
+                or (step != 1 and any(_not_multiple(end, step) for iv in intervals for end in (iv.lo, iv.hi)
+                                      if end is not None and end != UNSET_NUMBER))
+                or (step == 1 and any(type(end) is not int for iv in intervals for end in (iv.lo, iv.hi)
+                                      if end is not None))):
             raise Corrupt("whole numbers that are not sorted, merged ranges of 0 or more (or -1, unset)")
-    elif intervals or len(set(values)) != len(values) or any(type_of(v) is not kind and v is not UNSET
-                                                             for v in values):
+    elif intervals or step != 1 or len(set(values)) != len(values) or any(type_of(v) is not kind and v is not UNSET
+                                                                          for v in values):
         raise Corrupt(f"values that are not all {kind.value}")
     return domain
 
@@ -627,8 +726,8 @@ def _texts(data: object) -> tuple[str, ...]:
 
 
 def _cuts(data: object) -> tuple[int, ...]:
-    """Cut points: whole numbers of 0 or more, strictly increasing."""
-    cuts = tuple(_int(v) for v in _list(data))
+    """Cut points: whole numbers (or measured amounts) of 0 or more (or -1, unset), strictly increasing."""
+    cuts = tuple(_decode_number(v) for v in _list(data))
     if not cuts or cuts[0] < UNSET_NUMBER or any(a >= b for a, b in zip(cuts, cuts[1:])):
         raise Corrupt("cut points that are not increasing whole numbers")
     return cuts
@@ -664,7 +763,9 @@ def _piece(data: object, cuts: tuple[int, ...]) -> int:
     return data
 
 
-def _scalar(data: object) -> int | bool | str:
+def _scalar(data: object) -> int | bool | str | Fraction:
+    if type(data) is dict:  # a measured amount that is not whole
+        return _decode_number(data)
     if type(data) not in (int, bool, str):
         raise Corrupt("expected a value")
     return data
@@ -675,11 +776,37 @@ UNSET_DATA = {"unset": True}  # how engine.index_write writes engine.domain.UNSE
 
 def _value(data: object) -> object:
     """A value of a domain, a table key or a filled-in value: a scalar, or unset."""
-    if type(data) is dict:
-        if data != UNSET_DATA:
-            raise Corrupt("expected a value")
+    if type(data) is dict and data == UNSET_DATA:
         return UNSET
-    return _scalar(data)
+    return _scalar(data)  # a scalar, or a measured amount that is not whole
+
+
+def _decode_number(data: object) -> int | Fraction:
+    """A whole number, or {"n": ..., "d": ...}: a fraction in lowest terms that is not whole."""
+    if type(data) is int:
+        return data
+    import math
+    from fractions import Fraction  # a measured parameter's card only
+
+    data = _obj(data, "n", "d")
+    n, d = _int(data["n"]), _int(data["d"])
+    if len(data) != 2 or d < 2 or math.gcd(n, d) != 1:
+        raise Corrupt("not a number in lowest terms")
+    return Fraction(n, d)
+
+
+def _not_multiple(value: int | Fraction, step: int | Fraction) -> bool:
+    from fractions import Fraction
+
+    return (Fraction(value) / step).denominator != 1
+
+
+def _measure(data: object) -> Measure:
+    step, minimum = _pair(data)
+    step, minimum = _decode_number(step), _opt(minimum, _decode_number)
+    if step <= 0 or (minimum is not None and (minimum <= 0 or _not_multiple(minimum, step))):
+        raise Corrupt("a measure that could not be declared")
+    return Measure(step=step, minimum=minimum)
 
 
 def _uncounted(names: list) -> list:

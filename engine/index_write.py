@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from fractions import Fraction
 
 from engine import ast
 from engine.cells import BitTable, CutTable
@@ -17,6 +18,7 @@ from engine.domain import UNSET, Domain
 from engine.formula import tree
 from engine.index import Entry, Index, ModelIndex, Slot
 from engine.model import NotTaken, PricedRule
+from engine.money import Money
 from engine.plans import Plan
 
 
@@ -37,7 +39,8 @@ def encode_lines(index: Index) -> Iterator[str]:
     domains: dict[Domain, int] = {}
     lines = [_dump(_model(m, domains)) for m in models]
     yield _dump({"tools": tools, "plans": [[name, sorted(ts)] for name, ts in index.plans.items()],
-                 "plan_details": [plan_data(p) for p in index.plan_details.values()], "models": len(models)})
+                 "plan_details": [plan_data(p) for p in index.plan_details.values()], "models": len(models),
+                 "money": _money(index.money)})
     table = [None] * len(domains)
     for domain, at in domains.items():
         table[at] = _domain(domain)
@@ -47,6 +50,17 @@ def encode_lines(index: Index) -> Iterator[str]:
 
 def _dump(data: object) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
+
+
+def _number(value: int | Fraction) -> int | dict:
+    """A whole number as itself; another (a measured amount) as its exact fraction, never a float."""
+    if type(value) is Fraction:
+        return value.numerator if value.denominator == 1 else {"n": value.numerator, "d": value.denominator}
+    return value
+
+
+def _money(money: Money) -> list:
+    return [money.unit, money.places]
 
 
 def _ref(domain: Domain, domains: dict[Domain, int]) -> int:
@@ -95,29 +109,34 @@ def _masks(cuts: tuple | None, masks) -> list:
 
 
 def _opt_list(cuts: tuple | None) -> list | None:
-    return None if cuts is None else list(cuts)
+    return None if cuts is None else [_number(c) for c in cuts]
 
 
 def _slot(slot: Slot, domains: dict) -> dict:
     offer = slot.offer
     p = slot.param
-    return {"param": {"name": p.name, "domain": _ref(p.domain, domains), "unit": p.unit, "default": p.default,
-                      "unpriced": p.unpriced, "counted_from": p.counted_from, "span": _span(p.span),
-                      "not_counting": sorted(u.name for u in p.not_counting)},
+    measure = p.measure
+    return {"param": {"name": p.name, "domain": _ref(p.domain, domains), "unit": p.unit,
+                      "default": _out(p.default), "unpriced": p.unpriced, "counted_from": p.counted_from,
+                      "measure": None if measure is None else [_number(measure.step), _out(measure.minimum)],
+                      "span": _span(p.span), "not_counting": sorted(u.name for u in p.not_counting)},
             "offer": {"not_taken": offer.reason} if isinstance(offer, NotTaken) else _ref(offer, domains),
             "fill": _out(slot.fill)}
 
 
 def _domain(domain: Domain) -> dict:
-    return {"type": domain.type.name, "intervals": [[iv.lo, iv.hi] for iv in domain.intervals],
-            "values": [_out(v) for v in domain.values]}
+    return {"type": domain.type.name, "intervals": [[_number(iv.lo), _out(iv.hi)] for iv in domain.intervals],
+            "values": [_out(v) for v in domain.values], "step": _number(domain.step)}
 
 
 UNSET_DATA = {"unset": True}  # engine.domain.UNSET, the value of a text or yes/no left out (-1 for a number)
 
 
 def _out(value: object) -> object:
-    return UNSET_DATA if value is UNSET else value
+    """A value as JSON: unset as UNSET_DATA, a measured amount that is not whole as its fraction."""
+    if value is UNSET:
+        return UNSET_DATA
+    return _number(value) if type(value) is Fraction else value
 
 
 def _rule(rule: PricedRule, domains: dict) -> list:
@@ -128,8 +147,10 @@ def _rule(rule: PricedRule, domains: dict) -> list:
         out = ["free", None, _span(outcome.span)]
     else:
         out = ["price", tree(outcome.expr), _span(outcome.span)]
+    final = rule.final
     return [rule.tool, rule.model, [[p, _ref(d, domains)] for p, d in rule.box.items()], out,
-            rule.rounding.name if rule.rounding else None, _span(rule.span), rule.index]
+            rule.rounding.name if rule.rounding else None, _span(rule.span), rule.index,
+            None if final is None else [_money(final.money), final.rounding.name if final.rounding else None]]
 
 
 def _span(span: Span) -> list:

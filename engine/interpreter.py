@@ -99,14 +99,25 @@ def outcome(model: ModelIndex, entry: Entry, values: Mapping[str, object]) -> Qu
     if entry.reason is not None:
         reason = entry.reason or f"{model.title} does not offer this combination"
         return Rejection(Code.REJECTED, reason)
-    credits = int(entry.formula(values))
+    credits = int(entry.formula(values))  # in minor units: credits, or the amount's smallest part
     if credits > MAX_CREDITS or credits < -MAX_CREDITS:
-        return _beyond(model, credits)
+        return _beyond(model, credits, entry)
+    money = entry.money
+    if money is not None:  # an amount the card prices in, counted in its smallest part
+        return Quote(credits, entry.label, amount=money.amount(credits), unit=money.unit)
     return Quote(credits=credits, rule=entry.label)
 
 
-def _beyond(model: ModelIndex, credits: int) -> Rejection:
+def _beyond(model: ModelIndex, credits: int, entry: Entry | None = None) -> Rejection:
     """A price past what a quote may carry: credits are stored as signed 64-bit integers."""
+    money = entry.money if entry is not None else None
+    if money is not None:  # an amount is kept to its places in 64 bits too
+        most = money.amount(MAX_CREDITS)
+        if credits > 0:
+            return Rejection(Code.UNSUPPORTED, f"this request would cost more than {most} {money.unit}, "
+                             "the most one quote may be")
+        return Rejection(Code.UNSUPPORTED, f"this request would cost less than -{most} {money.unit}, "
+                         f"outside what a quote for {model.title} may be")
     if credits > 0:
         return Rejection(Code.UNSUPPORTED, f"this request would cost more than {MAX_CREDITS} credits, "
                          "the most one quote may be")

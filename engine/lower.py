@@ -8,14 +8,16 @@ from collections.abc import Iterable
 from engine import ast
 from engine.diagnostics import Code, Diagnostic, Related, Span, error
 from engine.domain import Domain, ValueType, show_value
+from engine.formula import with_rounding
+from engine.formula_exact import always_whole
 from engine.frozen import positional
-from engine.model import Param, PricedRule
+from engine.model import Final, Param, PricedRule
 from engine.names import did_you_mean, listing, nearest
 from engine.plans import PLAN
 from engine.resolve import Declarations, check_within, domain_of
 
 
-_priced_rule = positional(PricedRule)  # tool, model, box, outcome, rounding, span, index
+_priced_rule = positional(PricedRule)  # tool, model, box, outcome, rounding, span, index, final
 
 
 def lower(files: Iterable[ast.File], decls: Declarations) -> tuple[list[PricedRule], list[Diagnostic]]:
@@ -46,7 +48,9 @@ class _Lowering:
         self.known: dict[str, dict[tuple, tuple[str, Domain]]] = {}
         self.params: dict[str, dict[str, Param]] = {}  # each tool's parameters by name
         self.subjects: dict[str, tuple[str, ...]] = {}  # subjects already resolved
-        self.told_missing: set[int] = set()  # rules of a group already said to name a model none of it has
+        self.told_missing: set[int] = set()
+        self.steps: dict[str, dict] = {}  # each tool's measured parameters -> their steps
+        self.final_rounding = None  # the file's `round`, for the amount (engine.model.Final)  # rules of a group already said to name a model none of it has
 
     def file(self, file: ast.File) -> None:
         roundings = [s for s in file.statements if isinstance(s, ast.RoundingDecl)]
@@ -54,6 +58,9 @@ class _Lowering:
             self.diagnostics.append(error(Code.DUPLICATE, "this file declares its rounding twice", extra.span,
                                           related=[Related(roundings[0].span, "first declared here")]))
         rounding = roundings[0].mode if roundings else None
+        self.final_rounding = rounding
+        if not self.decls.money.credits:  # divisions are exact; the amount is rounded once, to its places
+            rounding = None
         rule, grid = ast.Rule, ast.Grid
         models, subjects = self.decls.models, self.subjects
         for s in file.statements:
@@ -121,10 +128,14 @@ class _Lowering:
         if box is None:
             return
         outcome = stmt.outcome
+        final = None
         if type(outcome) is ast.Price and type(outcome.expr) is not ast.Number:
             self._formula(tool, outcome)
+            final = self._final(tool, outcome, rounding)
+        elif not self.decls.money.credits and isinstance(outcome, ast.Price):  # a constant, or free
+            final = Final(self.decls.money, self.final_rounding)
         rules = self.rules
-        rules.append(_priced_rule(tool, model, box, outcome, rounding, span, len(rules)))
+        rules.append(_priced_rule(tool, model, box, outcome, rounding, span, len(rules), final))
 
     def _cells(self, stmt: ast.Rule | ast.Grid, conditions, cells, rounding, tools=None) -> None:
         if tools is None:
@@ -147,7 +158,11 @@ class _Lowering:
                         self._formula(tool, outcome)
                 if box is None:
                     continue
-                rules.append(_priced_rule(tool, model, box, outcome, rounding, span, len(rules)))
+                final = None
+                if isinstance(outcome, ast.Price) and (type(outcome.expr) is not ast.Number
+                                                       or not self.decls.money.credits):
+                    final = self._final(tool, outcome, rounding)
+                rules.append(_priced_rule(tool, model, box, outcome, rounding, span, len(rules), final))
 
     def _model(self, stmt, tool: str):
         """The canonical model name (None for model-less tools); False after a diagnostic."""
@@ -260,7 +275,7 @@ class _Lowering:
             box[param.name] = hit[1]
             return hit[1]
         before = len(self.diagnostics)
-        domain = domain_of(cond.domain, self.diagnostics, param.domain.type)
+        domain = domain_of(cond.domain, self.diagnostics, param.domain.type, param.measure)
         if domain is None or not check_within(domain, param.domain, f"`{param.name}`", cond.domain,
                                               param.unit, self.diagnostics):
             return None
@@ -268,6 +283,19 @@ class _Lowering:
             known[key] = (param.name, domain)
         box[param.name] = domain
         return domain
+
+    def _final(self, tool_name: str, outcome: ast.Price, rounding) -> Final | None:
+        """How the price becomes an amount: None when it is whole credits as it stands (every
+        price of a card in credits that the language could write before decimals)."""
+        money = self.decls.money
+        if money.credits:
+            steps = self.steps.get(tool_name)
+            if steps is None:
+                steps = self.steps[tool_name] = {p.name: p.measure.step for p in self.decls.tools[tool_name].params
+                                                 if p.measure is not None}
+            if always_whole(with_rounding(outcome.expr, rounding), steps):
+                return None
+        return Final(money, self.final_rounding)
 
     def _plan_condition(self, tool_name: str, cond: ast.Condition, box: dict[str, Domain], key: tuple):
         """`plan "AI Suite" | unset`: the plans a price holds for, each one the card declares."""

@@ -7,17 +7,23 @@ from __future__ import annotations
 
 import itertools
 import operator
+from typing import TYPE_CHECKING
 
 import attrs
 
 from engine import ast
 from engine.diagnostics import Span
 from engine.domain import Domain
-from engine.params import NotTaken, Param
+from engine.money import CREDITS, Money
+from engine.params import Measure, NotTaken, Param
 from engine.plans import Period, Plan, Tier
 
+if TYPE_CHECKING:
+    from engine.timeline import Timeline
 
-__all__ = ["Card", "Model", "NotTaken", "Param", "Period", "Plan", "PricedRule", "Tier", "Tool"]
+
+__all__ = ["Card", "Final", "Measure", "Model", "NotTaken", "Param", "Period", "Plan", "PricedRule", "Tier",
+           "Tool"]
 
 
 @attrs.frozen(kw_only=True)
@@ -53,6 +59,16 @@ class Model:
 
 
 @attrs.frozen
+class Final:
+    """How a rule's exact value becomes the amount quoted, when it is not already a whole number of
+    credits: counted in the card's minor units (engine.money), rounded as the file's `round` says
+    (None: it must come out whole, as engine.checks.formulas makes sure)."""
+
+    money: Money
+    rounding: ast.Rounding | None
+
+
+@attrs.frozen
 class PricedRule:
     """A rule made concrete for one tool and model: a box of conditions and an outcome.
 
@@ -68,6 +84,7 @@ class PricedRule:
     rounding: ast.Rounding | None                   # the file's `round` declaration
     span: Span = attrs.field(eq=False, repr=False)
     index: int = 0                                  # declaration order, for stable reports
+    final: Final | None = None                      # None: the value is whole credits as it stands
 
     @property
     def label(self) -> str:
@@ -82,6 +99,9 @@ class Card:
     rules: tuple[PricedRule, ...]
     plans: dict[str, Plan] = attrs.field(eq=False)
     sources: dict[str, str] = attrs.field(eq=False, repr=False)
+    money: Money = CREDITS                          # `prices in ...`: what the prices are in
+    # when each dated rule is in effect (engine.timeline); None for a card without dates
+    timeline: Timeline | None = attrs.field(default=None, eq=False, repr=False)
 
     # Every model's rules in declaration order, gathered once: compile, the checks,
     # the price sheet and explain all ask for one model's rules at a time.

@@ -81,6 +81,7 @@ class Frozen:
         cls._state = tuple(slot for klass in reversed(cls.__mro__) for slot in klass.__dict__.get("__slots__", ())
                            if slot != "__weakref__")
         cls.__match_args__ = tuple(f for f in fields if f not in keyword)
+        cls.__attrs_attrs__ = _AttrsView()  # a subclass's own fields, not the view its base made
         cls._key = attrgetter(*cls._compared) if cls._compared else _nothing  # type: ignore[attr-defined]
 
     def __eq__(self, other: object) -> bool:

@@ -6,11 +6,14 @@ Prices are lowered in engine.lower; the analysis of prices lives in engine.check
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from engine import ast
 from engine.diagnostics import Code, Diagnostic, Related, Span, error
 from engine.domain import UNSET, Domain, Interval, ValueType, show_value, type_of
-from engine.model import Model, NotTaken, Param, Plan, Tool
+from engine.measured import measure_of, money_of, stepped_domain
+from engine.model import Measure, Model, NotTaken, Param, Plan, Tool
+from engine.money import CREDITS, Money, decimal_text, exact
 from engine.plans import PLAN
 from engine.names import did_you_mean
 from engine.resolve_plans import period_of, tiers_of
@@ -23,17 +26,24 @@ _BOUNDS = {
 }
 
 
-def domain_of(node: ast.Domain, diagnostics: list[Diagnostic], kind: ValueType | None = None) -> Domain | None:
-    """The Domain an AST domain denotes; None (with a diagnostic) when its values mix types.
+def domain_of(node: ast.Domain, diagnostics: list[Diagnostic], kind: ValueType | None = None,
+              measure: Measure | None = None) -> Domain | None:
+    """The Domain an AST domain denotes; None (with a diagnostic) when its values mix types,
+    or are decimals for a parameter that takes whole numbers.
 
     `kind` is the type of the parameter it is written for, when known: `unset`
     alone has no type of its own (engine.domain: unset is a value of every type).
+    For a measured parameter, the multiples of its step that the values and
+    ranges hold (engine.measured).
     """
     items = [i for i in node.items if type(i) is not ast.Unset]
     if len(items) < len(node.items):
         if not items:
-            return Domain.unset(kind or ValueType.TEXT)
-        rest = domain_of(ast.Domain(items=tuple(items), span=node.span), diagnostics, kind)
+            alone = Domain.unset(kind or ValueType.TEXT)
+            if measure is not None and alone.type is ValueType.INT:  # among a measured parameter's amounts
+                alone = Domain(ValueType.INT, intervals=alone.intervals, step=measure.step)
+            return alone
+        rest = domain_of(ast.Domain(items=tuple(items), span=node.span), diagnostics, kind, measure)
         return None if rest is None else rest.with_unset()
     kinds = {type_of(i.value) if isinstance(i, ast.Literal) else ValueType.INT for i in node.items}
     if len(kinds) > 1:
@@ -44,6 +54,14 @@ def domain_of(node: ast.Domain, diagnostics: list[Diagnostic], kind: ValueType |
     (kind,) = kinds
     if kind is not ValueType.INT:
         return Domain.of(i.value for i in node.items)
+    if measure is not None:
+        return stepped_domain(node, measure, diagnostics)
+    decimal = next((i for i in node.items if _has_decimal(i)), None)
+    if decimal is not None:
+        diagnostics.append(error(Code.TYPE_MISMATCH, "a decimal where this parameter takes whole numbers",
+                                 decimal.span, hint="a parameter that takes decimals (seconds, megapixels) says "
+                                 "how it is billed in its tool: `billed per 1`"))
+        return None
     intervals = []
     for item in node.items:
         if isinstance(item, ast.Literal):
@@ -77,6 +95,12 @@ def check_within(domain: Domain, allowed: Domain, what: str, node: ast.Domain, u
     return True
 
 
+def _has_decimal(item: ast.DomainItem) -> bool:
+    if isinstance(item, ast.Literal):
+        return type(item.value) is Decimal
+    if isinstance(item, ast.Range):
+        return type(item.lo) is Decimal or type(item.hi) is Decimal
+    return type(item.limit) is Decimal
 # Request keys that are not parameters: a parameter of the same name would share the key.
 RESERVED = {
     "tool": "it names the tool",
@@ -100,6 +124,7 @@ class Declarations:
         self.models: dict[tuple[str, str | None], Model] = {}
         self.aliases: dict[tuple[str, str], str] = {}
         self.plans: dict[str, Plan] = {}
+        self.money: Money = CREDITS
         self.diagnostics: list[Diagnostic] = []
         self._group_spans: dict[str, ast.GroupDecl] = {}
         self._plan_names: dict[str, Span] = {}
@@ -107,12 +132,14 @@ class Declarations:
     # ------------------------------------------------------------ entry
     def collect(self, files: Iterable[ast.File]) -> None:
         # one pass sorts the statements by kind (a large card is mostly rules, skipped here)
-        kinds: dict[type, list] = {ast.ToolDecl: [], ast.GroupDecl: [], ast.ModelDecl: [], ast.PlanDecl: []}
+        kinds: dict[type, list] = {ast.ToolDecl: [], ast.GroupDecl: [], ast.ModelDecl: [], ast.PlanDecl: [],
+                                   ast.PricesDecl: []}
         for f in files:
             for s in f.statements:
                 found = kinds.get(type(s))
                 if found is not None:
                     found.append(s)
+        self.money = money_of(kinds[ast.PricesDecl], self.diagnostics)
         for s in kinds[ast.ToolDecl]:
             self._tool(s)
         for s in kinds[ast.GroupDecl]:
@@ -178,15 +205,26 @@ class Declarations:
                 Code.BAD_DECLARATION, f"`{name}` has no value a request can give, only `unset`", p.domain.span,
                 hint=f"list its values, such as `{name} >= 1 | unset`"))
             return None
-        domain = domain_of(p.domain, self.diagnostics)
+        measure = measure_of(p, self.diagnostics)
+        domain = domain_of(p.domain, self.diagnostics, measure=measure)
         if domain is None:
             return None
+        if measure is not None and measure.minimum is not None:  # nothing below the minimum is billed
+            billed = domain.intersect(Domain.ints([Interval(measure.minimum, None)], measure.step))
+            domain = billed.with_unset() if domain.has_unset else billed  # unset is no amount: it stays
+        if measure is not None and domain.type is not ValueType.INT:
+            self.diagnostics.append(error(Code.BAD_DECLARATION, f"`billed per` and `minimum` are for numbers; "
+                                          f"`{p.name.text}` takes {domain.type.value}", p.span))
+            measure = None
         default = None
         if p.default is not None:
             default = p.default.value
+            if type(default) is Decimal:  # a number, exactly: an int when whole
+                default = exact(default)
             if default not in domain:
+                shown = decimal_text(default) if type(p.default.value) is Decimal else repr(p.default.value)
                 self.diagnostics.append(error(
-                    Code.OUT_OF_DOMAIN, f"the default {p.default.value!r} is not a value of `{p.name.text}`",
+                    Code.OUT_OF_DOMAIN, f"the default {shown} is not a value of `{p.name.text}`",
                     p.default.span, hint=f"`{p.name.text}` takes {domain.describe(p.unit)}"))
             elif domain.has_unset:
                 self.diagnostics.append(_unset_and_default(name, p.default, p.unit))
@@ -202,7 +240,8 @@ class Declarations:
                                               hint="name it once"))
             left_out.setdefault(item.what, item)
         return Param(name=p.name.text, domain=domain, unit=p.unit, default=default, unpriced=p.unpriced,
-                     counted_from=counted_from, span=p.name.span, not_counting=frozenset(left_out))
+                     counted_from=counted_from, measure=measure, span=p.name.span,
+                     not_counting=frozenset(left_out))
 
     # ------------------------------------------------------------ groups
     def _group(self, decl: ast.GroupDecl) -> None:
@@ -258,7 +297,7 @@ class Declarations:
             if offer.domain is None:  # `quality default "auto"`: the tool's values, but for unset
                 domain = param.domain.without_unset()
             else:
-                domain = domain_of(offer.domain, self.diagnostics, param.domain.type)
+                domain = domain_of(offer.domain, self.diagnostics, param.domain.type, param.measure)
                 if domain is None:
                     continue
                 what = f"`{param.name}` of {tool.name}"

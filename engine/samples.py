@@ -5,6 +5,8 @@ Used by engine.sheet for `ratecard table` and, through it, `ratecard diff`.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from engine import ast, steps
 from engine.boxes import offered
 from engine.domain import Domain
@@ -32,10 +34,10 @@ def points(card: RateCard, model: Model, param: str, domain: Domain) -> set[int]
         cut = rule.box.get(param)
         if cut is not None:
             used = True
-            for iv in cut.intervals:
-                found.update((iv.lo - 1, iv.lo))
+            for iv in cut.intervals:  # either side of each bound: a step apart (1, or a measured step)
+                found.update((iv.lo - cut.step, iv.lo))
                 if iv.hi is not None:
-                    found.update((iv.hi, iv.hi + 1))
+                    found.update((iv.hi, iv.hi + cut.step))
         if isinstance(rule.outcome, ast.Price) and param in param_names(rule.outcome.expr):
             used = True
             found.update(_formula_points(model, rule, param, domain))
@@ -43,10 +45,10 @@ def points(card: RateCard, model: Model, param: str, domain: Domain) -> set[int]
         default = card.card.tools[model.tool].param(param).default
         return {default if default in domain else domain.least()}
     for iv in domain.intervals:
-        found.update((iv.lo, iv.lo + 1))
+        found.update((iv.lo, iv.lo + domain.step))
         if iv.hi is not None:
             found.add(iv.hi)
-    return {p for p in found if p in domain}
+    return {p.numerator if type(p) is Fraction and p.denominator == 1 else p for p in found if p in domain}
 
 
 def param_names(expr: ast.Expr) -> set[str]:

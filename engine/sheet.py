@@ -14,12 +14,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping
+from decimal import Decimal
+from fractions import Fraction
 
 import attrs
 
 from engine import ast
 from engine.boxes import offered
-from engine.domain import Domain, is_unset
+from engine.domain import Domain, is_unset, show_value
 from engine.model import Model
 from engine.plans import PLAN
 from engine.ratecard import RateCard
@@ -35,6 +37,15 @@ class Row:
     credits: int | None
     reason: str | None
     rule: str | None
+    amount: Decimal | None = None   # the price, on a card that prices in an amount (credits: its minor units)
+    unit: str | None = None
+
+    @property
+    def price(self) -> str | None:
+        """The price as the sheet shows it: `11400`, `0.004725`; None when refused."""
+        if self.credits is None:
+            return None
+        return str(self.credits) if self.amount is None else str(self.amount)
 
     @property
     def request(self) -> dict:
@@ -51,8 +62,9 @@ def given(params: Iterable[tuple[str, object]]) -> dict:
 
 
 def json_params(params: Iterable[tuple[str, object]]) -> dict:
-    """A row's values for JSON: an unset one (left out of the request) is null."""
-    return {k: None if is_unset(v) else v for k, v in params}
+    """A row's values for JSON: an unset one (left out of the request) is null; a measured amount that
+    is not whole, its exact decimal as a string ("20.5")."""
+    return {k: None if is_unset(v) else show_value(v) if type(v) is Fraction else v for k, v in params}
 
 
 ROWS_BASE = 10_000   # a model's sheet is every combination of its axes' values up to this many rows,
@@ -98,7 +110,7 @@ def _in_order(found: list[tuple]) -> list[tuple]:
     order = []
     for j in range(len(found[0]) if found else 0):
         seen = list(dict.fromkeys(c[j] for c in found))
-        if all(type(v) is int for v in seen):
+        if all(type(v) is int or type(v) is Fraction for v in seen):
             seen.sort()
         order.append({v: i for i, v in enumerate(seen)})
     return sorted(found, key=lambda combo: [at[v] for at, v in zip(order, combo)])
@@ -205,7 +217,8 @@ def _beside(value: object, condition: Domain) -> bool:
     """On the condition, or a whole number just beside it (where another rule, or none, takes over)."""
     if value in condition:
         return True
-    return type(value) is int and (value - 1 in condition or value + 1 in condition)
+    step = condition.step if type(value) is int or type(value) is Fraction else None
+    return step is not None and (value - step in condition or value + step in condition)
 
 
 def model_rows(card: RateCard, model: Model, extra: Samples | None = None,
@@ -220,6 +233,6 @@ def model_rows(card: RateCard, model: Model, extra: Samples | None = None,
         request = {"tool": model.tool, **({"model": model.name} if model.name is not None else {}), **given(params)}
         result = card.quote(request)
         if result.ok:
-            yield Row(model.tool, model.name, params, result.credits, None, result.rule)
+            yield Row(model.tool, model.name, params, result.credits, None, result.rule, result.amount, result.unit)
         else:
             yield Row(model.tool, model.name, params, None, f"{result.code}: {result.message}", None)

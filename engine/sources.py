@@ -124,6 +124,28 @@ def _io_error(message: str, where: str, hint: str | None = None) -> Diagnostic:
 
 
 def read(path: str | os.PathLike[str] | None) -> tuple[list[Source], list[Diagnostic]]:
+    """The card's files as sources, and a diagnostic for each file or folder that cannot be read."""
+    named, diagnostics = _find(path)
+    sources = []
+    for name, file, display in named:
+        text, problem = read_file(file, name, display)
+        if problem is not None:
+            diagnostics.append(problem)
+        else:
+            sources.append(Source(name=name, path=display, text=text))
+    return sources, diagnostics
+
+
+def find(path: str | os.PathLike[str] | None) -> tuple[list[tuple[str, Path, str]], list[Diagnostic]]:
+    """The files a card at `path` is read from, as (its name in rules, where it is, how a person finds it),
+    and a diagnostic for each folder that cannot be listed or a path that is neither a file nor a folder.
+    `ratecard fmt` formats exactly these files, so it lays out what `check` reads, no more, no less."""
+    named, diagnostics = _find(path)
+    return [(name, _as_path(file), display) for name, file, display in named], diagnostics
+
+
+def _find(path: str | os.PathLike[str] | None) -> tuple[list[tuple[str, str, str]], list[Diagnostic]]:
+    """find's files, each where it is as a str (pathlib is imported for messages only)."""
     root = _bundled() if path is None else os.fspath(path)
     shown = str(path) if path is not None else None
     try:
@@ -138,22 +160,14 @@ def read(path: str | os.PathLike[str] | None) -> tuple[list[Source], list[Diagno
         if not named and not diagnostics:
             where = str(_as_path(root))
             return [], [_io_error(f"there are no .rules files in {where}", where)]
-    elif stat.S_ISREG(mode):
-        named, diagnostics = [(os.path.basename(root), root)], []
-    else:
-        where = str(_as_path(root))
-        return [], [_io_error(f"{where} is not a regular file or folder ({_kind(mode)})", where,
-                              hint="give a .rules file or a folder of them")]
-    sources = []
-    folder = _as_path(shown) if shown is not None and stat.S_ISDIR(mode) else None
-    for name, file in named:
-        display = str(folder / name) if folder is not None else (shown or name)
-        text, problem = _read_text(file, name, display)
-        if problem is not None:
-            diagnostics.append(problem)
-        else:
-            sources.append(Source(name=name, path=display, text=text))
-    return sources, diagnostics
+        folder = _as_path(shown) if shown is not None else None
+        return [(name, file, str(folder / name) if folder is not None else name) for name, file in named], \
+            diagnostics
+    if stat.S_ISREG(mode):
+        return [(os.path.basename(root), root, shown or os.path.basename(root))], []
+    where = str(_as_path(root))
+    return [], [_io_error(f"{where} is not a regular file or folder ({_kind(mode)})", where,
+                          hint="give a .rules file or a folder of them")]
 
 
 def _walk(root: str) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
@@ -197,8 +211,9 @@ def _identity(path: str) -> tuple[int, int]:
     return info.st_dev, info.st_ino
 
 
-def _read_text(file: str, name: str, display: str) -> tuple[str | None, Diagnostic | None]:
-    """The file's text, or why it cannot be had. Never blocks on a FIFO nor reads a device forever."""
+def read_file(file: str | os.PathLike[str], name: str, display: str) -> tuple[str | None, Diagnostic | None]:
+    """The file's text (without a byte-order mark; line endings as they are), or why it cannot be had.
+    Never blocks on a FIFO nor reads a device forever."""
     try:
         mode = os.stat(file).st_mode  # before opening: opening a FIFO waits for a writer
         if not stat.S_ISREG(mode):

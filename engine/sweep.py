@@ -11,18 +11,22 @@ dead. Rules are never compared two by two, only the rules sharing a cell.
 
 Integer ranges are cut at the rules' own bounds, so `chars >= 1` is one piece
 however far it goes: unbounded ranges are handled exactly, not by sampling.
+A measured parameter's values are the multiples of its step (engine.domain):
+there "the next value" is a step on, the offer's `step`, and the same sweep holds.
 """
 
 from __future__ import annotations
 
 import operator
 from collections.abc import Sequence
+from fractions import Fraction
 
 import attrs
 
 from engine.boxes import dimensions, offered
 from engine.domain import Domain, Interval, ValueType
 from engine.model import Model, PricedRule
+from engine.money import exact
 
 Cell = tuple[Domain, ...]  # one Domain per dimension, in `dims` order
 
@@ -189,7 +193,7 @@ def _domain(offer: Domain, piece: list) -> Domain:
     if offer.type is ValueType.INT:
         # the sweep lists a piece's intervals in order, and never two that touch
         # (two touching segments would hold different domains), so no merging is needed
-        return Domain(ValueType.INT, intervals=tuple(piece))
+        return Domain(ValueType.INT, intervals=tuple(piece), step=offer.step)
     return Domain(offer.type, values=tuple(piece))
 
 
@@ -224,11 +228,12 @@ def _swept(offer: Domain, domains: Sequence[Domain]) -> dict[tuple[int, ...], li
     """_groups for whole numbers: a sweep over the domains' bounds, sorted once."""
     groups: dict[tuple[int, ...], list] = {}
     events: list[tuple[int, int, int]] = []  # (point, +1 start / -1 end, position; -1 for the offer)
+    next_value = offer.step  # from a value to the next: 1, or a measured parameter's step
     for k, domain in [(-1, offer), *enumerate(domains)]:
         for iv in domain.intervals:
             events.append((iv.lo, 1, k))
             if iv.hi is not None:
-                events.append((iv.hi + 1, -1, k))
+                events.append((iv.hi + next_value, -1, k))
     events.sort()
     active: set[int] = set()
     in_offer = 0
@@ -245,7 +250,9 @@ def _swept(offer: Domain, domains: Sequence[Domain]) -> dict[tuple[int, ...], li
                 active.discard(k)
             i += 1
         if in_offer:
-            end = events[i][0] - 1 if i < n else None
+            end = events[i][0] - next_value if i < n else None
+            if type(end) is Fraction and end.denominator == 1:  # whole amounts stay ints
+                end = end.numerator
             key = (next(iter(active)),) if len(active) == 1 else tuple(sorted(active))
             groups.setdefault(key, []).append(Interval(point, end))
     return groups
@@ -267,6 +274,7 @@ def _side_by_side(offer: Domain, domains: Sequence[Domain]) -> tuple[list[int], 
             return None  # reaches past the offer
         lows.append(iv.lo)
     order = sorted(range(len(lows)), key=lows.__getitem__)
+    step = offer.step
     gaps = []
     end = whole.hi
     cursor: int | None = whole.lo  # the least value not yet reached; None past an open end
@@ -275,9 +283,9 @@ def _side_by_side(offer: Domain, domains: Sequence[Domain]) -> tuple[list[int], 
         if cursor is None or lo < cursor:
             return None  # two of them meet
         if lo > cursor:
-            gaps.append(Interval(cursor, lo - 1))
+            gaps.append(Interval(cursor, lo - 1 if step == 1 else exact(lo - step)))
         hi = domains[k].intervals[0].hi
-        cursor = None if hi is None else hi + 1
+        cursor = None if hi is None else hi + 1 if step == 1 else exact(hi + step)
     if cursor is not None and (end is None or cursor <= end):
         gaps.append(Interval(cursor, end))
     return order, gaps
@@ -318,6 +326,6 @@ def _union(parts: list[Domain], offer: Domain) -> Domain:
     if len(parts) == 1:
         return parts[0]
     if offer.type is ValueType.INT:
-        return Domain.ints(iv for p in parts for iv in p.intervals)
+        return Domain.ints((iv for p in parts for iv in p.intervals), offer.step)
     keep = {v for p in parts for v in p.values}
     return Domain(offer.type, values=tuple(v for v in offer.values if v in keep))

@@ -12,7 +12,7 @@ from lark import Lark, Token
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 from lark.lexer import PatternStr
 
-from engine import ast, parser_cache, rule_lines, syntax_mistakes
+from engine import ast, dates, parser_cache, rule_lines, syntax_mistakes
 from engine.diagnostics import Code, Diagnostic, Span, error, source_lines
 from engine.sources import grammar_path
 
@@ -120,7 +120,18 @@ def _int(tok: Token) -> int:
     return int(str(tok).replace("_", ""))
 
 
+def _amount(tok: Token) -> int | Decimal:
+    """A whole number or a decimal, as written (exact: a Decimal, never a float)."""
+    text = str(tok).replace("_", "")
+    return Decimal(text) if tok.type == "DECIMAL" else int(text)
+
+
 _CMP = {c.value: c for c in ast.Cmp}
+
+
+def _dated_rule(rule: ast.Rule, when: ast.Dates) -> ast.Dated:
+    """One rule with dates of its own: a Dated of one statement, spanning the line."""
+    return ast.Dated(dates=when, statements=(rule,), block=False, span=_between(rule, when))
 
 
 class _TooDeep(Exception):
@@ -146,6 +157,11 @@ class _ToAst:
 
     def rounding(self, children):
         return ast.RoundingDecl(mode=ast.Rounding(str(children[1])), span=_between(children[0], children[1]))
+
+    def money_decl(self, children):  # prices in credits | prices in USD to 6 places
+        unit = None if children[2].type == "CREDITS" else str(children[2])
+        places = _int(children[4]) if len(children) > 4 else None
+        return ast.PricesDecl(unit=unit, places=places, span=_between(children[0], children[-1]))
 
     # -- tools
     def name_list(self, children):
@@ -185,6 +201,12 @@ class _ToAst:
 
     def uncounted(self, children):
         return ast.NotCounted(what=ast.Uncounted(str(children[0])), span=_tok(children[0]))
+
+    def billed_option(self, children):  # billed per 0.5
+        return ("step", _amount(children[2]), children[2])
+
+    def minimum_option(self, children):  # minimum 5
+        return ("minimum", _amount(children[1]), children[1])
 
     def group_decl(self, children):
         return ast.GroupDecl(name=self._name(children[1]), tools=children[2],
@@ -260,6 +282,8 @@ class _ToAst:
         return subject, model, model_span, rest
 
     def rule(self, children):
+        if isinstance(children[-1], ast.Dates):  # `... -> 50 until 2026-12-01`
+            return _dated_rule(self.rule(children[:-1]), children[-1])
         subject, model, model_span, rest = self._head(children)
         conditions = tuple(c for c in rest if isinstance(c, ast.Condition))
         outcome = rest[-1]
@@ -267,11 +291,29 @@ class _ToAst:
                         model_span=model_span, span=_between(children[0], outcome))
 
     def bare_rule(self, children):
+        if isinstance(children[-1], ast.Dates):
+            return _dated_rule(self.bare_rule(children[:-1]), children[-1])
         subject, model, model_span, rest = self._head(children)
         expr = _expr(rest[-1])
         return ast.Rule(subject=subject, model=model, conditions=(),
                         outcome=ast.Price(expr=expr, span=expr.span), model_span=model_span,
                         span=_between(children[0], rest[-1]))
+
+    # -- dates
+    def dates(self, children):
+        start = end = None
+        for keyword, value in zip(children[::2], children[1::2]):
+            moment = ast.Moment(at=dates.card_time(str(value)), text=str(value), span=_tok(value))
+            if keyword.type == "FROM":
+                start = moment
+            else:
+                end = moment
+        return ast.Dates(start=start, end=end, span=_between(children[0], children[-1]))
+
+    def dated(self, children):
+        statements = tuple(c for c in children[1:] if not isinstance(c, Token))
+        return ast.Dated(dates=children[0], statements=statements, block=True,
+                         span=_between(children[0], children[-1]))
 
     def price(self, children):
         return ast.Price(expr=_expr(children[0]), span=_between(children[0], children[0]))
@@ -331,6 +373,9 @@ class _ToAst:
     def int_value(self, children):
         return ast.Literal(value=_int(children[0]), span=_tok(children[0]))
 
+    def decimal_value(self, children):
+        return ast.Literal(value=_amount(children[0]), span=_tok(children[0]))
+
     def text_value(self, children):
         return ast.Literal(value=_unquote(children[0]), span=_tok(children[0]))
 
@@ -341,15 +386,18 @@ class _ToAst:
         return ast.Unset(span=_tok(children[0]))
 
     def range(self, children):
-        return ast.Range(lo=_int(children[0]), hi=_int(children[1]), span=_between(children[0], children[1]))
+        return ast.Range(lo=_amount(children[0]), hi=_amount(children[1]), span=_between(children[0], children[1]))
 
     def bound(self, children):
-        return ast.Bound(cmp=_CMP[str(children[0])], limit=_int(children[1]),
+        return ast.Bound(cmp=_CMP[str(children[0])], limit=_amount(children[1]),
                          span=_between(children[0], children[1]))
 
     # -- formulas
     def number(self, children):
         return ast.Number(value=_int(children[0]), span=_tok(children[0]))
+
+    def decimal(self, children):
+        return ast.DecimalNumber(value=_amount(children[0]), span=_tok(children[0]))
 
     def param(self, children):
         return ast.ParamRef(name=str(children[0]), span=_tok(children[0]))
@@ -404,7 +452,9 @@ _WORDS = {
     "TOOL": "`tool`", "MODEL": "`model`", "GROUP": "`group`", "PLAN": "`plan`", "ROUND": "`round`",
     "REJECT": "`reject`", "AKA": "`aka`", "FOR": "`for`", "NONE": "`none`", "UNSET": "`unset`", "ALLOWS": "`allows`",
     "ALL": "`all`", "BILLED": "`billed`", "MONTHLY": "`monthly`", "YEARLY": "`yearly`", "CREDITS": "`credits`",
-    "PRICE": "`price`", "DECIMAL": "an amount such as 29.99", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
+    "PRICE": "`price`", "DECIMAL": "a decimal such as 0.5", "UNIT": "`unit`", "DEFAULT": "`default`", "UNPRICED": "`unpriced`", "FROM": "`from`",
+    "PRICES": "`prices`", "IN": "`in`", "TO": "`to`", "PLACES": "`places`", "PER": "`per`", "MINIMUM": "`minimum`",
+    "UNTIL": "`until`", "DATE": "a date such as 2026-12-01",
     "FREE": "`free`", "MIN": "`min`", "MAX": "`max`", "NOT": "`not`", "COUNTING": "`counting`",
     "WHITESPACE": "`whitespace`", "TAGS": "`tags`",
     "$END": "the end of the file",
@@ -447,6 +497,24 @@ _EXAMPLES: dict[str, list[str]] = {
         'model "Veo 3"\n',
         'model "Veo 3" {\n    res 720\n}\n',
     ],
+    "the step after `billed per` is an amount in the parameter's unit: `billed per 1` bills by the second, "
+    "`billed per 0.5` in half seconds": [
+        'tool t {\n    secs > 0 billed per second\n}\n',
+        'tool t {\n    secs > 0 billed by 1\n}\n',
+        'tool t {\n    secs > 0 billed per\n}\n',
+    ],
+    "`minimum` takes the least amount billed, in the parameter's unit: `billed per 1  minimum 5`": [
+        'tool t {\n    secs > 0 billed per 1 minimum\n}\n',
+        'tool t {\n    secs > 0 billed per 1 minimum five\n}\n',
+    ],
+    "say what the card prices in: `prices in credits`, or an amount and its decimal places, "
+    "`prices in USD to 6 places`": [
+        'prices USD\n',
+        'prices in USD to 6\n',
+        'prices in USD to\n',
+        'prices in USD 6 places\n',
+        'prices in\n',
+    ],
     'a plan says which tools its credits may be spent on: `plan "AI Suite" allows all { ... }`': [
         'plan "A" {\n    credits 40000\n}\n',
         'plan "A"\n',
@@ -483,6 +551,8 @@ def _example_signatures() -> dict[tuple, str]:
 
 def _expected(exc: UnexpectedInput) -> str:
     expected = set(getattr(exc, "expected", ()) or ())
+    if "_NL" in expected and "UNTIL" in expected:  # a price's dates may end any price line: naming them
+        expected -= {"FROM", "UNTIL"}                 # there hides what was meant
     if "NAME" in expected:  # `plan` starts a condition where a parameter's name does: "a name" says both
         expected.discard("PLAN")
     names = sorted({_WORDS.get(t, t) for t in expected if not t.startswith("__")})
@@ -530,7 +600,7 @@ def _describe(exc: UnexpectedInput, text: str, file: str) -> Diagnostic:
         ch = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
         message = f"unexpected character {ch!r}"
         if ch == ".":
-            hint = "numbers are whole; for a fraction write a division such as `chars / 10`"
+            hint = "a decimal has digits on both sides of its point, such as 0.5 or 20.0"
         elif ch in ":=":
             hint = "conditions are written `name value`, for example `dur 12`"
         elif ch == "'":

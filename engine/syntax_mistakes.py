@@ -53,7 +53,8 @@ Progress = Callable[[str], "tuple[int, int] | None"]
 
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-[A-Za-z_][A-Za-z0-9_]*)*")
 _MASK = re.compile(r'"[^"\n]*"|#[^\n]*')
-_SYNONYMS = {"true": "yes", "false": "no", "x": "*", "or": "|", "times": "*"}
+_SYNONYMS = {"true": "yes", "false": "no", "x": "*", "or": "|", "times": "*",
+             "to": "until", "till": "until", "before": "until", "since": "from"}
 _FUNCTIONS_HINT = ("it has min and max (`max(50, 10 * dur)`), ceil and floor (`ceil(chars / 10)`); "
                    "a formula is numbers, parameters and `+ - * /` with those")
 _UNSET_WORDS = {"absent", "missing", "omitted", "none", "null", "nil", "undefined", "unspecified", "empty",
@@ -312,7 +313,7 @@ def _word_fixes(text, at, keywords, lines, replace, fix):
     seen = 0
     for line_no, lo, hi in candidates:
         word = lines[line_no - 1][lo:hi]
-        if word in keywords:
+        if word in keywords and word not in _SYNONYMS:  # `to` is a keyword of `prices in USD to 6 places` too
             continue
         options = []
         if word.lower() in _SYNONYMS:
@@ -332,6 +333,9 @@ def _word_fixes(text, at, keywords, lines, replace, fix):
 # ---------------------------------------------------------------- mistakes known without a repair
 
 
+_DATE_SHAPE = "a date is written year-month-day, `2026-12-01` (midnight UTC), and a time in UTC, `2026-12-01T09:30:00Z`"
+
+
 def _known(text: str, at: Stumble) -> Mistake | None:
     lines = text.split("\n")
     if not 1 <= at.line <= len(lines):
@@ -339,6 +343,9 @@ def _known(text: str, at: Stumble) -> Mistake | None:
     line = lines[at.line - 1]
     col = at.column - 1
     before = line[:col].rstrip()
+    dated = _dates(line, at, before)
+    if dated is not None:
+        return dated
     if at.kind == "CHAR" and line[col:col + 1] == '"':
         return Mistake(at.line, at.column, 1, "this quoted text is not closed",
                        'add the closing `"` where the text ends: "Sora 2"')
@@ -400,6 +407,41 @@ def _opening(line: str, col: int) -> int:
                 return i
             depth -= 1
     return -1
+
+
+def _utc_hint(date: str, time: str) -> str:
+    """How the card writes the time `date` + `time` (`T10:00:00+02:00`): in UTC, after a `T`, with a `Z`."""
+    import datetime
+
+    try:
+        when = datetime.datetime.fromisoformat(date + time)
+    except ValueError:
+        return "a time follows its date after a `T`, in UTC with a `Z`: `2026-12-01T09:30:00Z`"
+    if when.tzinfo is None:
+        shown = when.isoformat(timespec="seconds") + "Z"
+        return f"a time in a card is UTC, written with a `Z`: `{shown}`, if that time is UTC"
+    utc = when.astimezone(datetime.UTC).replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+    return f"a time in a card is UTC, written with a `Z`: `{utc}` is that time"
+
+
+def _dates(line: str, at: Stumble, before: str) -> Mistake | None:
+    """Mistakes around `from` and `until`: a date in another shape, a time with an offset or no `Z`,
+    the prices of a dated block on its `{` line."""
+    rest = line[at.column - 1:]
+    word = rest.split()[0] if rest.split() else at.text
+    if "DATE" in at.expected:
+        return Mistake(at.line, at.column, max(1, len(word)), f"`{word}` is not a date as a card writes it",
+                       _DATE_SHAPE)
+    day = re.search(r"\b(?:from|until)\s+(\d{4}-\d{2}-\d{2})$", line[:at.column - 1])
+    spaced = re.search(r"\b(?:from|until)\s+(\d{4}-\d{2}-\d{2})$", before) if at.text[:1].isdigit() else None
+    if day or spaced:
+        date = (day or spaced).group(1)
+        return Mistake(at.line, at.column, max(1, len(word)), f"unexpected `{at.text}` after a date",
+                       _utc_hint(date, word if day else "T" + word))
+    if at.expected == frozenset({"_NL"}) and re.match(r"\s*(?:from|until)\b[^{#]*\{\s*\S", line):
+        return Mistake(at.line, at.column, max(1, len(at.text)), f"unexpected `{at.text}` after the `{{` of a dated block",
+                       "a dated block holds one statement a line: end the line after `{`, and put `}` on a line of its own")
+    return None
 
 
 # ---------------------------------------------------------------- recovering after a mistake

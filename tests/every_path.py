@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import json
+from decimal import Decimal
 
 import engine
 from engine import batch, index_json
@@ -55,8 +56,12 @@ def disagreements(card: engine.RateCard, requests: list, http: bool = True) -> l
 
 
 def _result(data: dict):
+    if data["ok"] and "amount" in data:  # a card that prices in an amount: credits count its smallest part
+        amount = Decimal(data["amount"])
+        return engine.Quote(int(amount.scaleb(-amount.as_tuple().exponent)), data["rule"], amount=amount,
+                            unit=data["unit"])
     if data["ok"]:
-        return engine.Quote(data["credits"], data["rule"])
+        return engine.Quote(int(data["credits"]), data["rule"])  # a string past 2**53 - 1
     return engine.Rejection(engine.Code(data["code"]), data["message"], data["param"])
 
 

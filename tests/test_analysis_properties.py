@@ -22,6 +22,13 @@ unbounded range: the checker counts different formulas over an unbounded range
 as differing (engine.formula_box.differ), which is right for every card but one
 that writes a price twice in two spellings.
 
+Measured parameters are in the cards too: `h` is billed per 0.5 (its values are
+the halves), `s` per 1 with a minimum of 2. The same argument holds on the
+multiples of a step: every bound lies at or below C + 1, so the oracle
+enumerating the multiples up to C + 3 sees all there is. Cards may price in an
+amount to 2 places and use decimal constants (`0.5 * h`); outcomes are compared
+as quoted, in minor units, with the file's rounding (engine.formula_box.priced_expr).
+
 RATECARD_PROPERTY_EXAMPLES=5000 python -m pytest tests/test_analysis_properties.py
 runs the long setting by hand; the suite's default takes a few seconds.
 """
@@ -30,6 +37,7 @@ from __future__ import annotations
 
 import itertools
 import os
+from fractions import Fraction
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -38,10 +46,11 @@ from engine import ast
 from engine.checks.findings import find
 from engine.diagnostics import has_errors
 from engine.domain import UNSET_NUMBER, ValueType, is_unset
-from engine.formula import evaluate, source, with_rounding
-from engine.formula_box import refs
+from engine.formula import evaluate, source
+from engine.formula_box import priced_expr, refs
 from engine.lower import lower
 from engine.model import Card, NotTaken
+from engine.money import decimal_text
 from engine.plans import PLAN
 from engine.resolve import Declarations
 from engine.syntax import parse
@@ -56,11 +65,15 @@ PARAMS = {
     "b": ('"x" | "y" | "z"', "text"),
     "m": ("1 | 2 | 3 | 4", "small"),
     "n": (">= 0", "open"),
+    "h": (">= 0  billed per 0.5", "half"),
+    "s": (">= 0  billed per 1  minimum 2", "min2"),
     # parameters a request may leave out: `unset` is one more value of their dimension
     "c": ('"x" | "y" | unset', "text"),
     "o": ("1 | 2 | unset", "small"),
     "u": (">= 1 | unset", "open"),
 }
+STEPS = {"half": Fraction(1, 2), "min2": 1}
+LEAST = {"open": 0, "half": 0, "min2": 2}  # the least value a condition may name (else out of domain)
 VALUES = {"bool": ["yes", "no"], "text": ['"x"', '"y"', '"z"'], "small": ["1", "2", "3", "4"]}
 OWN = {"c": ['"x"', '"y"', "unset"], "o": ["1", "2", "unset"]}  # the values of those that list theirs
 # the customer's plan, a dimension too: P and Q allow the tool t, R does not
@@ -83,7 +96,7 @@ def small_domain(draw, kind: str, for_offer: bool = False, param: str = "") -> s
         values = draw(st.lists(st.sampled_from(VALUES[kind]), min_size=1, max_size=len(VALUES[kind]),
                                unique=True))
         return " | ".join(values)
-    items = draw(st.lists(open_item(for_offer), min_size=1, max_size=2))
+    items = draw(st.lists(open_item(for_offer, kind), min_size=1, max_size=2))
     if param == "u":  # `>= 1 | unset`: values from 1, and unset
         items = [i for i in items if not i.startswith(("0", "<", ">= 0"))] or [">= 1"]
         items += ["unset"] if draw(st.booleans()) else []
@@ -91,17 +104,26 @@ def small_domain(draw, kind: str, for_offer: bool = False, param: str = "") -> s
 
 
 @st.composite
-def open_item(draw, for_offer: bool) -> str:
-    k = draw(st.integers(0, C))
+def open_item(draw, for_offer: bool, kind: str = "open") -> str:
+    step = STEPS.get(kind, 1)
+    least = LEAST[kind]
+    count = int((C - least) / step)  # values least, least + step, ..., C
+
+    def value(at: int) -> str:
+        return decimal_text(least + at * step)
+
+    k = draw(st.integers(0, count))
     forms = ["literal", "range", ">="] if for_offer else ["literal", "range", ">=", ">", "<=", "<"]
+    if kind == "min2":  # `<=` and `<` reach down to 0, which is below its minimum
+        forms = [f for f in forms if f not in ("<=", "<")]
     form = draw(st.sampled_from(forms))
     if form == "literal":
-        return str(k)
+        return value(k)
     if form == "range":
-        return f"{k}..{draw(st.integers(k, C))}"
+        return f"{value(k)}..{value(draw(st.integers(k, count)))}"
     if form == ">":
-        return f"> {min(k, C - 1)}"
-    return f"{form} {k}"
+        return f"> {value(min(k, count - 1))}"
+    return f"{form} {value(k)}"
 
 
 @st.composite
@@ -109,7 +131,7 @@ def outcome(draw, ints: list[str]) -> str:
     kind = draw(st.sampled_from(["constant", "constant", "reject", "free", "formula", "bend"] if ints
                                 else ["constant", "reject", "free"]))
     if kind == "constant":
-        return str(draw(st.integers(1, 3)))
+        return draw(st.sampled_from(["1", "2", "3", "0.5", "1.25"]))
     if kind == "free":
         return "free"
     if kind == "bend":  # a minimum or a cap: linear past C, where the tail starts (see the docstring)
@@ -120,7 +142,7 @@ def outcome(draw, ints: list[str]) -> str:
         return f'reject "{draw(st.sampled_from(["r1", "r2"]))}"'
     param = draw(st.sampled_from(ints))
     k = draw(st.integers(1, 3))
-    return draw(st.sampled_from([f"{k} * {param}", f"{param} + {k}"]))
+    return draw(st.sampled_from([f"{k} * {param}", f"{param} + {k}", f"0.5 * {param}", f"{param} + 0.25"]))
 
 
 @st.composite
@@ -128,8 +150,10 @@ def cards(draw) -> str:
     names = draw(st.lists(st.sampled_from(list(PARAMS)), min_size=1, max_size=4, unique=True))
     names.sort()
     plans = draw(st.booleans())
-    lines = ([PLANS] if plans else []) + ["tool t {"] + [f"    {p} {PARAMS[p][0]}" for p in names] + ["}"]
-    ints = [p for p in names if PARAMS[p][1] in ("small", "open")]
+    lines = ([PLANS] if plans else []) + draw(st.sampled_from([[], ["round up"], ["round down"]]))
+    lines += draw(st.sampled_from([[], ["prices in USD to 2 places"]]))
+    lines += ["tool t {"] + [f"    {p} {PARAMS[p][0]}" for p in names] + ["}"]
+    ints = [p for p in names if PARAMS[p][1] in ("small", "open", "half", "min2")]
     for i in range(draw(st.integers(1, 2))):
         offers = []
         for p in draw(st.lists(st.sampled_from(names), unique=True)):
@@ -157,7 +181,7 @@ def resolve(text: str) -> Card:
     rules, more = lower([tree], decls)
     assert not has_errors(decls.diagnostics + more), decls.diagnostics + more
     return Card(tools=decls.tools, groups=decls.groups, models=decls.models, rules=tuple(rules),
-                plans=decls.plans, sources={"random.rules": text})
+                plans=decls.plans, sources={"random.rules": text}, money=decls.money)
 
 
 # ---------------------------------------------------------------- brute force
@@ -171,7 +195,12 @@ def axes(card: Card, model) -> dict[str, list]:
         offer = model.offers[param.name]
         if isinstance(offer, NotTaken):
             continue
-        values = [UNSET_NUMBER, *TAIL] if offer.type is ValueType.INT else offer.values
+        if offer.type is ValueType.INT:  # whole numbers, or the multiples of a measured step, to C + 3; unset
+            step = param.measure.step if param.measure is not None else 1
+            values = [UNSET_NUMBER] + [v.numerator if v.denominator == 1 else v
+                                       for v in (Fraction(k) * step for k in range(int((C + 3) / step) + 1))]
+        else:
+            values = offer.values
         out[param.name] = [v for v in values if v in offer]
     if PLAN in model.offers:
         out[PLAN] = list(model.offers[PLAN].values)
@@ -181,7 +210,7 @@ def axes(card: Card, model) -> dict[str, list]:
 def outcome_at(rule, point):
     if isinstance(rule.outcome, ast.Reject):
         return ("reject", rule.outcome.reason)
-    expr = with_rounding(rule.outcome.expr, rule.rounding)
+    expr = priced_expr(rule)  # as quoted: in minor units, rounded as the file says
     if any(is_unset(point[name]) for name in refs(expr)):  # no value to compute with: the formula itself
         return ("formula at unset", source(expr))
     return int(evaluate(expr, point))

@@ -80,7 +80,7 @@ def test_the_caches_check_of_a_price_decides_as_the_checks(expr, rounding, x, y,
     box = {"x": condition.intersect(x), "y": y}
     passes = not always_above(rule, box, MAX_CREDITS) and least(rule, box)[0] is Low.NEVER
     rules = _rules({"x": x, "y": y})
-    made = (rules, {"x": condition}, "price", tree, ["a", 1, 1, 1, 2], rounding.name, ["a", 1, 1, 1, 2], 0)
+    made = (rules, {"x": condition}, "price", tree, ["a", 1, 1, 1, 2], rounding.name, ["a", 1, 1, 1, 2], 0, None)
     try:
         rules.price(tree, priced, formula_tree.compile(priced), rounding.name, {"x": condition}, made)
         accepted = True

@@ -122,6 +122,18 @@ def test_the_documented_short_run_and_its_replays(tmp_path):
         assert again.returncode == 1 and kind in again.stdout, again.stdout + again.stderr
 
 
+def test_a_reproducer_keeps_what_the_oracle_said_and_replay_shows_it_when_the_case_passes_now(tmp_path):
+    failure = core.Failure("requests", "a kind", "what the oracle said, traceback and all",
+                           {"card": {"kind": "bundled"}, "ascii": True,
+                            "requests": [{"$": "dict", "v": [["tool", "voice-clone"]]}], "warm": [[]]}, 0)
+    path = core.save(failure, tmp_path)
+    assert core.load_reproducer(path) == ("requests", failure.case, "a kind", failure.detail)
+    done = subprocess.run([sys.executable, "-m", "tests.fuzz", "--replay", str(path)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and "passes now (was: a kind)" in done.stdout, done.stdout + done.stderr
+    assert "what the oracle said, traceback and all" in done.stdout
+
+
 def test_the_documented_replay_command_replays_a_passing_case(tmp_path):
     case = {"target": "requests", "kind": "none", "case": {"card": {"kind": "bundled"}, "ascii": True,
                                                           "requests": [{"$": "dict", "v": [["tool", "voice-clone"]]}],

@@ -336,13 +336,15 @@ def test_every_path_agrees_on_the_seed_with_values_of_other_types(card):
     _all_paths_agree(card.index, requests)
 
 
-@pytest.mark.parametrize("make", [lambda v: __import__("decimal").Decimal(v),
-                                  lambda v: __import__("fractions").Fraction(v), IntLike, RaisingEq])
-def test_an_answer_does_not_depend_on_what_was_quoted_before(card, make):
+@pytest.mark.parametrize("make, read", [(lambda v: __import__("decimal").Decimal(v), True),
+                                        (lambda v: __import__("fractions").Fraction(v), False),
+                                        (IntLike, False), (RaisingEq, False)])
+def test_an_answer_does_not_depend_on_what_was_quoted_before(card, make, read):
     for base in ({"tool": "voiceover"}, {"tool": "text-to-image", "model": "Flux Pro Ultra"}):
         key = "chars" if base["tool"] == "voiceover" else "images"
         fresh_answer = engine.load().quote({**base, key: make(2)})
-        assert fresh_answer.code == "invalid-param"
+        # a Decimal is how a JSON number with a point is read (exactly): a whole one is read as the int
+        assert fresh_answer.ok if read else fresh_answer.code == "invalid-param"
         card.quote({**base, key: 2})  # the int first: now in the memo
         assert card.quote({**base, key: make(2)}) == fresh_answer
         assert card.quote_many([{**base, key: 2}, {**base, key: make(2)}])[1] == fresh_answer

@@ -18,7 +18,10 @@ from engine.interpreter import quote as reference
 from tests.test_analysis_properties import PARAMS, cards, resolve
 
 _GIVEN = {"bool": [True, False, "yes", "no", 1], "text": ["x", "y", "z", "w", 3],
-          "small": [1, 2, 3, 4, 5, "2", 2.0, True], "open": [0, 1, 2, 7, 10**6, "3", -1, 2.5]}
+          "small": [1, 2, 3, 4, 5, "2", 2.0, True], "open": [0, 1, 2, 7, 10**6, "3", -1, 2.5],
+          # measured amounts (billed per 0.5; per 1 from 2): in every form a request may write one
+          "half": [0, 0.3, 1.5, 2, "2.25", "3.5", 4.75, -1, "x", 10**6, True, "1e3"],
+          "min2": [0, 1, 1.2, 2, "2.5", 3, 7.01, -0.5, "y", 10**6, False]}
 _PLANS = ["P", "Q", "R", "S", "", 1]
 
 

@@ -47,10 +47,14 @@ def test_the_card_is_laid_out_as_fmt_writes_it(folder, capsys):
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)
 def test_every_quote_path_answers_the_expectations_alike(folder):
     card = engine.load(folder, use_cache=False)
-    requests = [e.request for f in sorted(folder.glob("*.expect"))
-                for e in read(f.read_text(encoding="utf-8"), f.name) if isinstance(e, Expectation)]
-    assert requests
-    assert disagreements(card, requests) == []
+    by_time: dict = {}  # a card with dates: the requests of each `at` line, priced as the card is then
+    for f in sorted(folder.glob("*.expect")):
+        for e in read(f.read_text(encoding="utf-8"), f.name):
+            if isinstance(e, Expectation):
+                by_time.setdefault(e.at, []).append(e.request)
+    assert by_time
+    for at, requests in by_time.items():
+        assert disagreements(card.at(at), requests) == [], at
 
 
 @pytest.mark.parametrize("folder", FOLDERS, ids=lambda p: p.name)

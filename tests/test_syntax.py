@@ -115,7 +115,7 @@ def test_comments_and_blank_lines_anywhere():
     ('v "S" dur = 4 -> 1\n', 1, "without `=`"),
     ('tool t\nv "S" dur 4 800\n', 2, "needs `->`"),
     ("v Sora 2 Pro res 720 -> 1\n", 1, "quoted"),
-    ('v "S" dur 4.5 -> 1\n', 1, "whole"),
+    ('v "S" dur 4. -> 1\n', 1, "digits on both sides"),
     ('model v "S" {\n dur 4\n', 2, "block opened at line 1"),
 ])
 def test_syntax_errors_are_friendly(text, line, words):

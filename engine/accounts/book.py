@@ -57,6 +57,7 @@ class Book:
     """Credit accounts kept in one store and priced with one rate card. Safe to share between threads."""
 
     def __init__(self, store, card):
+        _charges_credits(card)
         self.store = store
         self.card = card
         self.plans = CardPlans(card)
@@ -216,4 +217,13 @@ def open(url: str, card=None) -> Book:  # noqa: A001 - the contract's name: acco
     if card is None:
         import engine
         card = engine.load()
+    _charges_credits(card)  # before a store is opened for nothing
     return Book(connect(url), card)
+
+
+def _charges_credits(card) -> None:
+    """An account holds credits: a card that prices in an amount (USD to 6 places) is refused, clearly."""
+    money = card.index.money
+    if not money.credits:
+        raise AccountError(ErrorCode.NOT_CREDITS, f"this rate card prices in {money.words()}, and credit "
+                           "accounts charge whole credits: keep accounts with a card that prices in credits")

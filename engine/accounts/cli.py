@@ -156,7 +156,7 @@ def _time(text: str | None, flag: str):
 def _show(result, args) -> int:
     from engine.accounts.render import render
     from engine.accounts.values import to_json
-    from engine.results import Rejection
+    from engine.results import Rejection, json_safe
 
     if isinstance(result, Rejection):
         if args.json:
@@ -166,14 +166,14 @@ def _show(result, args) -> int:
         return 1
     if isinstance(result, list):   # history, verify
         if args.json:
-            print(json.dumps({"ok": not (args.command == "verify" and result),
-                              args.command if args.command == "history" else "differences":
-                              [to_json(r) for r in result]}, ensure_ascii=False))
+            print(json.dumps(json_safe({"ok": not (args.command == "verify" and result),
+                                        args.command if args.command == "history" else "differences":
+                                        [to_json(r) for r in result]}), ensure_ascii=False))
         else:
             print(render(result, args.command))
         return 1 if args.command == "verify" and result else 0
     if args.json:
-        print(json.dumps({"ok": True, **to_json(result)}, ensure_ascii=False))
+        print(json.dumps(json_safe({"ok": True, **to_json(result)}), ensure_ascii=False))  # big ints as strings
     else:
         print(render(result, args.command))
     return 0

@@ -24,6 +24,7 @@ class ErrorCode(enum.StrEnum):
     BAD_URL = "bad-url"                      # a store URL this tool does not understand
     STORE = "store"                          # the database cannot be opened or went away
     SCHEMA = "schema"                        # the database was made by a newer ratecard
+    NOT_CREDITS = "not-credits"              # a card that prices in an amount (USD), not in credits
 
 
 class AccountError(Exception):

@@ -130,7 +130,7 @@ def spend(plans: CardPlans, state: AccountState, holds, request, at: datetime, o
           expires: datetime | None) -> Outcome:
     """A hold (expires given) or a charge (expires None) of the request's price."""
     step = Step(plans, state, holds, at)
-    price = plans.price(request, step.state.plan)
+    price = plans.price(request, step.state.plan, step.at)  # a dated card: its price at the operation's time
     if not price.ok:
         return Outcome(price)
     s, cost = step.state, price.credits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from engine.plans import Period, Plan
 from engine.ratecard import RateCard
@@ -21,8 +22,9 @@ class CardPlans:
         self.digest = card.digest
         self.plans: Mapping[str, Plan] = card.plans
 
-    def price(self, request: object, plan: str) -> Quote | Rejection:
-        """The card's own answer, gated by the plan when the card declares plans."""
+    def price(self, request: object, plan: str, at: datetime | None = None) -> Quote | Rejection:
+        """The card's own answer, gated by the plan when the card declares plans; at `at`, for a card
+        whose prices have dates (the operation's time: the clock is never read here)."""
         if isinstance(request, Mapping) and self.plans:
             request = {**request, "plan": plan}
-        return self.card.quote(request)
+        return self.card.quote(request, at=at)

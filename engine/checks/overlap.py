@@ -55,8 +55,10 @@ def _outcome(rule: PricedRule, witness: Point | None) -> str:
         return f'reject "{rule.outcome.reason}"'
     expr = priced_expr(rule)
     value = credits(expr, witness) if witness is not None else None
+    if value is not None and rule.final is not None and not rule.final.money.credits:
+        return rule.final.money.show(value)  # in the card's unit: 0.004500 USD
     return credits_words(value) if value is not None else source(rule.outcome.expr)
 
 
-def _point_words(point: Point) -> str:
+def _point_words(point: Point) -> str:  # show_value writes a measured amount as a decimal
     return ", ".join(f"{p} {show_value(v)}" for p, v in point.items())

@@ -16,7 +16,7 @@ from pathlib import Path
 from engine.diagnostics import render_text
 from engine.fmt.layout import layout
 from engine.fmt.replace import replace_text
-from engine.sources import normalise
+from engine.sources import find, normalise, read_file
 from engine.syntax import parse
 
 USAGE_ERROR = 2
@@ -40,57 +40,47 @@ def format_text(text: str, name: str = "<string>") -> str:
     return out
 
 
-def _files(paths: Sequence[str]) -> list[Path]:
-    out = []
-    for given in paths:
-        path = Path(given)
-        if path.is_dir():
-            out += sorted(p for p in path.rglob("*.rules") if p.is_file())
-        elif path.is_file():
-            out.append(path)
-        else:
-            raise FormatError(f"cannot find {given}")
-    return out
-
-
 def run(paths: Sequence[str], check: bool) -> int:
     """Exit 0 when done (or, with check, when nothing would change), 1 when a file would change,
-    2 when a path cannot be read or a file does not parse. `-` formats standard input to standard output."""
+    2 when a path cannot be read or a file does not parse. `-` formats standard input to standard output.
+
+    A folder's files are the ones `check` reads (engine.sources.find): hidden folders are passed over,
+    linked folders are followed, and a folder or file that cannot be read is reported, never skipped."""
     if list(paths) == ["-"]:
         return _run_stdin(check)
+    status = 0
+    for given in paths or ["rules"]:
+        named, problems = find(given)
+        for problem in problems:
+            print(f"ratecard: {problem.message}", file=sys.stderr)
+            status = USAGE_ERROR
+        for _, path, display in named:
+            status = max(status, _format_file(path, display, check))
+    return status
+
+
+def _format_file(path: Path, display: str, check: bool) -> int:
+    text, problem = read_file(path, display, display)
+    if problem is not None:
+        print(f"ratecard: {problem.message}", file=sys.stderr)
+        return USAGE_ERROR
     try:
-        files = _files(paths or ["rules"])
+        new = format_text(text, display)
     except FormatError as exc:
         print(f"ratecard: {exc}", file=sys.stderr)
         return USAGE_ERROR
-    status = 0
-    for path in files:
-        try:
-            text = path.read_text(encoding="utf-8")
-            new = format_text(text, str(path))
-        except (OSError, UnicodeDecodeError) as exc:
-            print(f"ratecard: cannot read {path}: {exc}", file=sys.stderr)
-            status = USAGE_ERROR
-            continue
-        except FormatError as exc:
-            print(f"ratecard: {exc}", file=sys.stderr)
-            status = USAGE_ERROR
-            continue
-        if new == text:
-            continue
-        if check:
-            print(f"would reformat {path}")
-            status = max(status, 1)
-        else:
-            try:
-                replace_text(path, new)
-            except OSError as exc:  # the file keeps its old text
-                print(f"ratecard: cannot write {path}: {exc.strerror or exc}; it is left as it was",
-                      file=sys.stderr)
-                status = USAGE_ERROR
-                continue
-            print(f"reformatted {path}")
-    return status
+    if new == normalise(text):  # a byte-order mark or CRLF endings alone are no change, as they are to check
+        return 0
+    if check:
+        print(f"would reformat {display}")
+        return 1
+    try:
+        replace_text(path, new)
+    except OSError as exc:  # the file keeps its old text
+        print(f"ratecard: cannot write {display}: {exc.strerror or exc}; it is left as it was", file=sys.stderr)
+        return USAGE_ERROR
+    print(f"reformatted {display}")
+    return 0
 
 
 def _run_stdin(check: bool) -> int:

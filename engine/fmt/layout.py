@@ -11,9 +11,11 @@ The layout (documented for people in docs/cli.md, under fmt):
 - At most one blank line in a row; none at the start or end of the file,
   right after a `{` or right before a `}`. Lines end with `\\n`, no trailing
   spaces.
-- Runs of consecutive one-line statements line up: prices on their `->`,
-  model declarations on `aka`, plans on `allows` (one space after the
-  longest head).
+- Runs of consecutive one-line statements line up: prices on their `->`
+  (and their dates, `from`/`until`, after the longest price), model
+  declarations on `aka`, plans on `allows` (one space after the longest head).
+- The lines of a dated block (`from 2027-01-01 {`) are laid out as at the top
+  level, one indent in.
 - Inside `tool` and `model` blocks, parameters line up in columns: the name
   (at least 6 wide), the values, the options (`unit`, `default`, `for`, ...),
   two spaces apart. A column is as wide as its cells up to 40 characters: a
@@ -48,8 +50,10 @@ _TOKEN = re.compile(r'''
   | (?P<other>.)
 ''', re.VERBOSE)
 
-_OPTIONS = {"unit", "default", "unpriced", "from", "for"}
+_OPTIONS = {"unit", "default", "unpriced", "from", "for", "billed", "minimum"}
 _FUNCTIONS = ("ceil", "floor", "min", "max")
+_DATED = ("from", "until")  # what a date follows, in a dated block's head or after a price
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}(?:T[0-9]{2}:[0-9]{2}(?::[0-9]{2})?Z)?")
 _INDENT = "    "
 _NAME_MIN = 6
 _LABEL_MIN = 9
@@ -74,6 +78,7 @@ class Block(enum.Enum):
     DECL = enum.auto()          # tool or model
     PLAN = enum.auto()
     GRID = enum.auto()
+    DATED = enum.auto()         # `from ... until ... {`: its lines are laid out as at the top level
     OTHER = enum.auto()
 
 
@@ -87,9 +92,18 @@ class Line:
 
 
 def tokenize(code: str) -> tuple[list[str], str | None]:
-    """The tokens of one line and its comment (from `#`), if any."""
+    """The tokens of one line and its comment (from `#`), if any. A date after `from` or `until` is one token."""
     tokens, comment = [], None
-    for match in _TOKEN.finditer(code):
+    at = 0
+    while at < len(code):
+        if tokens and tokens[-1] in _DATED:
+            date = _DATE.match(code, at)
+            if date:
+                tokens.append(date.group())
+                at = date.end()
+                continue
+        match = _TOKEN.match(code, at)
+        at = match.end()
         kind = match.lastgroup
         if kind == "space":
             continue
@@ -173,12 +187,15 @@ def classify(text: str) -> list[Line]:
             role = Role.PARAM
         elif top is Block.PLAN and not braces:
             role = Role.PLAN_ITEM
-        elif top is None and not braces:
+        elif (top is None or top is Block.DATED) and not braces:
             role = _top_level_role(tokens)
         else:
             role = Role.PLAIN
         lines.append(Line(role=role, depth=indent, tokens=tuple(tokens), comment=comment, grid=grid))
         opens, closes = tokens.count("{"), tokens.count("}")
+        if tokens[-1] == "{" and opens == 1 and closes == 0 and tokens[0] in _DATED:
+            stack.append(Block.DATED)
+            continue
         if tokens[-1] == "{" and opens == 1 and closes == 0:
             is_grid = tokens[0] not in ("tool", "model", "plan")
             stack.append(Block.GRID if is_grid else Block.PLAN if tokens[0] == "plan" else Block.DECL)
@@ -269,7 +286,9 @@ def _split(line: Line) -> list[str]:
     tokens = list(line.tokens)
     if line.role is Role.RULE:
         at = tokens.index("->")
-        return [join(tokens[:at]), join(tokens[at:])]
+        dated = next((k for k in range(at, len(tokens)) if tokens[k] in _DATED), len(tokens))
+        columns = [join(tokens[:at]), join(tokens[at:dated])]
+        return columns + [join(tokens[dated:])] if dated < len(tokens) else columns  # its dates line up too
     if line.role is Role.MODEL:
         return [join(tokens[:3]), join(tokens[3:])]
     if line.role is Role.PLAN:

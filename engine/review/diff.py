@@ -6,6 +6,9 @@ cards' boundary points, so a new `chars > 5000 -> reject` in NEW is seen at
 5000 and 5001 in OLD too. Rewriting a grid as an equal formula changes no
 row; moving a price changes exactly the rows it prices. Two refusals with
 different reasons are not a price change and are not reported.
+
+A dated card is compared as it prices at a time (RateCard.at), so a card
+compared with itself at two times shows what changes between them.
 """
 
 from __future__ import annotations
@@ -13,13 +16,15 @@ from __future__ import annotations
 import enum
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 
 import attrs
 
+from engine.dates import read_at
 from engine.domain import show_value
 from engine.ratecard import RateCard
+from engine.results import json_number
 from engine.review import plan_diff
 from engine.review.plan_diff import PlanChange, compare_plans
 from engine.review.revision import DiffInputError, read_side
@@ -58,6 +63,7 @@ class Diff:
 
 
 def compare(old: RateCard, new: RateCard) -> Diff:
+    old, new = old.at(), new.at()  # a dated card: its prices now (pass card.at(when) for another time)
     samples: dict = {}
     for side in (old, new):
         for key, points in boundaries(side).items():
@@ -82,7 +88,7 @@ def _change(old: Row | None, new: Row | None) -> Change | None:
         kind = Kind.ADDED
     elif new is None:
         kind = Kind.REMOVED
-    elif old.credits == new.credits:
+    elif old.credits == new.credits and old.amount == new.amount:
         return None
     elif new.credits is None:
         kind = Kind.REFUSED
@@ -100,7 +106,7 @@ def percent(old: int, new: int) -> str:
     """`+5.3%`, exact to the tenth (the ratio of two whole numbers, rounded half to even)."""
     if old == 0:
         return "n/a"
-    tenths = round(Fraction(1000 * (new - old), old))
+    tenths = round(1000 * (Fraction(new) - Fraction(old)) / Fraction(old))
     sign = "+" if tenths > 0 else "-" if tenths < 0 else "±"
     return f"{sign}{abs(tenths) // 10}.{abs(tenths) % 10}%"
 
@@ -108,13 +114,20 @@ def percent(old: int, new: int) -> str:
 def _credits(row: Row | None) -> str:
     if row is None:
         return "-"
-    return str(row.credits) if row.credits is not None else "refused"
+    if row.credits is None:
+        return "refused"
+    return row.price if row.amount is None or row.unit is None else f"{row.price} {row.unit}"
 
 
 def note(change: Change) -> str:
-    """What happened, after the old and new prices: `+600 (+5.3%)`, `added`, the refusal's reason."""
+    """What happened, after the old and new prices: `+600 (+5.3%)`, `+0.000100 (+2.2%)`, `added`,
+    the refusal's reason. Prices in two different units are only said to differ."""
     old, new = change.old, change.new
     if change.kind is Kind.REPRICED:
+        if (old.amount is None) != (new.amount is None) or old.unit != new.unit:
+            return "now in another unit"
+        if old.amount is not None:
+            return f"{new.amount - old.amount:+} ({percent(old.amount, new.amount)})"
         return f"{new.credits - old.credits:+d} ({percent(old.credits, new.credits)})"
     if change.kind is Kind.ADDED:
         return "added" + (f": {new.reason}" if new.credits is None else "")
@@ -186,8 +199,10 @@ def render_md(diff: Diff) -> str:
 
 
 def to_json(diff: Diff) -> list[dict]:
-    def credits(row: Row | None):
-        return None if row is None else row.credits
+    def credits(row: Row | None):  # credits as a number (a string past 2**53 - 1), an amount as a string
+        if row is None or row.credits is None:
+            return None
+        return json_number(row.credits) if row.amount is None else str(row.amount)
 
     return [{"kind": c.kind.value, "tool": c.tool, "model": c.model, "params": json_params(c.params),
              "old": credits(c.old), "new": credits(c.new)} for c in diff.changes] + [
@@ -197,18 +212,46 @@ def to_json(diff: Diff) -> list[dict]:
 # ---------------------------------------------------------------- the command
 
 
-def run(old_spec: str, new_spec: str, fmt: str) -> int:
-    """Exit 0 when the prices are the same, 1 when they differ, 2 on a usage, I/O or card error."""
+def run(old_spec: str, new_spec: str | None, fmt: str, at: Sequence[str] = ()) -> int:
+    """Exit 0 when the prices are the same, 1 when they differ, 2 on a usage, I/O or card error.
+
+    `at`: no time, both sides now; one, both sides then; two, OLD at the first and NEW at the
+    second. Without NEW, OLD is compared with itself, which takes two times.
+    """
+    if len(at) > 2 or (new_spec is None and len(at) != 2):
+        print("ratecard: give OLD and NEW, or one card and two times to compare it with itself: "
+              "ratecard diff rules --at 2026-11-30 --at 2026-12-01", file=sys.stderr)
+        return USAGE_ERROR
+    for when in at:
+        reason = read_at(when)
+        if type(reason) is str:
+            print(f"ratecard: --at: {reason}", file=sys.stderr)
+            return USAGE_ERROR
+    first, second = (at[0], at[-1]) if at else (None, None)
     try:
-        old, new = read_side(old_spec), read_side(new_spec)
+        old = read_side(old_spec)
+        new = old if new_spec is None else read_side(new_spec)
     except DiffInputError as exc:
         print(f"ratecard: {exc}", file=sys.stderr)
         return USAGE_ERROR
+    old, new = old.at(first), new.at(second)
     diff = compare(old, new)
+    heading = versions(old, new)
     if fmt == "json":
         print(json.dumps(to_json(diff), indent=2, ensure_ascii=False))
     elif fmt == "md":
-        print(render_md(diff))
+        print(render_md(diff) if heading is None else f"{heading}\n\n{render_md(diff)}")
     else:
-        print(render_text(diff))
+        print(render_text(diff) if heading is None else f"{heading}\n\n{render_text(diff)}")
     return 0 if diff.same else 1
+
+
+def versions(old: RateCard, new: RateCard) -> str | None:
+    """Which slices of time are compared, when a side is a dated card's; None when neither is."""
+    if old.period is None and new.period is None:
+        return None
+
+    def words(card: RateCard) -> str:
+        return "the prices (no dates)" if card.period is None else f"the prices in effect {card.period.words()}"
+
+    return f"comparing {words(old)} with {words(new)}"

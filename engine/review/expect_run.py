@@ -37,7 +37,12 @@ class Outcome:
         expected = self.expectation.expected
         if isinstance(expected, Code):
             return not self.result.ok and self.result.code == expected
-        return self.result.ok and self.result.credits == expected
+        if not self.result.ok:
+            return False
+        unit = self.expectation.unit
+        if self.result.amount is not None:  # a card that prices in an amount: the amount, exactly
+            return self.result.amount == expected and unit in (None, self.result.unit)
+        return self.result.credits == expected and unit in (None, "credit", "credits")
 
 
 @attrs.frozen
@@ -79,8 +84,8 @@ def evaluate(card: RateCard, expectations: Sequence[Expectation | Unreadable]) -
         if isinstance(item, Unreadable):
             unreadable.append(item)
             continue
-        outcomes.append(Outcome(item, card.quote(item.request)))
-        rule = matched_rule(card, item.request)
+        outcomes.append(Outcome(item, card.quote(item.request, at=item.at)))
+        rule = matched_rule(card.at(item.at), item.request)  # a dated card: the slice it was priced in
         if rule is not None:
             exercised.add(_key(rule))
     written: dict[tuple, PricedRule] = {}
@@ -159,8 +164,12 @@ def render(report: Report, form: str, paths: Mapping[str, str]) -> str:
     return "\n".join(_text(report, paths))
 
 
-def _expected(value: int | Code) -> str:
-    return str(value) if isinstance(value, Code) else credits_words(value)
+def _expected(value, unit: str | None = None) -> str:
+    if isinstance(value, Code):
+        return str(value)
+    if unit is not None or type(value) is not int:
+        return f"{value} {unit}" if unit else str(value)
+    return credits_words(value)
 
 
 def _label(label: str, paths: Mapping[str, str]) -> str:
@@ -169,6 +178,8 @@ def _label(label: str, paths: Mapping[str, str]) -> str:
 
 
 def _actual(result: Quote | Rejection, paths: Mapping[str, str]) -> str:
+    if result.ok and result.amount is not None:
+        return f"{result.amount} {result.unit} ({_label(result.rule, paths)})"
     if result.ok:
         return f"{credits_words(result.credits)} ({_label(result.rule, paths)})"
     return f"rejected [{result.code}]: {result.message}"
@@ -196,8 +207,8 @@ def _text(report: Report, paths: Mapping[str, str]) -> list[str]:
         out.append(f"{bad.where}:{bad.column}: cannot read this line: {bad.message}")
     for o in report.failures:
         e = o.expectation
-        out += [f"{e.where}: FAIL {e.text}",
-                f"  expected {_expected(e.expected)}, got {_actual(o.result, paths)}"]
+        out += [f"{e.where}: FAIL {e.text}" + (f" (at {e.at})" if e.at is not None else ""),
+                f"  expected {_expected(e.expected, e.unit)}, got {_actual(o.result, paths)}"]
     if out:
         out.append("")
     out.append(_summary(report))
@@ -222,7 +233,7 @@ def _github(report: Report, paths: Mapping[str, str]) -> list[str]:
     for o in report.failures:
         e = o.expectation
         out.append(f"::error file={e.file},line={e.line},title=ratecard test::"
-                   f"{_escape(f'{e.text}: expected {_expected(e.expected)}, got {_actual(o.result, paths)}')}")
+                   f"{_escape(f'{e.text}: expected {_expected(e.expected, e.unit)}, got {_actual(o.result, paths)}')}")
     for rule in report.untested:
         where, what = _rule(rule, paths)
         file, line, column = where.rsplit(":", 2)
@@ -239,8 +250,10 @@ def to_json(report: Report, paths: Mapping[str, str]) -> dict:
         actual = o.result.to_json()
         if o.result.ok:
             actual["rule"] = _label(o.result.rule, paths)
-        failures.append({"file": e.file, "line": e.line, "request": e.request, "expected": expected,
-                         "actual": actual})
+        failure = {"file": e.file, "line": e.line, "request": e.request, "expected": expected, "actual": actual}
+        if e.at is not None:
+            failure["at"] = e.at
+        failures.append(failure)
     untested = []
     for rule in report.untested:
         where, what = _rule(rule, paths)

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from fractions import Fraction
+
 import attrs
 
 from engine import ast
@@ -21,14 +23,16 @@ from engine.compile import ModelIndex
 from engine.counting import Uncounted, count
 from engine.diagnostics import source_lines
 from engine.domain import UNSET, Domain, is_unset, show_value
+from engine.formula import evaluate
 from engine.formula import explain as explain_formula
 from engine.interpreter import find
 from engine.model import NotTaken, PricedRule
+from engine.money import decimal_text
 from engine.names import credits_words, listing
 from engine.plans import PLAN
 from engine.ratecard import RateCard
 from engine.results import Code, Quote, Rejection
-from engine.values import Invalid, coerce, show
+from engine.values import Invalid, coerce, measured, show
 
 _MISSING = object()
 MAX_NEAREST = 5
@@ -93,6 +97,16 @@ class NearMiss:
 
 
 @attrs.frozen
+class Billed:
+    """A measured amount as given and as billed: `dur 20.4s billed as 21s (per 1s, minimum 5s)`."""
+
+    param: str
+    given: str              # the amount as read, exactly: `20.4`
+    billed: str             # the amount priced: `21`
+    rule: str               # how it is billed: `per 1s, minimum 5s`
+
+
+@attrs.frozen
 class TextCount:
     """A parameter counted from a text that leaves something out (`not counting whitespace, tags`):
     how many characters the text has and how many of them count."""
@@ -134,11 +148,17 @@ class Explanation:
     text_counts: tuple[TextCount, ...] = ()
     filled: tuple[Filled, ...] = ()  # values left out, read as the model's default or as unset
     by_plan: str | None = None       # the plans the matched rule holds for, when it depends on the plan
+    billed: tuple[Billed, ...] = ()  # measured amounts, as given and as billed (engine.model.Measure)
+    version: str | None = None       # a dated card: the slice of time whose prices applied, in words
 
     def to_json(self) -> dict[str, object]:
-        """JSON-ready: the result's own object under `result`, then the explanation."""
-        out = attrs.asdict(self, filter=lambda a, _: a.name != "result")  # tuples become lists
-        out["values"] = {name: None if is_unset(value) else value for name, value in self.values}  # null: left out
+        """JSON-ready: the result's own object under `result`, then the explanation. A measured
+        amount that is not whole is written as its exact decimal, as a string ("20.5")."""
+        out = attrs.asdict(self, filter=lambda a, v: a.name != "result" and (a.name != "version" or v is not None))
+        out["values"] = {name: None if is_unset(value) else show_value(value) if type(value) is Fraction else value
+                         for name, value in self.values}  # null: left out; a measured amount as an exact string
+        if not self.billed:  # only a request with a measured amount has it
+            del out["billed"]
         return {"result": self.result.to_json(), **out}
 
 
@@ -149,16 +169,19 @@ def explain(card: RateCard, request: Mapping, result: Quote | Rejection) -> str:
 
 def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | None = None) -> Explanation:
     """Why `card.quote(request)` gives what it gives, as data (pass `result` if already quoted)."""
+    card = card.at()  # a dated card: the slice in effect now (a slice, or a card without dates, is itself)
     if result is None:
         result = card.quote(request)
+    version = None if card.period is None else card.period.words()
     model = _model_index(card, request)
     if model is None:
-        return Explanation(result)
+        return Explanation(result, version=version)
     values = given_values(model, request)
     shown = [s.name for s in (model.plan, *model.slots) if s is not None and s.name in values]
     base = Explanation(result, model.tool, model.name, tuple((name, values[name]) for name in shown),
                        _plan(card, request, model.tool), text_counts=_text_counts(model, request),
-                       filled=_filled(card, model, request, values))
+                       filled=_filled(card, model, request, values), billed=_billed(model, request),
+                       version=version)
     entry = find(model, values) if all(k in values for k in model.keys + model.ranged) else None
     if entry is not None and (result.ok or result.code == "rejected" and result.param is None
                               and entry.reason is not None):
@@ -166,9 +189,9 @@ def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | No
         if result.ok and isinstance(entry.rule.outcome, ast.Free):
             arithmetic = "free"
         elif result.ok and entry.expr is not None and not isinstance(entry.expr, ast.Number):
-            arithmetic = explain_formula(entry.expr, values)
+            arithmetic = explain_formula(entry.expr, values) + _final(entry.rule, entry.expr, values, result)
         elif result.ok:
-            arithmetic = str(result.credits)
+            arithmetic = str(result.credits) if result.amount is None else f"{entry.expr.value} {result.unit}"
         by_plan = entry.rule.box[PLAN].source() if PLAN in entry.rule.box else None
         return attrs.evolve(base, match=_match(card, entry.rule), arithmetic=arithmetic, by_plan=by_plan)
     if result.ok:  # cannot happen while find() is what the interpreter uses; say so rather than guess
@@ -187,12 +210,16 @@ def explanation(card: RateCard, request: Mapping, result: Quote | Rejection | No
 def render(explanation: Explanation) -> str:
     """The text `ratecard quote --explain` prints."""
     e, result = explanation, explanation.result
-    lines = [credits_words(result.credits) if result.ok else f"rejected [{result.code}]: {result.message}"]
+    lines = [_shown(result) if result.ok else f"rejected [{result.code}]: {result.message}"]
+    dated = [f"version: the prices in effect {e.version}"] if e.version is not None else []
     if e.tool is None:
-        return lines[0]
+        return "\n".join(lines + dated)
     subject = e.tool if e.model is None else f'{e.tool} "{e.model}"'
     shown = ", ".join(f"{name} {show_value(value)}" for name, value in e.values)
     lines.append(f"request: {subject}" + (f" {shown}" if shown else ""))
+    lines += dated
+    for b in e.billed:
+        lines.append(f"billed: {b.param} {b.given} -> {b.billed} ({b.rule})")
     for c in e.text_counts:
         lines.append(f"counted: {c.param} {c.counted} of the {c.length} characters of `{c.source}` "
                      f"(not counting {' and '.join(c.not_counting)})")
@@ -228,6 +255,50 @@ def render(explanation: Explanation) -> str:
         if e.more_near_misses:
             lines.append(f"  and {e.more_near_misses} more")
     return "\n".join(lines)
+
+
+def _shown(result: Quote) -> str:
+    return credits_words(result.credits) if result.amount is None else f"{result.amount} {result.unit}"
+
+
+def _final(rule: PricedRule, expr, values: Mapping, result: Quote | Rejection) -> str:
+    """After the arithmetic, how its value became the amount quoted: ` -> 4 credits (rounded up)`,
+    ` USD`; nothing for whole credits."""
+    if rule.final is None or not result.ok:
+        return ""
+    money = rule.final.money
+    try:
+        value = Fraction(evaluate(expr, values))
+    except Exception:
+        return ""
+    unit = "credits" if money.credits else money.unit
+    if (value * money.scale).denominator == 1 and money.credits:
+        return ""
+    if (value * money.scale).denominator == 1:
+        return f" {unit}"
+    how = f"rounded {rule.final.rounding.value}" if rule.final.rounding else "cut to size"
+    places = "" if money.credits else f" to {money.places} places"
+    return f" -> {_shown(result)} ({how}{places})"
+
+
+def _billed(model: ModelIndex, request: Mapping) -> tuple[Billed, ...]:
+    """The measured amounts the request gives, each as given and as billed."""
+    out = []
+    if not isinstance(request, Mapping):
+        return ()
+    for slot in model.slots:
+        m = slot.param.measure
+        raw = request.get(slot.name, _MISSING)
+        if m is None or raw is _MISSING or isinstance(slot.offer, NotTaken):
+            continue
+        try:
+            given = measured(slot.param, raw)
+        except Invalid:
+            continue
+        unit = slot.param.unit or ""
+        how = f"per {decimal_text(m.step)}{unit}" + (f", minimum {decimal_text(m.minimum)}{unit}" if m.minimum else "")
+        out.append(Billed(slot.name, decimal_text(given) + unit, decimal_text(m.billed(given)) + unit, how))
+    return tuple(out)
 
 
 def _show_source(source: SourceLine | None) -> list[str]:

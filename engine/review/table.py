@@ -13,11 +13,13 @@ import csv
 import enum
 import io
 import json
+from fractions import Fraction
 
 import attrs
 
 from engine.domain import is_unset, show_value
 from engine.ratecard import RateCard
+from engine.results import json_number
 from engine.sheet import Row, axes, json_params, model_rows, models
 
 
@@ -45,6 +47,7 @@ class Grid:
     across: str | None               # the column parameter; None when the tool takes none
     columns: tuple[object, ...]
     lines: tuple[Line, ...]
+    unit: str | None = None          # what the prices are in, when not credits (USD)
 
 
 MAX_COLUMNS = 12  # a parameter with more values than this runs down the sheet, one row per value
@@ -94,7 +97,8 @@ def grids(card: RateCard, tool: str | tuple[str, ...] | None = None, model: str 
             down, across, columns = names, None, ()
         lines = shapes.setdefault((m.tool, m.name is not None, down, across, columns), [])
         lines += _lines(m.name, list(model_rows(card, m)), len(down), columns)
-    return [Grid(tool=t, has_models=has, down=down, across=across, columns=columns, lines=tuple(lines))
+    unit = card.index.money.unit
+    return [Grid(tool=t, has_models=has, down=down, across=across, columns=columns, lines=tuple(lines), unit=unit)
             for (t, has, down, across, columns), lines in shapes.items()]
 
 
@@ -113,6 +117,7 @@ def _lines(model: str | None, rows: list[Row], down: int, columns: tuple) -> lis
 
 
 def render(card: RateCard, fmt: Format, tool: str | tuple[str, ...] | None = None, model: str | None = None) -> str:
+    card = card.at()  # a dated card: the prices in effect now (pass card.at(when) for another time)
     if fmt is Format.JSON:
         return json.dumps([row_object(r) for g in grids(card, tool, model) for line in g.lines
                            for r in line.cells if r is not None], indent=2, ensure_ascii=False)
@@ -120,6 +125,9 @@ def render(card: RateCard, fmt: Format, tool: str | tuple[str, ...] | None = Non
         return _csv(grids(card, tool, model))
     markdown = fmt is Format.MD
     parts = [_grid(g, markdown) for g in grids(card, tool, model)]
+    if card.period is not None:  # one slice of a dated card: say which
+        heading = f"prices in effect {card.period.words()}"
+        parts.insert(0, f"**{heading}**" if markdown else heading)
     if card.plans and tool is None and model is None:  # the whole card: its plans too
         from engine.review import plans_table
 
@@ -132,10 +140,15 @@ def text(card: RateCard, tool: str | None = None, model: str | None = None) -> s
 
 
 def row_object(row: Row) -> dict:
-    """One combination as JSON: tool, model, each parameter, then credits or reason."""
+    """One combination as JSON: tool, model, each parameter, then credits (or the amount and its
+    unit, on a card that prices in an amount) or reason. Exact: a measured amount or a price with
+    a decimal point is a string ("20.5", "0.004725"), credits past 2**53 - 1 too."""
     out: dict = {"tool": row.tool, "model": row.model, **json_params(row.params)}
-    if row.credits is not None:
-        out["credits"] = row.credits
+    if row.credits is not None and row.amount is not None:
+        out["amount"] = str(row.amount)
+        out["unit"] = row.unit
+    elif row.credits is not None:
+        out["credits"] = json_number(row.credits)
     else:
         out["reason"] = row.reason
     return out
@@ -151,21 +164,22 @@ def _grid(grid: Grid, markdown: bool) -> str:
         if row is None:
             return ""
         if row.credits is not None:
-            return str(row.credits)
+            return row.price
         number = notes.setdefault(row.reason, len(notes) + 1)
         return f"[{number}]"
 
     head = (["model"] if grid.has_models else []) + list(grid.down)
-    head += [f"{grid.across} {show_value(v)}" for v in grid.columns] if grid.across else ["credits"]
+    head += [f"{grid.across} {show_value(v)}" for v in grid.columns] if grid.across else [grid.unit or "credits"]
     body = []
     for line in grid.lines:
         labels = ([line.model] if grid.has_models else []) + [show_value(v) for v in line.labels]
         body.append(labels + [cell(r) for r in line.cells])
     numeric = len(head) - max(1, len(grid.columns))
     footer = [f"[{n}] {reason}" for reason, n in notes.items()]
+    title = grid.tool if grid.unit is None else f"{grid.tool} (prices in {grid.unit})"
     if markdown:
-        return _markdown(grid.tool, head, body, numeric, footer)
-    return _text(grid.tool, head, body, numeric, footer)
+        return _markdown(title, head, body, numeric, footer)
+    return _text(title, head, body, numeric, footer)
 
 
 def _text(title: str, head: list[str], body: list[list[str]], numeric: int, footer: list[str]) -> str:
@@ -200,7 +214,8 @@ def _csv(found: list[Grid]) -> str:
             params[g.across] = None
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["tool", "model", *params, "credits", "reason"])
+    unit = next((g.unit for g in found if g.unit), None)  # a card that prices in an amount: its column
+    writer.writerow(["tool", "model", *params, "credits" if unit is None else unit, "reason"])
     for g in found:
         for line in g.lines:
             for row in line.cells:
@@ -208,7 +223,7 @@ def _csv(found: list[Grid]) -> str:
                     continue
                 values = dict(row.params)
                 writer.writerow([row.tool, row.model or "", *(_csv_value(values.get(p)) for p in params),
-                                 "" if row.credits is None else row.credits, row.reason or ""])
+                                 "" if row.credits is None else row.price, row.reason or ""])
     return out.getvalue().rstrip("\n")
 
 
@@ -219,4 +234,4 @@ def _csv_value(value: object) -> str:
         return "unset"
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return str(value)
+    return show_value(value) if type(value) is Fraction else str(value)

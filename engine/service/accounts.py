@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from engine.results import Code, Rejection
+from engine.results import Code, Rejection, json_safe
 from engine.service import body
 from engine.service.body import Refusal
 from engine.service.live import Live, Loaded
@@ -26,7 +26,8 @@ MAX_TTL = 400 * 86400  # seconds; a hold lapses at its cycle's end anyway
 
 # AccountError codes -> HTTP status; anything not listed is the caller's mistake (400)
 _STATUS = {"conflict": 409, "account-exists": 409, "hold-captured": 409, "hold-released": 409,
-           "hold-expired": 409, "capture-exceeds-hold": 409, "unknown-hold": 404, "store": 503, "schema": 500}
+           "hold-expired": 409, "capture-exceeds-hold": 409, "unknown-hold": 404, "store": 503, "schema": 500,
+           "not-credits": 500}  # the service's own card cannot keep accounts: not the caller's doing
 
 
 def routes(live: Live, store, settings: Settings) -> list[Route]:
@@ -85,8 +86,8 @@ class _Accounts:
             status = 404 if result.code == "unknown-account" else 422
             return JSONResponse(result.to_json(), status_code=status, headers=headers)
         if isinstance(result, list):
-            return JSONResponse([{"ok": True, **to_json(e)} for e in result], headers=headers)
-        return JSONResponse({"ok": True, **to_json(result)}, headers=headers)
+            return JSONResponse([json_safe({"ok": True, **to_json(e)}) for e in result], headers=headers)
+        return JSONResponse(json_safe({"ok": True, **to_json(result)}), headers=headers)
 
     async def subscribe(self, request: Request) -> Response:
         account = request.path_params["account"]

@@ -7,9 +7,11 @@ written by hand: change the card and the form and the schema follow.
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from engine.compile import fill
 from engine.counting import Uncounted
-from engine.domain import Domain, ValueType, is_unset
+from engine.domain import Domain, ValueType, is_unset, show_value
 from engine.model import Card, Model, NotTaken, Param
 
 LISTED = 64  # a whole-number domain with at most this many values is listed value by value
@@ -20,11 +22,16 @@ TYPES = {ValueType.INT: "integer", ValueType.BOOL: "boolean", ValueType.TEXT: "s
 def domain_object(domain: Domain) -> dict:
     """{"type": ..., "values": [...]} or, for many whole numbers, {"type": "integer", "ranges": [[lo, hi|null]]}."""
     out: dict = {"type": TYPES[domain.type]}
-    if domain.type is not ValueType.INT or domain.is_finite(LISTED):
+    if domain.type is not ValueType.INT or (domain.step == 1 and domain.is_finite(LISTED)):
         out["values"] = list(domain)
     else:
-        out["ranges"] = [[iv.lo, iv.hi] for iv in domain.intervals]
+        out["ranges"] = [[_number(iv.lo), _number(iv.hi)] for iv in domain.intervals]
     return out
+
+
+def _number(value: object) -> object:
+    """A measured amount that is not whole as its exact decimal text ("0.5"), never a float."""
+    return show_value(value) if type(value) is Fraction else value
 
 
 def offer_object(param: Param, offer: Domain | NotTaken, model: Model | None = None) -> dict:
@@ -37,12 +44,15 @@ def offer_object(param: Param, offer: Domain | NotTaken, model: Model | None = N
     out.update(domain_object(offer.without_unset()))
     out.update(taken=True, unit=param.unit, priced=not param.unpriced, counted_from=param.counted_from,
                not_counting=[u.value for u in Uncounted if u in param.not_counting])
+    if param.measure is not None:  # any amount of 0 or more, billed per step: a number, ranges only
+        out["type"] = "number"
+        out["measure"] = {"step": _number(param.measure.step), "minimum": _number(param.measure.minimum)}
     if model is not None:
         filled = fill(param, offer, model)
     else:
         filled = param.default if param.default is not None and param.default in offer else offer.single()
     default = None if filled is None or is_unset(filled) else filled
-    out["default"] = default
+    out["default"] = _number(default)
     out["unset"] = offer.has_unset
     out["required"] = default is None and not offer.has_unset and not param.unpriced and param.counted_from is None
     return out

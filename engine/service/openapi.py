@@ -8,13 +8,14 @@ objects exactly as the API writes them, and the rejection codes as an enum.
 from __future__ import annotations
 
 import re
+from fractions import Fraction
 
 from engine.counting import describe
 from engine.model import Card, NotTaken
 from engine.results import Code
 from engine.service.catalog import LISTED, TYPES
 from engine.compile import fill
-from engine.domain import Domain, ValueType, is_unset
+from engine.domain import Domain, ValueType, is_unset, show_value
 from engine.plans import PLAN
 
 RESULT_CODES = [str(c) for c in Code]
@@ -40,6 +41,20 @@ def _value_schema(domain: Domain, unit: str | None) -> dict:
     return schema
 
 
+def _measured_schema(param, offer: Domain) -> dict:
+    """A measured amount: any number of 0 or more (or a text such as "20.4s"), billed per its step."""
+    from engine.money import decimal_text
+
+    m = param.measure
+    how = f"billed per {decimal_text(m.step)} (rounded up)" + (f", at least {decimal_text(m.minimum)}" if m.minimum
+                                                                else "")
+    if offer.intervals:
+        how += f"; billed amounts {offer.describe(param.unit)} are offered"
+    unit = f'; "20.4{param.unit}" is read as 20.4' if param.unit else ""
+    return {"oneOf": [{"type": "number", "minimum": 0}, {"type": "string"}],
+            "description": f"an amount, {how}{unit}"}
+
+
 def _name(*parts: str | None) -> str:
     return ".".join(re.sub(r"[^A-Za-z0-9_-]+", "_", p) for p in parts if p is not None)
 
@@ -59,10 +74,11 @@ def request_schemas(card: Card) -> dict[str, dict]:
                 offer = model.offers.get(param.name, param.domain)
                 if isinstance(offer, NotTaken):
                     continue
-                props[param.name] = _value_schema(offer, param.unit)
+                props[param.name] = (_value_schema(offer, param.unit) if param.measure is None
+                                     else _measured_schema(param, offer))
                 filled = fill(param, offer, model)
                 if filled is not None and not is_unset(filled):
-                    props[param.name]["default"] = filled  # the model's own default, or the tool's
+                    props[param.name]["default"] = filled if type(filled) is not Fraction else show_value(filled)
                 if param.counted_from:
                     left_out = f", not counting {describe(param.not_counting)}" if param.not_counting else ""
                     props[param.counted_from] = {"type": "string", "minLength": 1,
@@ -81,14 +97,30 @@ def request_schemas(card: Card) -> dict[str, dict]:
 
 
 _DIGEST = {"type": "string", "description": "the digest of the card that gave this answer (RateCard.digest)"}
+_EFFECTIVE = {"type": "string", "description": "a card with dates: the slice of time whose prices gave this answer, "
+                                               "an ISO 8601 interval, `..` for an open end "
+                                               "(2026-12-01T00:00:00Z/..); absent for a card without dates"}
 _REJECTION = {"type": "object", "required": ["ok", "code", "param", "message"], "additionalProperties": False,
               "properties": {"ok": {"type": "boolean", "enum": [False]}, "code": {"type": "string", "enum": RESULT_CODES},
                              "param": {"type": "string", "nullable": True}, "message": {"type": "string"},
-                             "digest": _DIGEST}}
-_QUOTE = {"type": "object", "required": ["ok", "credits", "rule"], "additionalProperties": False,
-          "properties": {"ok": {"type": "boolean", "enum": [True]}, "credits": {"type": "integer", "minimum": 0},
+                             "digest": _DIGEST, "effective": _EFFECTIVE}}
+_QUOTE = {"type": "object", "required": ["ok", "rule"], "additionalProperties": False,
+          "description": "a price: `credits` from a card that prices in credits (a number; a string of its "
+                         "digits past 2^53 - 1, which a JSON number would round), or `amount` and `unit` from a "
+                         "card that prices in an amount (`prices in USD to 6 places`), the amount an exact "
+                         "decimal string such as \"0.004500\"",
+          "oneOf": [{"required": ["credits"]}, {"required": ["amount", "unit"]}],
+          "properties": {"ok": {"type": "boolean", "enum": [True]},
+                         "credits": {"oneOf": [{"type": "integer", "minimum": 0},
+                                               {"type": "string", "pattern": "^[0-9]{16,}$"}]},
+                         "amount": {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"},
+                         "unit": {"type": "string"},
                          "rule": {"type": "string", "description": "file:line of the rule that priced it"},
-                         "digest": _DIGEST}}
+                         "digest": _DIGEST, "effective": _EFFECTIVE}}
+_AT = {"name": "at", "in": "query", "required": False, "schema": {"type": "string"},
+       "description": "price at this time: a date (2026-12-01, midnight UTC) or an RFC 3339 time with its offset "
+                      "(2026-12-01T10:00:00Z); default now. Only a card with dates prices by it; a text that is "
+                      "no time is an invalid-request refusal"}
 _DIAGNOSTIC = {"type": "object", "required": ["severity", "code", "name", "message", "file", "line", "column"],
                "properties": {"severity": {"type": "string"}, "code": {"type": "string"}, "name": {"type": "string"},
                               "message": {"type": "string"}, "file": {"type": "string"},
@@ -107,7 +139,8 @@ _HEALTH = {"type": "object", "required": ["ok", "digest", "version", "reload"],
 _ROW = {"type": "object", "required": ["tool", "model"],
         "description": "tool, model, each priced parameter's value, then credits (priced) or reason (refused)",
         "properties": {"tool": {"type": "string"}, "model": {"type": "string", "nullable": True},
-                       "credits": {"type": "integer"}, "reason": {"type": "string"}}}
+                       "credits": {"oneOf": [{"type": "integer"}, {"type": "string", "pattern": "^[0-9]{16,}$"}]},
+                       "amount": {"type": "string"}, "unit": {"type": "string"}, "reason": {"type": "string"}}}
 _EXPLAINED = {"type": "object", "required": ["result", "explanation"],
               "properties": {"result": {"$ref": "#/components/schemas/Result"}, "explanation": {"type": "string"}}}
 
@@ -145,7 +178,7 @@ def document(card: Card, version: str, accounts: bool = False) -> dict:
     tools = list(card.tools)
     paths = {
         "/quote": {"post": {"operationId": "quote", "summary": "Price one request",
-                            "requestBody": body,
+                            "parameters": [_AT], "requestBody": body,
                             "responses": _responses(_ref("Quote"), "priced", 400, 413, 422, 503)}},
         "/quote/batch": {"post": {
             "operationId": "quoteBatch", "summary": "Price many requests, one result each, in order",
@@ -153,12 +186,13 @@ def document(card: Card, version: str, accounts: bool = False) -> dict:
                            "application/x-ndjson the body is one JSON request per line and so is the answer, "
                            "exactly as `ratecard quote --batch`. A bad item gets an invalid-request result; "
                            "the rest are priced.",
+            "parameters": [_AT],
             "requestBody": {"required": True, "content": {"application/json": {"schema": {
                 "type": "array", "items": _ref("Request")}}}},
             "responses": _responses({"type": "array", "items": _ref("Result")}, "one result per request",
                                     400, 413, 503)}},
         "/explain": {"post": {"operationId": "explain", "summary": "Price one request and say how, or why not",
-                              "requestBody": body,
+                              "parameters": [_AT], "requestBody": body,
                               "responses": _responses(_ref("Explained"), "the result and its explanation",
                                                       400, 413, 503)}},
         "/sheet": {"get": {"operationId": "sheet", "summary": "The price sheet: every combination and its price",
@@ -166,7 +200,7 @@ def document(card: Card, version: str, accounts: bool = False) -> dict:
                                {"name": "tool", "in": "query", "required": False,
                                 "schema": {"type": "string", "enum": tools}},
                                {"name": "model", "in": "query", "required": False,
-                                "schema": {"type": "string"}, "description": "a model's name or alias"}],
+                                "schema": {"type": "string"}, "description": "a model's name or alias"}, _AT],
                            "responses": _responses({"type": "array", "items": _ref("Row")}, "the rows",
                                                    400, 404, 503)}},
         "/catalog": {"get": {"operationId": "catalog", "summary": "Tools, models and the values each model offers",

@@ -1,7 +1,9 @@
 """The Starlette app: routes over the same API the `ratecard` command uses, built by `app(...)`.
 
 Every handler reads the published card once (`live.current`) and answers with
-it alone; every response carries that card's digest in `Ratecard-Digest`.
+it alone; every response carries that card's digest in `Ratecard-Digest`. The
+pricing routes take `?at=` (a date or an RFC 3339 time; default now): a dated
+card prices as it does then.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from engine.ratecard import RateCard, load
-from engine.results import Code, Quote
+from engine.results import MAX_JSON_INT, Code, Quote
 from engine.service import body
 from engine.service.body import Refusal, refusal_response
 from engine.service.live import Live, Loaded
@@ -163,8 +165,9 @@ class _Handlers:
 
     async def quote(self, request: Request) -> Response:
         async def answer(loaded: Loaded) -> Response:
-            result = loaded.card.quote(await body.read_object(request, self.settings))
-            if type(result) is Quote and type(result.credits) is int:  # the common answer, without json.dumps
+            result = loaded.card.quote(await body.read_object(request, self.settings), request.query_params.get("at"))
+            if (type(result) is Quote and type(result.credits) is int  # the common answer, without json.dumps
+                    and result.amount is None and -MAX_JSON_INT <= result.credits <= MAX_JSON_INT):
                 text = (f'{{"ok":true,"credits":{result.credits},"rule":{json.dumps(result.rule, ensure_ascii=False)},'
                         f'"digest":"{result.digest}"}}')  # a digest is hex: nothing to escape
                 return Response(text.encode(), headers={DIGEST: loaded.digest}, media_type="application/json")
@@ -175,28 +178,30 @@ class _Handlers:
         async def answer(loaded: Loaded) -> Response:
             from engine.review.explain import explain
 
+            card = _at(loaded.card, request)
             mapping = await body.read_object(request, self.settings)
-            result = loaded.card.quote(mapping)
-            text = await self._thread(explain, loaded.card, mapping, result)
+            result = card.quote(mapping)
+            text = await self._thread(explain, card, mapping, result)
             return _json({"result": result.to_json(), "explanation": text}, loaded)
         return await self._guarded(request, answer)
 
     async def batch(self, request: Request) -> Response:
         async def answer(loaded: Loaded) -> Response:
+            card = _at(loaded.card, request)  # one time for the whole batch
             data = body.decode(await body.read_bytes(request, self.settings))
             kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
             deadline = time.monotonic() + self.settings.time_limit
             if kind in NDJSON:
                 lines = data.splitlines(keepends=True)
                 self._count(len(lines))
-                text = await self._thread(_batch_lines, loaded.card, lines, deadline)
+                text = await self._thread(_batch_lines, card, lines, deadline)
                 return Response(text, media_type="application/x-ndjson", headers={DIGEST: loaded.digest})
             items = body.parse(data, self.settings)
             if not isinstance(items, list):
                 raise Refusal(400, "a batch is a JSON array of requests (or JSON lines, sent as "
                                    "application/x-ndjson)")
             self._count(len(items))
-            results = await self._thread(loaded.card.quote_many, items)
+            results = await self._thread(card.quote_many, items)
             return _json([r.to_json() for r in results], loaded)
         return await self._guarded(request, answer)
 
@@ -208,7 +213,8 @@ class _Handlers:
     async def sheet(self, request: Request) -> Response:
         async def answer(loaded: Loaded) -> Response:
             tool, model = request.query_params.get("tool"), request.query_params.get("model")
-            text = await self._memo((loaded.digest, "sheet", tool, model), _sheet, loaded.card, tool, model)
+            card = _at(loaded.card, request)
+            text = await self._memo((loaded.digest, "sheet", tool, model, card.effective), _sheet, card, tool, model)
             return Response(text, media_type="application/json", headers={DIGEST: loaded.digest})
         return await self._guarded(request, answer)
 
@@ -242,6 +248,14 @@ class _Handlers:
                                     self.accounts)
             return _json(data, loaded)
         return await self._guarded(request, answer)
+
+
+def _at(card: RateCard, request: Request) -> RateCard:
+    """The card as it prices at the `at` query parameter (default now); a Refusal when that is not a time."""
+    try:
+        return card.at(request.query_params.get("at"))
+    except ValueError as exc:
+        raise Refusal(400, str(exc), "at") from None
 
 
 def _batch_lines(card: RateCard, lines: list[str], deadline: float) -> str:

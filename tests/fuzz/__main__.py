@@ -44,10 +44,12 @@ def main(argv: list[str] | None = None) -> int:
     from tests.fuzz.targets import TARGETS
 
     if args.replay:
-        name, case, kind = core.load_reproducer(Path(args.replay))
+        name, case, kind, detail = core.load_reproducer(Path(args.replay))
         found = core.outcome(TARGETS[name], case)
         if found is None:
             print(f"{args.replay}: passes now (was: {kind})")
+            if detail:
+                print(f"what it showed then:\n{detail}")
             return 0
         print(f"{args.replay}: FAILS: {found.kind}\n{found.detail}")
         return 1

@@ -116,11 +116,13 @@ def save(failure: Failure, folder: Path) -> Path:
 
     text = case_text(failure.target, failure.case)
     path = folder / f"{failure.target}-{hashlib.sha256(text.encode()).hexdigest()[:12]}.json"
-    record = {"target": failure.target, "kind": failure.kind, "case": failure.case}
+    # what the oracle said, so a failure that does not come back on replay (one that depended on the
+    # machine's load, say) can still be read
+    record = {"target": failure.target, "kind": failure.kind, "case": failure.case, "detail": failure.detail}
     path.write_text(json.dumps(record, ensure_ascii=True, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return path
 
 
-def load_reproducer(path: Path) -> tuple[str, dict, str | None]:
+def load_reproducer(path: Path) -> tuple[str, dict, str | None, str]:
     record = json.loads(Path(path).read_text(encoding="utf-8"))
-    return record["target"], record["case"], record.get("kind")
+    return record["target"], record["case"], record.get("kind"), record.get("detail", "")

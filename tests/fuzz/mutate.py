@@ -17,7 +17,7 @@ ODD_CHARS = ["ſ", "\u212a", "ı", "İ", "\r", "\r\n", "\ufeff", "\t", "\f", "\v
 LOOKALIKE = {"s": "ſ", "k": "\u212a", "K": "\u212a", "i": "ı", "I": "İ"}
 KEYWORDS = ["tool", "group", "model", "plan", "allows", "all", "aka", "for", "none", "unit", "default", "unpriced",
             "from", "reject", "yes", "no", "round", "up", "down", "ceil", "floor", "->", "..", ">=", ">", "<", "|",
-            "{", "}", "(", ")", "*", "/", "+", "-", ","]
+            "{", "}", "(", ")", "*", "/", "+", "-", ",", "until", "2026-12-01", "2026-12-01T09:30:00Z", "2026-02-30"]
 TOKEN = re.compile(r'"[^"\n]*"|[0-9]+|[A-Za-z_][A-Za-z0-9_-]*|->|\.\.|>=|<=|\S')
 
 

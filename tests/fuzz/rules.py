@@ -26,9 +26,11 @@ from pathlib import Path
 
 import engine
 from engine.cli import request_from_words
+from engine.diagnostics import on_screen, source_lines
 from engine.interpreter import quote as reference
-from engine.results import stamped
+from engine.results import dated, stamped
 from engine.sheet import price_sheet
+from engine.sources import normalise
 from tests.fuzz import cards, quoting
 from tests.fuzz.core import Finding, expect
 from tests.fuzz.isolate import bounded
@@ -38,7 +40,6 @@ from tests.fuzz.mutate import mutate
 
 FILE_NAMES = ["a,b.rules", "x:y.rules", "with space.rules", "per%cent.rules", "ſ.rules"]
 GITHUB_PROPS = re.compile(r"^::(error|warning|notice) ((?:[a-zA-Z]+=[^,:]*)(?:,[a-zA-Z]+=[^,:]*)*)::")
-NOT_SPLIT_ALIKE = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def generate(rng: random.Random) -> dict:
@@ -71,7 +72,7 @@ def _write(folder: Path, files: list) -> None:
 
 def _load(path) -> engine.RateCard | None:
     try:
-        return engine.load(path, use_cache=False)
+        return engine.load(path, use_cache=False).at()  # a card with dates: as it prices now, as the command does
     except engine.RateCardError:
         return None
     except Exception as exc:  # noqa: BLE001 - the finding
@@ -162,6 +163,8 @@ def _quote_words(card, card_dir: Path, words: list[str], explain: bool) -> None:
         return
     request = request_from_words(words)
     want = stamped(request if isinstance(request, engine.Rejection) else reference(card.index, request), card.digest)
+    if card.effective is not None:  # a dated card's answer names its slice of time
+        want = dated(want, card.digest, card.effective)
     ran = cli(["quote", "--rules", str(card_dir), "--json", *words])
     expect(ran.code == (0 if want.ok else 1), "quote --json exit status", f"{ran.code} for {want!r:.200}")
     try:
@@ -195,29 +198,32 @@ CARET = re.compile(r"^ *\| ( *)\^")
 
 
 def _carets(out: str, files: list, card_dir: Path) -> None:
-    """Under each diagnostic, the caret stands under the character the diagnostic's column names."""
-    texts = {str(card_dir / name): text for name, text in files}
+    """Under each diagnostic, the caret stands under the character the diagnostic's column names.
+
+    The line is taken as the loader reads it (engine.sources.normalise: no byte-order mark, every line
+    ending a "\n") and split as the renderer splits it; where a character stands on screen is what the
+    renderer's own display says (engine.diagnostics.on_screen: tabs expanded, control characters shown
+    as their pictures, wide characters two columns), so this checks where the caret is put, not how a
+    line is drawn.
+    """
+    texts = {str(card_dir / name): normalise(text) for name, text in files}
     lines = out.split("\n")
     for i, line in enumerate(lines[:-2]):
         head = HEADER.match(line)
         if not head or head.group(1) not in texts:
             continue
-        text = texts[head.group(1)]
-        if NOT_SPLIT_ALIKE.search(text) or text.startswith("\ufeff"):
-            continue  # line ends other than \n: where lines split is the loader's business, not this oracle's
         number, column = int(head.group(2)), int(head.group(3))
-        source = text.split("\n")
+        source = source_lines(texts[head.group(1)])
         if number > len(source):
             continue
         original = source[number - 1]
-        shown, caret = SOURCE.match(lines[i + 2] if not SOURCE.match(lines[i + 1]) else lines[i + 1]), None
-        for follow in lines[i + 1: i + 5]:
-            caret = CARET.match(follow)
-            if caret:
-                break
-        if not shown or not caret or column - 1 >= len(original) or original[column - 1].isspace():
+        # the excerpt, when there is one: a gutter line, the numbered source line, the carets
+        shown, caret = SOURCE.match(lines[i + 2]), CARET.match(lines[i + 3]) if i + 3 < len(lines) else None
+        if not shown or shown.group(1) != str(number) or not caret or column - 1 > len(original):
             continue
-        at = len(caret.group(1))
-        expect(at < len(shown.group(2)) and shown.group(2)[at] == original[column - 1],
-               "check: the caret is not under the character the diagnostic names",
-               f"line {original!r:.120} column {column}\n{lines[i + 1]}\n{lines[i + 2]}\n{lines[i + 3]}")
+        drawn, at = on_screen(original)
+        detail = f"line {original!r:.120} column {column}\n{lines[i + 2]}\n{lines[i + 3]}"
+        expect(shown.group(2) == drawn, "check: the source line under a diagnostic is not the line the "
+               "diagnostic names", detail)
+        expect(len(caret.group(1)) == at[column - 1],
+               "check: the caret is not under the character the diagnostic names", detail)

@@ -2,34 +2,50 @@
 
 A case is a small tree: .rules files from the bundled card (some empty, some
 starting with a byte-order mark), the same files inside hidden folders
-(`.git/`), symlinks (to files, to folders, in a loop, dangling), a FIFO, files
-that are not .rules, and entries made unreadable (simulated: reading them
-raises PermissionError, since the tests may run as root). The card is loaded
-from the tree, from a file in it, from the FIFO or from /dev/zero.
-Oracles: loading gives a RateCard or RateCardError, in bounded time; `check`
-prints no traceback and exits 0, 1 or 2 in agreement with loading; a hidden
-folder changes nothing; an unreadable entry that would be read is an error,
-never silently skipped; a byte-order mark either changes nothing or gets a
-diagnostic that names it; every rejection message is whole.
+(`.git/`), symlinks (to files, to folders, in a loop, dangling, named `.rules`
+or not), a FIFO, files that are not .rules, and files and folders that cannot
+be read (tests.fuzz.unreadable: chmod 000, or its simulation under root). The
+card is loaded from the tree, from a file in it, from the FIFO or from
+/dev/zero. The oracles are the contract engine/sources.py states:
+
+- loading gives a RateCard or RateCardError, in bounded time; `check` prints no
+  traceback and exits 0, 1 or 2 in agreement with loading;
+- a file or folder that cannot be read, a broken link named `.rules` (to
+  nowhere, or in a loop) and a FIFO named `.rules` are each an error diagnostic
+  naming that entry, so the card does not load; so is a FIFO, a device or a
+  missing path given as the card;
+- anything else odd changes nothing: the card (its price sheet, or its
+  diagnostics) is the one the same tree gives without its hidden folders,
+  without links that lead back up the tree or nowhere under a name that is not
+  `.rules`, and with every byte-order mark removed (the same entries being
+  unreadable in both; a message naming the tree's folder counts as the same).
 """
 
 from __future__ import annotations
 
-import builtins
-import io
 import os
 import random
 import tempfile
 from pathlib import Path
 
+import attrs
+
 import engine
+from engine.diagnostics import Code
 from tests.fuzz import cards, quoting
 from tests.fuzz.core import Finding, expect
 from tests.fuzz.isolate import bounded
 from tests.fuzz.loading import cli, warm
+from tests.fuzz.unreadable import denied
 
 KINDS = ("file", "file", "file", "empty", "bom", "hidden", "link-file", "link-dir", "link-loop", "dangling", "fifo",
          "other", "unreadable-file", "unreadable-dir")
+FOLDERS = ("link-dir", "unreadable-dir")   # named without .rules: a folder is listed whatever its name
+BROKEN = ("link-loop", "dangling")         # a link that leads to no file: named .rules or not
+# What each entry that cannot be read is, for a person reading a finding.
+UNREADABLE = {"unreadable-file": "an unreadable file", "unreadable-dir": "an unreadable folder",
+              "dangling": "a link to nowhere named .rules", "link-loop": "a link loop named .rules",
+              "fifo": "a FIFO named .rules"}
 
 
 def generate(rng: random.Random) -> dict:
@@ -46,7 +62,8 @@ def generate(rng: random.Random) -> dict:
         elif kind == "other":
             entries.append([rng.choice(["notes.txt", "x.rules.bak", "README"]), "file", "not rules {"])
         else:
-            entries.append([rng.choice(["", "sub/"]) + f"extra{len(entries)}.rules", kind, text])
+            suffix = "" if kind in FOLDERS or (kind in BROKEN and rng.random() < 0.5) else ".rules"
+            entries.append([rng.choice(["", "sub/"]) + f"extra{len(entries)}{suffix}", kind, text])
     if rng.random() < 0.1:  # a card of empty files only
         entries = [[e[0], "empty", ""] for e in entries[:2]]
     start = rng.choice(["tree", "tree", "tree", "tree", "file", "fifo", "/dev/zero", "missing"])
@@ -54,7 +71,7 @@ def generate(rng: random.Random) -> dict:
 
 
 def _build(root: Path, entries: list) -> tuple[list[Path], Path | None, Path | None]:
-    """Makes the tree; (unreadable paths, a plain file in it, a FIFO in it)."""
+    """Makes the tree; (the paths to make unreadable, a plain file in it, a FIFO in it)."""
     unreadable, plain, fifo = [], None, None
     for rel, kind, text in entries:
         path = root / rel
@@ -71,58 +88,70 @@ def _build(root: Path, entries: list) -> tuple[list[Path], Path | None, Path | N
         elif kind == "link-file" and plain is not None:
             path.symlink_to(plain)
         elif kind == "link-dir":
-            path.with_suffix("").symlink_to(root, target_is_directory=True)
+            path.symlink_to(root, target_is_directory=True)
         elif kind == "link-loop":
-            path.with_suffix("").symlink_to(path.with_suffix(""))
+            path.symlink_to(path)
         elif kind == "dangling":
             path.symlink_to(root / "nowhere.rules")
         elif kind == "fifo" and hasattr(os, "mkfifo"):
             os.mkfifo(path)
             fifo = path
         elif kind == "unreadable-dir":
-            folder = path.with_suffix("")
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "inside.rules").write_text(text, encoding="utf-8")
-            unreadable.append(folder)
+            path.mkdir(parents=True, exist_ok=True)
+            (path / "inside.rules").write_text(text, encoding="utf-8")
+            unreadable.append(path)
     return unreadable, plain, fifo
 
 
-def _deny(paths: list[Path]) -> None:
-    """From now on (in this child), reading these files or listing these folders raises PermissionError."""
-    denied = {str(p) for p in paths}
-
-    def check(path) -> None:
-        if isinstance(path, (str, os.PathLike)) and os.fspath(path) in denied:
-            raise PermissionError(13, "Permission denied", os.fspath(path))
-
-    real_open, real_scandir, real_listdir = io.open, os.scandir, os.listdir
-
-    def fake_open(file, *args, **kw):
-        check(file)
-        return real_open(file, *args, **kw)
-
-    def fake_scandir(path="."):
-        check(path)
-        return real_scandir(path)
-
-    def fake_listdir(path="."):
-        check(path)
-        return real_listdir(path)
-
-    io.open = builtins.open = fake_open
-    os.scandir, os.listdir = fake_scandir, fake_listdir
+def _hidden(rel: str) -> bool:
+    return any(part.startswith(".") for part in Path(rel).parts)
 
 
-def _outcome(path) -> tuple[str, object]:
+def must_fail(entries: list) -> dict[str, str]:
+    """The entries loading the whole tree must report as errors: {name relative to the tree: what it is}."""
+    return {rel: UNREADABLE[kind] for rel, kind, _ in entries
+            if kind in UNREADABLE and not _hidden(rel) and (kind in FOLDERS or rel.endswith(".rules"))
+            and (kind != "fifo" or hasattr(os, "mkfifo"))}
+
+
+def plain_entries(entries: list) -> list:
+    """The same tree with nothing in it that must change nothing: no hidden folders, no links back up the
+    tree or to no file under a name that is not .rules, no byte-order marks."""
+    out = []
+    for rel, kind, text in entries:
+        if _hidden(rel) or kind == "link-dir" or (kind in BROKEN and not rel.endswith(".rules")):
+            continue
+        out.append([rel, "file" if kind == "bom" else kind, text])
+    return out
+
+
+@attrs.frozen
+class Outcome:
+    """What loading a path gave: `seen` is comparable between trees (the price sheet, or the diagnostics
+    with the tree's own folder written as <root>); `failed` names the entries an I/O error was about."""
+
+    loads: bool
+    seen: tuple
+    failed: frozenset[str] = frozenset()
+    card: engine.RateCard | None = None
+    text: str = ""
+
+
+def outcome(path: Path, root: Path) -> Outcome:
     try:
         card = engine.load(path, use_cache=False)
     except engine.RateCardError as exc:
-        return "error", sorted(d.message for d in exc.diagnostics), exc
+        here = str(root)
+        seen = tuple(sorted((d.code.id, d.span.file.replace(here, "<root>"), d.span.line, d.span.column,
+                             d.message.replace(here, "<root>"), d.hint or "") for d in exc.diagnostics))
+        failed = frozenset(d.span.file for d in exc.diagnostics if d.code is Code.IO)
+        return Outcome(False, seen, failed, text=str(exc).replace(here, "<root>"))
     except Exception as exc:  # noqa: BLE001 - the finding
         raise Finding(f"load of a tree raised {type(exc).__name__}", repr(exc)[:300]) from exc
     from engine.sheet import price_sheet
 
-    return "ok", [(r.tool, r.model, r.params, r.credits, r.reason) for r in price_sheet(card)], card
+    return Outcome(True, tuple((r.tool, r.model, r.params, r.credits, r.reason) for r in price_sheet(card)),
+                   card=card)
 
 
 def check(case: dict) -> None:
@@ -134,45 +163,36 @@ def _check(case: dict) -> None:
     with tempfile.TemporaryDirectory(prefix="ratecard-fuzz-") as tmp:
         root = Path(tmp) / "tree"
         root.mkdir()
-        unreadable, plain, fifo = _build(root, case["entries"])
-        start = case["start"]
+        entries, start = case["entries"], case["start"]
+        unreadable, plain, fifo = _build(root, entries)
         path = {"tree": root, "file": plain, "fifo": fifo, "/dev/zero": Path("/dev/zero"),
                 "missing": root / "missing.rules"}.get(start) or root
-        # the same tree with nothing odd in it: what the odd entries must not change
-        clean_root = Path(tmp) / "clean"
-        clean_root.mkdir()
-        _build(clean_root, [e for e in case["entries"] if e[1] in ("file", "empty", "other")
-                            and not any(part.startswith(".") for part in Path(e[0]).parts)])
-        clean = _outcome(clean_root) if path == root else None
-        _deny(unreadable)
-        got = _outcome(path)
-        ran = cli(["check", str(path)])
+        # the same tree with nothing in it that may change the card
+        same_root = Path(tmp) / "plain"
+        same_root.mkdir()
+        same_unreadable, _, _ = _build(same_root, plain_entries(entries))
+        with denied(unreadable + same_unreadable):
+            same = outcome(same_root, same_root) if path == root else None
+            got = outcome(path, root)
+            ran = cli(["check", str(path)])
         expect(ran.code in (0, 1, 2), "check exit status", str(ran.code))
-        expect((ran.code == 0) == (got[0] == "ok"), "check's exit status disagrees with load",
-               f"check {ran.code}, load {got[0]}: {ran.err[-300:]}")
-        if got[0] == "ok":
-            card = got[2]
-            for name in list(card.index.tools) + ["nope"]:
-                quoting.sane(card.quote({"tool": name}), "a card from a tree")
-            quoting.sane(card.quote({}), "a card from a tree")
+        expect((ran.code == 0) == got.loads, "check's exit status disagrees with load",
+               f"check {ran.code}, load {'ok' if got.loads else 'error'}: {ran.err[-300:]}")
+        if got.loads:
+            for name in list(got.card.index.tools) + ["nope"]:
+                quoting.sane(got.card.quote({"tool": name}), "a card from a tree")
+            quoting.sane(got.card.quote({}), "a card from a tree")
         if path != root:
+            expect(not got.loads or path == plain and path not in unreadable,
+                   "a FIFO, a device, a missing path or an unreadable file given as the card loaded", str(start))
             return
-        read = [p for p in unreadable if not any(part.startswith(".") for part in p.relative_to(root).parts)]
-        if read:
-            expect(got[0] == "error", "an unreadable entry was skipped without an error",
-                   ", ".join(p.relative_to(root).as_posix() for p in read))
-            return
-        odd = {e[1] for e in case["entries"]} - {"file", "empty", "other", "dangling", "fifo"}
-        if not odd:  # hidden folders, FIFOs and symlinks to nowhere must change nothing
-            expect(got[0] == clean[0] and got[1:2] == clean[1:2], "a hidden folder, FIFO or dangling link changed "
-                   "the card",
-                   f"with: {got[0]}, without: {clean[0]}")
-        if odd == {"bom"}:  # the same files without their byte-order marks
-            plain_root = Path(tmp) / "plain"
-            plain_root.mkdir()
-            _build(plain_root, [[e[0], "file" if e[1] == "bom" else e[1], e[2]] for e in case["entries"]])
-            plain = _outcome(plain_root)
-            if got[0] != plain[0] or got[1:2] != plain[1:2]:
-                text = str(got[2]).lower() if got[0] == "error" else ""
-                expect("byte-order" in text or "byte order" in text or "bom" in text,
-                       "a byte-order mark changes the card without an error that names it", text[:400])
+        failing = must_fail(entries)
+        for rel, what in sorted(failing.items()):
+            expect(rel in got.failed, f"{what} was passed over without an error naming it",
+                   f"{rel}: {'the card loads' if got.loads else got.text[:400]}")
+        if any(kind == "link-file" for _, kind, _ in entries):
+            return  # a link to a file of the card declares its names twice: what that gives is the checks' business
+        kind = ("a byte-order mark changes the card" if any(k == "bom" for _, k, _ in entries) else
+                "a hidden folder, a link back up the tree or a broken link not named .rules changed the card")
+        expect(got.loads == same.loads and got.seen == same.seen, kind,
+               f"with: {got.text[:300] or 'loads'}\nwithout: {same.text[:300] or 'loads'}")

@@ -31,8 +31,8 @@ function paramField(param) {
     const low = param.ranges[0][0];
     const high = param.ranges[param.ranges.length - 1][1];
     const start = param.default !== null ? param.default : param.unset ? "" : Math.max(low, 100);
-    input = element("input", {type: "number", name: param.name, id: "param-" + param.name, min: low, step: 1,
-                              value: start});
+    input = element("input", {type: "number", name: param.name, id: "param-" + param.name, min: low,
+                              step: param.measure ? "any" : 1, value: start});
     if (high !== null) input.max = high;
   }
   label.append(input);
