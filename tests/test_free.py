@@ -15,6 +15,7 @@ from engine.fastpath import make_quoter
 from engine.fmt import format_text
 from engine.interpreter import quote as reference
 from engine.syntax import parse
+from tests.diagnosed import diagnostics
 
 CARD = textwrap.dedent('''\
     # Image tools; upscaling is free on every plan, and a draft preview is free too.
@@ -30,14 +31,6 @@ CARD = textwrap.dedent('''\
     }
     image "Studio" images >= 4 -> 20 * images
     ''')
-
-
-def _errors(text: str) -> list:
-    try:
-        engine.loads(text, "c.rules")
-    except engine.RateCardError as exc:
-        return exc.diagnostics
-    return []
 
 
 def test_free_is_parsed_as_a_free_outcome_in_rules_and_grid_cells():
@@ -69,8 +62,8 @@ def test_a_free_rule_quotes_zero_credits_on_every_path():
 
 
 def test_the_check_accepts_free_and_still_refuses_a_zero_written_as_a_number():
-    assert _errors(CARD) == []
-    zero = _errors("tool upscale\nupscale -> 0\n")
+    assert diagnostics(CARD) == []
+    zero = diagnostics("tool upscale\nupscale -> 0\n")
     assert [d.code for d in zero] == [Code.NON_POSITIVE]
     assert "`-> free`" in zero[0].hint and zero[0].message == "this price is 0 credits"
 
@@ -79,13 +72,13 @@ def test_the_check_accepts_free_and_still_refuses_a_zero_written_as_a_number():
                                             ("min(n, 5) - 5", "this price is -4 credits for n 1"),
                                             ("max(0, 3 - n)", "this price is 0 credits for n 3")])
 def test_a_formula_that_reaches_nothing_by_accident_stays_an_error(formula, shown):
-    found = _errors(f"tool t {{ n 1..3 }}\nt -> {formula}\n")
+    found = diagnostics(f"tool t {{ n 1..3 }}\nt -> {formula}\n")
     assert [(d.code, d.message) for d in found] == [(Code.NON_POSITIVE, shown)]
     assert "max(1, ...)" in found[0].hint and "`-> free`" in found[0].hint
 
 
 def test_two_rules_overlapping_with_free_and_a_price_disagree():
-    found = _errors("tool t { n 1..3 }\nt -> free\nt n 2 -> 5\n")
+    found = diagnostics("tool t { n 1..3 }\nt -> free\nt n 2 -> 5\n")
     assert [d.code for d in found] == [Code.OVERLAP]
     assert "0 credits" in found[0].message and "5 credits" in found[0].message
 

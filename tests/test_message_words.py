@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import engine
+from tests.diagnosed import diagnostics
 
 
 def test_an_overlap_of_one_credit_says_credit():
     card = "tool t {\n    x 1..3\n}\nt x 1..2 -> 1\nt x 2..3 -> 2\n"
-    messages = [d.message for d in _diagnostics(card)]
+    messages = [d.message for d in diagnostics(card)]
     assert any("(2 credits here, 1 credit there" in m for m in messages), messages
 
 
@@ -16,11 +17,3 @@ def test_a_missing_model_is_asked_for_with_or():
     rejection = card.quote({"tool": "t"})
     assert not rejection.ok
     assert rejection.message.endswith('"A", "B" or "C"'), rejection.message
-
-
-def _diagnostics(text: str):
-    try:
-        engine.loads(text)
-    except engine.RateCardError as exc:
-        return exc.diagnostics
-    raise AssertionError("the card has an overlap and should not load")

@@ -17,6 +17,7 @@ from engine.formula import evaluate, source, with_rounding
 from engine.formula_box import Low, least
 from engine.interpreter import quote as reference
 from engine.model import PricedRule
+from tests.diagnosed import diagnostics
 
 CARD = textwrap.dedent('''\
     round up
@@ -28,14 +29,6 @@ CARD = textwrap.dedent('''\
     video "Clip" dur > 60 -> min(2000, max(600, 8 * dur))
     video "Long" -> max(100, dur / 3, 7 * min(dur, 20, dur / 2))
     ''')
-
-
-def _errors(text: str) -> list:
-    try:
-        engine.loads(text, "c.rules")
-    except engine.RateCardError as exc:
-        return exc.diagnostics
-    return []
 
 
 def test_min_and_max_take_two_or_more_arguments_and_nest():
@@ -73,15 +66,15 @@ def test_the_divisions_inside_round_as_the_file_says():
     # max(100, ceil(dur / 3), 7 * min(dur, 20, ceil(dur / 2)))
     assert [card.quote({"tool": "video", "model": "Long", "dur": d}).credits for d in (1, 29, 31, 400)] == \
         [100, 105, 112, 140]
-    assert _errors(CARD.replace("round up\n", "")) and all(
-        d.code is Code.ROUNDING for d in _errors(CARD.replace("round up\n", "")))
+    assert diagnostics(CARD.replace("round up\n", "")) and all(
+        d.code is Code.ROUNDING for d in diagnostics(CARD.replace("round up\n", "")))
 
 
 def test_the_check_passes_a_minimum_and_finds_a_price_below_one():
-    assert _errors(CARD) == []
-    low = _errors("tool t { n >= 1 }\nt -> min(5, 10 - n)\n")
+    assert diagnostics(CARD) == []
+    low = diagnostics("tool t { n >= 1 }\nt -> min(5, 10 - n)\n")
     assert [(d.code, d.message) for d in low] == [(Code.NON_POSITIVE, "this price is -1 credits for n 11")]
-    assert _errors("tool t { n >= 1 }\nt -> max(1, 10 - n)\n") == []
+    assert diagnostics("tool t { n >= 1 }\nt -> max(1, 10 - n)\n") == []
 
 
 def _rule(expr) -> PricedRule:

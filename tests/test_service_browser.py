@@ -45,10 +45,15 @@ from tests.seed import video_rows  # noqa: E402
 @pytest.fixture(scope="module")
 def server(card):
     """The app under uvicorn on a free loopback port, in a thread; its base URL."""
+    yield from serving(app(card))
+
+
+def serving(application):
+    """Runs an ASGI application under uvicorn on a free loopback port, in a thread: yields its base URL."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(app(card), log_level="warning", access_log=False, lifespan="on")
+    config = uvicorn.Config(application, log_level="warning", access_log=False, lifespan="on")
     serving = uvicorn.Server(config)
     thread = threading.Thread(target=serving.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()

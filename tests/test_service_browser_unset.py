@@ -3,16 +3,13 @@ on the plan (tests/cases/real/): the form can leave a setting unset, and the she
 
 from __future__ import annotations
 
-import socket
-import threading
 from pathlib import Path
 
 import pytest
 
-from tests.test_service_browser import _choose, _open_calculator, _settled, browser, page  # noqa: F401
+from tests.test_service_browser import _choose, _open_calculator, _settled, browser, page, serving  # noqa: F401
 
 import engine  # noqa: E402
-import uvicorn  # noqa: E402
 from engine.service import app  # noqa: E402
 
 REAL = Path(__file__).resolve().parent / "cases" / "real"
@@ -25,21 +22,7 @@ def video():
 
 @pytest.fixture(scope="module")
 def server(video):
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(app(video), log_level="warning", access_log=False, lifespan="on")
-    serving = uvicorn.Server(config)
-    thread = threading.Thread(target=serving.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    for _ in range(2000):
-        if serving.started:
-            break
-        threading.Event().wait(0.01)
-    assert serving.started, "the server did not start"
-    yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    serving.should_exit = True
-    thread.join(timeout=30)
-    sock.close()
+    yield from serving(app(video))
 
 
 def test_a_duration_may_be_left_unset_in_the_form(page, server, video):  # noqa: F811
