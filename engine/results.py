@@ -240,5 +240,6 @@ def stamped(result: Quote | Rejection, digest: str) -> Quote | Rejection:
 def dated(result: Quote | Rejection, digest: str, effective: str) -> DatedQuote | DatedRejection:
     """The same result, naming the card `digest` and its version `effective` (a dated card's answers)."""
     if result.ok:
-        return DatedQuote(result.credits, result.rule, digest=digest, effective=effective)
+        return DatedQuote(result.credits, result.rule, digest=digest, amount=result.amount, unit=result.unit,
+                          effective=effective)
     return DatedRejection(result.code, result.message, result.param, digest=digest, effective=effective)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import json
 import textwrap
+from decimal import Decimal
 
 import pytest
 
@@ -237,3 +238,13 @@ def test_an_account_is_charged_the_price_at_the_operations_time(tmp_path):
         during = book.charge("acme", BANANA, op="g1", at=start)
         after = book.charge("acme", BANANA, op="g2", at=datetime.datetime(2026, 12, 1, tzinfo=UTC))
         assert (during.credits, during.rule, after.credits, after.rule) == (50, "promo.rules:7", 100, "promo.rules:8")
+
+
+def test_a_dated_card_in_an_amount_answers_in_its_amount():
+    card = engine.loads('prices in USD to 6 places\ntool run {\n    secs > 0  unit "s"  billed per 1\n}\n'
+                        'run -> 0.000225 * secs until 2026-12-24\nrun -> 0.0002 * secs from 2026-12-24\n')
+    before = card.quote({"tool": "run", "secs": "20.4"}, at="2026-12-01")
+    after = card.quote({"tool": "run", "secs": "20.4"}, at="2027-01-01")
+    assert (before.amount, before.unit, after.amount, after.unit) == (
+        Decimal("0.004725"), "USD", Decimal("0.004200"), "USD")
+    assert after.to_json()["amount"] == "0.004200" and "credits" not in after.to_json()
