@@ -170,8 +170,16 @@ def _find(path: str | os.PathLike[str] | None) -> tuple[list[tuple[str, str, str
                           hint="give a .rules file or a folder of them")]
 
 
-def _walk(root: str) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
-    """Every .rules file below root, by its name relative to root; a diagnostic per folder it cannot list.
+def below(root: str | os.PathLike[str], suffix: str) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """Every file named `*suffix` below the folder root, found as a card's .rules files are (hidden
+    entries skipped, linked folders followed once): (its name relative to root, where it is), and a
+    diagnostic per folder that cannot be listed. `ratecard test` finds its .expect files so."""
+    return _walk(os.fspath(root), suffix)
+
+
+def _walk(root: str, suffix: str = ".rules") -> tuple[list[tuple[str, str]], list[Diagnostic]]:
+    """Every .rules file (or `*suffix`) below root, by its name relative to root; a diagnostic per folder
+    it cannot list.
 
     A stack, not recursion: a tree nested thousands of folders deep is walked like any other.
     """
@@ -199,7 +207,7 @@ def _walk(root: str) -> tuple[list[tuple[str, str]], list[Diagnostic]]:
             if is_dir:
                 if identity not in above:  # a link back up the tree would loop
                     stack.append((entry.path, name + "/", above | {identity}))
-            elif entry.name.endswith(".rules"):
+            elif entry.name.endswith(suffix):
                 found.append((name, entry.path))  # a broken link is reported when it is read
     found.sort(key=lambda pair: pair[0].split("/"))
     problems.sort(key=lambda d: d.span.file.split("/"))

@@ -130,6 +130,19 @@ def test_a_failure_says_where_what_was_expected_and_what_came(card, capsys):
     assert "1 passed, 1 failed" in out
 
 
+def test_expectation_files_are_found_as_check_finds_rules(card, tmp_path_factory, capsys):
+    # hidden folders (.git/, an editor's) are passed over, as check passes over their .rules; a linked folder is read
+    (card / ".git").mkdir()
+    (card / ".git" / "stale.expect").write_text('clip "Fast" res 720 dur 4 -> 999\n')
+    elsewhere = tmp_path_factory.mktemp("shared")
+    (elsewhere / "b.expect").write_text('clip "Fast" res 720 dur 8 -> 200\n')
+    (card / "shared").symlink_to(elsewhere, target_is_directory=True)
+    (card / "a.expect").write_text('clip "Fast" res 720 dur 4 -> 100\n')
+    code, out, _ = run(capsys, "test", str(card))
+    assert code == 0, out
+    assert "stale.expect" not in out and "2 passed, 0 failed" in out, out
+
+
 def test_an_expected_rejection_code(card, capsys):
     (card / "a.expect").write_text('clip "Fast" res 720 dur 6 -> unsupported\nclip "Slow" -> unknown-model\n'
                                    'clip "Fast" res 720 dur 4 -> unsupported\n')

@@ -107,9 +107,10 @@ def _places(path: str | None, rules: str | None) -> tuple[str | None, list[tuple
     if not root.exists():
         return f"cannot find {root}"
     if root.is_dir():
-        files = sorted(p for p in root.rglob(f"*{SUFFIX}") if p.is_file())
-        named = [(str(Path(shown) / p.relative_to(root)) if shown is not None else p.relative_to(root).as_posix(), p)
-                 for p in files]
+        found, unlisted = source_files.below(root, SUFFIX)  # as check finds .rules: hidden folders skipped
+        if unlisted:
+            return unlisted[0].message
+        named = [(str(Path(shown) / name) if shown is not None else name, Path(file)) for name, file in found]
         card = rules if rules is not None else shown
     elif root.suffix == SUFFIX:
         named = [(str(shown), root)]
