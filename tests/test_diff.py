@@ -155,6 +155,21 @@ def test_old_side_from_git(copy, monkeypatch, capsys):
     assert "no revision 'no-such-rev'" in capsys.readouterr().err
 
 
+def test_a_revision_is_read_as_check_reads_a_folder(copy, monkeypatch, capsys):
+    # a .rules file in a hidden folder is no part of the card on disk, so none of the card at a revision
+    folder, _ = copy
+    repo = folder.parent
+    (folder / ".old").mkdir()
+    (folder / ".old" / "draft.rules").write_text("this is not a card\n")
+    _git(repo, "init", "-q")
+    _git(repo, "-c", "user.email=t@t", "-c", "user.name=t", "add", ".")
+    _git(repo, "-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "base")
+    monkeypatch.chdir(repo)
+    assert main(["check", "--rules", "rules"]) == 0
+    capsys.readouterr()
+    assert main(["diff", "HEAD:rules", "rules"]) == 0, capsys.readouterr().err
+
+
 def test_outside_a_repository_is_a_clear_error(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path.parent))

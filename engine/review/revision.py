@@ -60,9 +60,11 @@ def git_sources(rev: str, path: str) -> list[Source]:
     full = posixpath.normpath(posixpath.join(prefix, path)) if path not in ("", ".") or prefix else "."
     listed = _git(["ls-tree", "-r", "--name-only", "--full-tree", rev, "--", full], cwd=top).splitlines()
     files = sorted(f for f in listed if f.endswith(".rules"))
+    single = files == [full]
+    if not single:  # as check reads a folder: hidden files and folders (.git/, an editor's) are passed over
+        files = [f for f in files if not any(part.startswith(".") for part in posixpath.relpath(f, full).split("/"))]
     if not files:
         raise DiffInputError(f"{rev}:{path} has no .rules files")
-    single = files == [full]
     sources = []
     for name in files:
         relative = posixpath.basename(name) if single else posixpath.relpath(name, full)
