@@ -7,7 +7,7 @@ compare exact values (ints and Fractions), so `max(50, chars / 3)` is exact too.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from fractions import Fraction
 
 from engine import ast, formula_tree
@@ -155,6 +155,19 @@ def _show(value: int | Fraction) -> str:
 def show_param(value: object) -> str:
     """A parameter's value in an explanation: a whole number, or a measured amount as a decimal."""
     return decimal_text(value) if type(value) is Fraction else show_number(value)
+
+
+def nodes(expr: ast.Expr) -> Iterator[ast.Expr]:
+    """Every node of a formula, the formula first, then each part's nodes, left to right."""
+    yield expr
+    if isinstance(expr, ast.Binary):
+        yield from nodes(expr.left)
+        yield from nodes(expr.right)
+    elif isinstance(expr, ast.Rounded):
+        yield from nodes(expr.expr)
+    elif isinstance(expr, ast.MinMax):
+        for arg in expr.args:
+            yield from nodes(arg)
 
 
 def divisions(expr: ast.Expr, rounded: bool = False):

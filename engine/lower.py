@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from engine import ast
 from engine.diagnostics import Code, Diagnostic, Related, Span, error
 from engine.domain import Domain, ValueType, show_value
-from engine.formula import with_rounding
+from engine.formula import nodes, with_rounding
 from engine.formula_exact import always_whole
 from engine.frozen import positional
 from engine.model import Final, Param, PricedRule
@@ -354,17 +354,9 @@ class _Lowering:
                                               hint="remove it from the price, or drop `unpriced` from the tool"))
 
 
-def param_refs(expr: ast.Expr):
-    if isinstance(expr, ast.ParamRef):
-        yield expr
-    elif isinstance(expr, ast.Binary):
-        yield from param_refs(expr.left)
-        yield from param_refs(expr.right)
-    elif isinstance(expr, ast.Rounded):
-        yield from param_refs(expr.expr)
-    elif isinstance(expr, ast.MinMax):
-        for arg in expr.args:
-            yield from param_refs(arg)
+def param_refs(expr: ast.Expr) -> Iterator[ast.ParamRef]:
+    """Each use of a parameter in a formula, left to right."""
+    return (n for n in nodes(expr) if isinstance(n, ast.ParamRef))
 
 
 def _domain_key(items) -> tuple:

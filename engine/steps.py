@@ -18,48 +18,29 @@ the rule's range.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 
 from engine import ast
 from engine.domain import Domain
-from engine.formula import evaluate
+from engine.formula import evaluate, nodes
+from engine.lower import param_refs
 from engine.results import MAX_REQUEST_NUMBER
 
 Env = Mapping[str, int]
 
 
 def uses(expr: ast.Expr, param: str) -> bool:
-    if isinstance(expr, ast.ParamRef):
-        return expr.name == param
-    if isinstance(expr, ast.Binary):
-        return uses(expr.left, param) or uses(expr.right, param)
-    if isinstance(expr, ast.Rounded):
-        return uses(expr.expr, param)
-    if isinstance(expr, ast.MinMax):
-        return any(uses(a, param) for a in expr.args)
-    return False
-
-
-def _nodes(expr: ast.Expr) -> Iterator[ast.Expr]:
-    yield expr
-    if isinstance(expr, ast.Binary):
-        yield from _nodes(expr.left)
-        yield from _nodes(expr.right)
-    elif isinstance(expr, ast.Rounded):
-        yield from _nodes(expr.expr)
-    elif isinstance(expr, ast.MinMax):
-        for arg in expr.args:
-            yield from _nodes(arg)
+    return any(ref.name == param for ref in param_refs(expr))
 
 
 def divides(expr: ast.Expr, param: str) -> bool:
     """Does a division of something that uses `param` stand in the formula?"""
-    return any(isinstance(n, ast.Binary) and n.op is ast.Op.DIV and uses(n.left, param) for n in _nodes(expr))
+    return any(isinstance(n, ast.Binary) and n.op is ast.Op.DIV and uses(n.left, param) for n in nodes(expr))
 
 
 def bends(expr: ast.Expr, param: str) -> list[ast.MinMax]:
     """The min and max of the formula whose arguments use `param`."""
-    return [n for n in _nodes(expr) if isinstance(n, ast.MinMax) and uses(n, param)]
+    return [n for n in nodes(expr) if isinstance(n, ast.MinMax) and uses(n, param)]
 
 
 def _winner(node: ast.MinMax, env: Env) -> int:
