@@ -13,6 +13,7 @@ from engine import ast
 from engine.diagnostics import Code
 from engine.fmt import format_text
 from engine.syntax import parse
+from tests.diagnosed import errors
 from tests.every_path import disagreements
 
 PLANS = """\
@@ -41,12 +42,6 @@ voiceover chars / 10
 
 def _load(text: str) -> engine.RateCard:
     return engine.loads(textwrap.dedent(text))
-
-
-def _errors(text: str) -> list:
-    with pytest.raises(engine.RateCardError) as caught:
-        _load(text)
-    return [d for d in caught.value.diagnostics if d.severity.value == "error"]
 
 
 def _diagnostics(text: str) -> list:
@@ -130,25 +125,25 @@ def test_an_account_is_charged_the_price_of_its_own_plan(tmp_path):
 
 def test_a_plan_the_card_does_not_declare_is_an_unknown_name_with_a_did_you_mean():
     text = CARD.replace('plan "Starter" | unset', 'plan "Starter" | "AI Suit" | unset')
-    (found,) = _errors(text)
+    (found,) = errors(text)
     assert found.code is Code.UNKNOWN_NAME
     assert found.message == 'there is no plan "AI Suit"; did you mean "AI Suite"?'
 
 
 def test_a_plan_condition_on_a_card_without_plans_is_an_error():
-    found, _ = _errors('tool t { n >= 1 }\nt plan "Pro" -> n\nt plan unset -> n\n')
+    found, _ = errors('tool t { n >= 1 }\nt plan "Pro" -> n\nt plan unset -> n\n')
     assert found.code is Code.UNKNOWN_NAME and "declares no plans" in found.message
     assert 'plan "Pro" allows all' in found.hint
 
 
 def test_plans_are_named_in_quotes():
-    (found,) = _errors('plan "Pro" allows all\ntool t { n >= 1 }\nt plan 3 -> n\n')
+    (found,) = errors('plan "Pro" allows all\ntool t { n >= 1 }\nt plan 3 -> n\n')
     assert found.code is Code.TYPE_MISMATCH and "quotes" in found.message
 
 
 def test_a_plan_left_unpriced_is_a_gap_naming_it():
     text = CARD.replace('text-to-image "Flux 2.0 Dev" plan "Starter" | unset     -> 50 * images\n', "")
-    (gap,) = _errors(text)
+    (gap,) = errors(text)
     assert gap.code is Code.GAP
     assert gap.message == 'Flux 2.0 Dev (text-to-image) has no price for plan "Starter" or unset'
     assert gap.hint == ('add `text-to-image "Flux 2.0 Dev" plan "Starter" | unset -> ...`; `plan unset` is a '
@@ -157,13 +152,13 @@ def test_a_plan_left_unpriced_is_a_gap_naming_it():
 
 def test_a_request_naming_no_plan_must_be_priced_where_prices_depend_on_the_plan():
     text = CARD.replace('plan "Starter" | unset     -> 50', 'plan "Starter"             -> 50')
-    (gap,) = _errors(text)
+    (gap,) = errors(text)
     assert gap.message == "Flux 2.0 Dev (text-to-image) has no price for plan unset"
 
 
 def test_two_rules_for_the_same_plan_overlap():
     text = CARD.replace('-> 20 * images', '-> 20 * images\ntext-to-image "Flux 2.0 Dev" plan "AI Suite" -> 7')
-    (overlap,) = _errors(text)
+    (overlap,) = errors(text)
     assert overlap.code is Code.OVERLAP and 'plan "AI Suite"' in overlap.message
 
 
@@ -183,7 +178,7 @@ def test_a_parameter_named_plan_is_a_declaration_error_pointing_at_the_plan_synt
     """It used to share the request key with plan gating: with a default, a request naming no plan was
     priced under a plan whose gate never applied, and naming that plan was refused."""
     text = 'plan "Starter" allows all\ntool t { plan "Starter" | "Team" default "Team"  n >= 1 }\nt -> n\n'
-    found = _errors(text)
+    found = errors(text)
     assert [d.code for d in found] == [Code.BAD_DECLARATION]
     assert found[0].message == "a request's `plan` is not a parameter: it names the customer's plan"
     assert "plan syntax" in found[0].hint and 'plan "NAME"' in found[0].hint
@@ -193,18 +188,18 @@ def test_a_parameter_named_plan_is_a_declaration_error_pointing_at_the_plan_synt
 def test_a_plan_value_that_is_not_a_declared_plan_is_reported_not_left_a_dead_rule():
     """With `plan` a parameter, a rule for a value no plan has was dead, and nothing said so."""
     text = 'plan "Starter" allows all\ntool t { plan "Starter" | "Team"  n >= 1 }\nt plan "Starter" -> n\nt plan "Team" -> 2 * n\n'
-    found = _errors(text)
+    found = errors(text)
     assert any(d.code is Code.UNKNOWN_NAME and d.message == 'there is no plan "Team"' for d in found)
 
 
 @pytest.mark.parametrize("name", ["tool", "model"])
 def test_the_other_request_keys_are_not_parameters_either(name):
-    (found,) = _errors(f'tool t {{ {name} "a" | "b"  n >= 1 }}\nt -> n\n')
+    (found,) = errors(f'tool t {{ {name} "a" | "b"  n >= 1 }}\nt -> n\n')
     assert found.code is Code.BAD_DECLARATION and f"`{name}`" in found.message
 
 
 def test_a_text_counted_from_the_plan_key_is_refused():
-    (found,) = _errors('plan "Pro" allows all\ntool t { n >= 1 from plan }\nt -> n\n')
+    (found,) = errors('plan "Pro" allows all\ntool t { n >= 1 from plan }\nt -> n\n')
     assert found.code is Code.BAD_DECLARATION and "`plan`" in found.message
 
 

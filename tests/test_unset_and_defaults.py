@@ -13,6 +13,7 @@ from engine.diagnostics import Code
 from engine.domain import UNSET, Domain, ValueType
 from engine.fmt import format_text
 from engine.syntax import parse
+from tests.diagnosed import errors
 from tests.every_path import disagreements
 
 VIDEO = """\
@@ -43,12 +44,6 @@ video "Flat" dur 10 -> 180
 
 def _load(text: str = VIDEO) -> engine.RateCard:
     return engine.loads(textwrap.dedent(text))
-
-
-def _errors(text: str) -> list:
-    with pytest.raises(engine.RateCardError) as caught:
-        _load(text)
-    return [d for d in caught.value.diagnostics if d.severity.value == "error"]
 
 
 # ---------------------------------------------------------------- the language
@@ -125,7 +120,7 @@ def test_every_path_answers_alike():
 def test_a_price_that_uses_a_parameter_that_may_be_unset_is_an_error():
     text = VIDEO.replace('video "Vidi" dur >= 1 -> 40 * dur\nvideo "Vidi" dur unset -> 200\n',
                          'video "Vidi" -> 40 * dur\n')
-    (found,) = _errors(text)
+    (found,) = errors(text)
     assert found.code is Code.BAD_DECLARATION
     assert found.message == "this price uses `dur`, which a request for Vidi may leave unset"
     assert found.hint == "give this rule `dur >= 1` and price `dur unset` on a line of its own"
@@ -133,14 +128,14 @@ def test_a_price_that_uses_a_parameter_that_may_be_unset_is_an_error():
 
 def test_a_request_left_out_but_not_priced_is_a_gap():
     text = VIDEO.replace('video "Vidi" dur unset -> 200\n', "")
-    (gap,) = _errors(text)
+    (gap,) = errors(text)
     assert gap.code is Code.GAP and gap.message == "Vidi (video) has no price for dur unset"
     assert gap.hint == 'add `video "Vidi" dur unset -> ...`'
 
 
 def test_unset_and_a_value_overlap_like_any_two_values():
     text = VIDEO.replace('video "Vidi" dur unset -> 200\n', 'video "Vidi" dur unset | 3 -> 200\n')
-    (overlap,) = _errors(text)
+    (overlap,) = errors(text)
     assert overlap.code is Code.OVERLAP and "dur 3" in overlap.message
 
 
@@ -153,21 +148,21 @@ def test_a_rule_for_unset_on_a_model_that_never_leaves_it_out_never_applies():
 def test_unset_where_the_tool_never_leaves_it_out_is_out_of_its_domain():
     text = VIDEO.replace("dur      >= 1 | unset", "dur      >= 1        ").replace(
         'video "Vidi" dur unset -> 200', 'video "Vidi" dur 0 -> 1')
-    found = _errors(text)
+    found = errors(text)
     assert any(d.code is Code.OUT_OF_DOMAIN and d.message == "`dur` cannot be unset"
                and "add `| unset`" in d.hint for d in found)
 
 
 def test_a_default_and_unset_on_one_parameter_contradict_each_other():
-    (tool,) = _errors("tool t { n >= 1 | unset default 2 }\nt n >= 1 -> n\nt n unset -> 1\n")
+    (tool,) = errors("tool t { n >= 1 | unset default 2 }\nt n >= 1 -> n\nt n unset -> 1\n")
     assert tool.code is Code.BAD_DECLARATION and tool.message.startswith("`n` is never unset")
-    (model,) = _errors('tool t { q "a" | "b" | unset }\nmodel t "M" { q "a" | unset default "a" }\n'
+    (model,) = errors('tool t { q "a" | "b" | unset }\nmodel t "M" { q "a" | unset default "a" }\n'
                        't "M" -> 1\n')
     assert model.code is Code.BAD_DECLARATION
 
 
 def test_a_model_default_it_does_not_offer_is_out_of_its_domain():
-    (found,) = _errors('tool t { q "a" | "b" }\nmodel t "M" { q "a" default "b" }\nt "M" -> 1\n')
+    (found,) = errors('tool t { q "a" | "b" }\nmodel t "M" { q "a" default "b" }\nt "M" -> 1\n')
     assert found.code is Code.OUT_OF_DOMAIN
     assert found.message == 'the default "b" is not a value "M" offers for `q`'
 
