@@ -23,7 +23,8 @@ answers with a Rejection and its message. Lists (each says how many requests and
 how many distinct): the priced video combinations, voiceover chars=1..N (a
 formula), and video requests whose `dur` is not offered. None repeats a request,
 so ratecard is timed three ways: memo off (`make_quoter(index, limit=0)`), first
-seen (a fresh memo each repeat, each request quoted once), and warm (the memo
+seen (a fresh memo each repeat, each request quoted once; the quoters share the
+card's compiled roads, engine.fastpath.make_answer, as a loaded card's do), and warm (the memo
 holding every request, which is what a list that repeats measures; the peers keep
 no memo). Reports the median over repeats of microseconds per request and each
 peer's time over ratecard's first-seen time (above 1: ratecard is faster).
@@ -44,7 +45,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import engine  # noqa: E402
 from engine.domain import Domain  # noqa: E402
-from engine.fastpath import make_quoter  # noqa: E402
+from engine.fastpath import make_answer, make_quoter  # noqa: E402
 from workload import distinct, per_item, priced  # noqa: E402
 
 VIDEO = ("text-to-video", "image-to-video")
@@ -179,11 +180,13 @@ def main() -> None:
             out.append(credits)
         return out
 
+    answer = make_answer(card.index, card.digest)  # the card's road, shared as a loaded card's quoters share it
+
     def first_seen(xs, repeats):
         """Median us per request of one pass of a fresh card quoter (memo on, empty)."""
         times = []
         for _ in range(repeats):
-            quote = make_quoter(card.index)[0]
+            quote = make_quoter(card.index, answer=answer)[0]
             start = time.perf_counter()
             for r in xs:
                 quote(r)

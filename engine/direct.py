@@ -40,8 +40,16 @@ _PLAIN = frozenset({str, int, float, bool, type(None)})
 Reader = tuple  # (name, param, table | None, offer | None, fill, counted_from, not_taken, unpriced, slot, whole)
 
 
-def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
+def _same(result: Quote | Rejection) -> Quote | Rejection:
+    return result
+
+
+def make_direct(index: Index, stamp: Callable[[Quote | Rejection], Quote | Rejection] = _same,
+                reject: Callable[..., Rejection] = Rejection) -> Callable[[dict], Quote | Rejection | None]:
     """request -> its result, or None for 'ask the reference'.
+
+    Every answer goes out through `stamp` (engine.fastpath's names the card on it), once for an
+    answer kept here; a new rejection is made by `reject(code, message, param)`, already stamped.
 
     The request is a dict whose keys are plain strs (engine.fastpath checks); its values
     may be anything hashable: each is looked up keyed by its exact type first, so no
@@ -67,6 +75,8 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
         found = kept.get(key)
         if found is None:
             found = make(*args)
+            if isinstance(found, Rejection):
+                found = stamp(found)
             if len(kept) < 4 * _KEPT_LIMIT:
                 kept[key] = found
         return found
@@ -74,7 +84,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
     def by_reference(key: tuple, request: dict) -> Rejection | None:
         """The reference's answer to a small request that fails exactly as the caller's does."""
         result = keep(key, interpreter.quote, index, request)
-        return result if type(result) is Rejection else None
+        return result if isinstance(result, Rejection) else None
 
     def direct(request: dict) -> Quote | Rejection | None:
         tool = request.get("tool", _ABSENT)
@@ -136,16 +146,16 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                 # read as itself (engine.values.coerce), and not on offer: every offered value is in
                 # the table, and a range reader's offer is the whole offer within the request bound
                 said = keep(("offers", tool, model.name, name), interpreter.offers, model, slot)
-                return Rejection(Code.UNSUPPORTED, said + str(raw), name)
+                return reject(Code.UNSUPPORTED, said + str(raw), name)
             if type(raw) not in _PLAIN:
                 return None
             try:
                 value = coerce(param, raw)
             except Invalid as exc:
-                return Rejection(Code.INVALID_PARAM, str(exc), name)
+                return reject(Code.INVALID_PARAM, str(exc), name)
             if value not in slot.offer:
                 said = keep(("offers", tool, model.name, name), interpreter.offers, model, slot)
-                return Rejection(Code.UNSUPPORTED, said + show_value(value), name)
+                return reject(Code.UNSUPPORTED, said + show_value(value), name)
             values[name] = value
         if absent is not None:
             return keep(("missing", tool, model.name, absent.param.name), interpreter.missing, model, absent)
@@ -163,7 +173,7 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
             if entries:
                 entry = entries[0]  # no ranges to check: the first entry is the one
                 if entry.quote is not None:
-                    return entry.quote
+                    return stamp(entry.quote)
                 if entry.formula is not None and entry.reason is None:
                     try:
                         credits = int(entry.formula(values))
@@ -176,11 +186,12 @@ def make_direct(index: Index) -> Callable[[dict], Quote | Rejection | None]:
                         key = (credits, label)
                         quote = quotes.get(key)
                         if quote is None:  # prices cluster (every 10 characters cost the same): one Quote each
-                            quote = Quote(credits=credits, rule=label)
+                            quote = stamp(Quote(credits=credits, rule=label))
                             if len(quotes) < _KEPT_LIMIT:
                                 quotes[key] = quote
                         return quote
-        return _priced(model, values)
+        result = _priced(model, values)
+        return None if result is None else stamp(result)
 
     return direct
 
@@ -230,8 +241,7 @@ def _reader(param: Param, offer: Domain | NotTaken, fill: object, slot: object) 
         return (param.name, param, None, None, None, param.counted_from, True, param.unpriced, slot, False)
     if param.measure is not None:  # a measured amount is rounded before it is looked up: read by coerce each time
         return (param.name, param, None, (1, 0, True), fill, param.counted_from, False, param.unpriced, slot, False)
-    small = offer.type is not ValueType.INT or offer.is_finite(_TABLE_LIMIT)
-    table = _table(param, offer) if small else None
+    table = table_of(param, offer) if by_table(offer) else None
     if table is None:
         # only whole numbers have offers this large; a request's numbers stop at MAX_REQUEST_NUMBER
         intervals = tuple((iv.lo, MAX_REQUEST_NUMBER if iv.hi is None else min(iv.hi, MAX_REQUEST_NUMBER))
@@ -242,8 +252,13 @@ def _reader(param: Param, offer: Domain | NotTaken, fill: object, slot: object) 
             param.domain.type is ValueType.INT)
 
 
+def by_table(offer: Domain) -> bool:
+    """Whether a parameter's offer is read through a table (table_of), not checked by range."""
+    return offer.type is not ValueType.INT or offer.is_finite(_TABLE_LIMIT)
+
+
 @lru_cache(maxsize=1024)  # models of a tool mostly share their parameters and offers: one table each
-def _table(param: Param, offer: Domain) -> dict:
+def table_of(param: Param, offer: Domain) -> dict:
     """(type, raw) -> value, for every common raw form of every value on offer, as coerce reads it."""
     table = {}
     for value in offer:

@@ -1,8 +1,10 @@
 """Quoting fast: a bounded memo from a request's exact items to its result.
 
 The reference path (engine.interpreter) stays the one that decides; this
-module remembers its answers, and on the first sight of a plainly valid request
-takes engine.direct's shorter road to the same answer.
+module remembers its answers, and on the first sight of a request takes the
+shortest road that answers it: a model's compiled road (engine.roads) for a
+plainly valid request, engine.direct's for the common rejections, the
+reference for the rest.
 
 Only exact builtin values reach the memo, each checked with `type(v) is ...`: a
 dict whose keys are strs and whose values are strs, ints, floats, bools or None.
@@ -15,19 +17,19 @@ quoted before.
 
 Among exact builtins, values of different types collide only as numbers:
 `True == 1 == 1.0`. A result depends on the request's items in order (the first
-unknown key is the one reported) and on those types, since `audio=1` is invalid
-and `tool=1.0` is shown as `1.0`. So each remembered answer carries a guard, the
-keys whose values must also have the same type as before:
+unknown key is the one reported) and on their types, since `audio=1` is invalid
+and `tool=1.0` is shown as `1.0`. So a remembered answer carries the types of
+the request's values, which an equal request must share to get it, except
+where no other type could give another answer:
 
-- texts and nulls never need one (nothing else equals them);
-- for a rejection, every number and boolean, since its message may show the value;
-- for a price, only booleans, 0 and 1 (which a boolean could stand for) and floats.
-  A price means every number was read as a whole number of a numeric parameter,
-  and `dur=8.0` reads exactly as `dur=8`, so the other ints need no check.
+- texts and nulls equal only texts and nulls;
+- for a price, whole numbers other than 0 and 1 (which a boolean could stand
+  for): a price means every number was read as a whole number of a numeric
+  parameter, and `dur=8.0` reads exactly as `dur=8`.
 
 Not remembered: long texts, and a float zero: `-0.0 == 0.0`, yet a message
-shows each as written. (Any other two equal floats print alike, and NaN never
-equals anything, so never hits.) The memo stops growing at `limit` entries.
+shows each as written. (NaN never equals anything, so never hits.) The memo
+stops growing at `limit` entries; a quoter with limit 0 makes no key at all.
 """
 
 from __future__ import annotations
@@ -38,15 +40,15 @@ from engine.direct import make_direct
 from engine.index import Index
 from engine.interpreter import quote as interpreter_quote
 from engine.results import Code, Quote, Rejection, dated, stamped
+from engine.roads import make_road
 
 Result = Quote | Rejection
-Guard = tuple[tuple[str, type], ...]
+Answer = tuple[Callable[[dict], Result], Callable[[object], Result]]  # make_answer's (answer, reference)
 
 MEMO_LIMIT = 1 << 13  # ample for every shape of a finite card; small enough that a stream of new requests pays little
 _MAX_TEXT = 64
 _SCALAR_LIMIT = 256
 _PLAIN = frozenset({int, float, bool, type(None)})
-_NUMERIC = frozenset({int, float, bool})
 
 
 def read_at(value: object) -> int | str:
@@ -56,17 +58,13 @@ def read_at(value: object) -> int | str:
     return read(value)
 
 
-def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effective: str | None = None) -> tuple[
-        Callable[..., Result], Callable[..., list[Result]]]:
-    """(quote, quote_many): quote(request) equals `interpreter.quote(index, request)` for every request,
-    and every answer carries `digest` and `effective` (stamped once, when computed: the memo keeps
-    stamped answers). Both take `at=`, the time to price at, which only has to be a time (see
-    bad_time): an index has one price per request at every time (a dated card has one index per slice
-    of time, engine.versions, and its answers name theirs: `effective`)."""
-    memo: dict[tuple, tuple[Guard, Result]] = {}
-    get = memo.get
-    scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
-    unstamped = make_direct(index)
+def make_answer(index: Index, digest: str = "", effective: str | None = None) -> Answer:
+    """(answer, reference): answer(request) is the request's result naming the card (`digest`, and
+    `effective` for a slice of a dated card), for a dict whose keys and values are exact builtins:
+    engine.roads' road, else engine.direct's, else the reference interpreter's; reference(request)
+    is the reference's, for anything at all. What they remember depends on the card only (each
+    prebuilt price stamped once, a model's road, a typo's "did you mean"), never on which requests
+    came before, so one pair is made per card and its quoters can share it."""
     # the index's prebuilt Quotes (constant prices), each stamped once: id -> (prebuilt, stamped). The
     # prebuilt is held, so its id cannot be reused; a fresh answer (a formula's) never hits and is stamped.
     named: dict[int, tuple[Result, Result]] = {}
@@ -80,16 +78,45 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effecti
         if hit is not None and hit[0] is result:
             return hit[1]
         out = restamp(result, digest)
-        if type(result) is Quote and len(named) < limit:
+        if type(result) is Quote and len(named) < MEMO_LIMIT:
             named[id(result)] = (result, out)
         return out
 
-    def direct(request: dict) -> Result | None:
-        result = unstamped(request)
-        return None if result is None else stamp(result)
+    def reject(code: str, message: str, param: str | None = None) -> Rejection:
+        if effective is None:
+            return Rejection(code, message, param, digest=digest)
+        return dated(Rejection(code, message, param), digest, effective)
 
-    def reference_quote(index: Index, request: object) -> Result:
+    road = make_road(index, stamp)
+    direct = make_direct(index, stamp, reject)
+
+    def answer(request: dict) -> Result:
+        result = road(request)
+        if result is None:
+            result = direct(request)
+            if result is None:
+                result = stamp(interpreter_quote(index, request))
+        return result
+
+    def reference(request: object) -> Result:
         return stamp(interpreter_quote(index, request))
+
+    return answer, reference
+
+
+def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effective: str | None = None,
+                answer: Answer | None = None) -> tuple[
+        Callable[..., Result], Callable[..., list[Result]]]:
+    """(quote, quote_many): quote(request) equals `interpreter.quote(index, request)` for every request,
+    and every answer carries `digest` and `effective` (stamped once, when computed: the memo keeps
+    stamped answers). Both take `at=`, the time to price at, which only has to be a time (see
+    bad_time): an index has one price per request at every time (a dated card has one index per slice
+    of time, engine.versions, and its answers name theirs: `effective`). `answer` is the card's
+    make_answer (made here when not given); `limit` bounds the memo of requests, 0 for none."""
+    memo: dict[tuple, tuple[tuple[type, ...] | None, Result]] = {}  # items -> (types to match, answer)
+    get = memo.get
+    scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
+    answer, reference_quote = make_answer(index, digest, effective) if answer is None else answer
 
     def quote(request: object, at: object = None) -> Result:
         """Price one request (a mapping, as PRODUCT.md describes); never raises."""
@@ -97,70 +124,76 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effecti
             return bad_time(at, digest)
         if type(request) is not dict:
             return _not_a_dict(request)
-        key = tuple(request.items())
-        for name, value in key:  # exact builtins only: see the module's docstring
+        values = tuple(request.values())
+        keep = True   # worth remembering
+        numbers = 0   # 1: whole numbers only, not 0 or 1; 2: a boolean, a float, 0 or 1 (see the docstring)
+        for value in values:  # exact builtins only: see the module's docstring
+            kind = type(value)
+            if kind is str:
+                if len(value) > _MAX_TEXT:
+                    keep = False
+                continue
+            if kind is int:
+                if value == 0 or value == 1:
+                    numbers = 2
+                elif not numbers:
+                    numbers = 1
+                continue
+            if value is None:
+                continue
+            if kind is bool or kind is float:
+                numbers = 2
+                if not value and kind is float:  # -0.0 == 0.0, yet a message shows each as written
+                    keep = False
+                continue
+            return reference_quote(request)
+        for name in request:
+            if type(name) is not str:
+                return reference_quote(request)
+        key = (*request, *values)  # keys then values: one flat tuple, equal when the items are
+        hit = get(key)
+        if hit is not None and (hit[0] is None or hit[0] == tuple(map(type, values))):
+            return hit[1]
+        result = answer(request)
+        if keep and len(memo) < limit:
+            # the types to match: none when no other type could equal these values and give another answer
+            memo[key] = (None if numbers == 0 or numbers == 1 and type(result) is Quote
+                         else tuple(map(type, values)), result)
+        return result
+
+    def unremembered(request: object, at: object = None) -> Result:
+        """quote, for a quoter that remembers no request (limit 0): no key is made, nothing looked up."""
+        if at is not None and type(read_at(at)) is str:
+            return bad_time(at, digest)
+        if type(request) is not dict:
+            return _not_a_dict(request)
+        for name, value in request.items():  # exact builtins only: see the module's docstring
             if type(name) is str:
                 kind = type(value)
                 if kind is str or kind is int or kind is bool or kind is float or value is None:
                     continue
-            return reference_quote(index, request)
-        hit = get(key)
-        if hit is not None:
-            guard, result = hit
-            for name, kind in guard:
-                if type(request[name]) is not kind:
-                    break
-            else:
-                return result
-        result = direct(request)
-        if result is None:
-            result = reference_quote(index, request)
-        if len(memo) < limit:
-            guard = _guard(request, result)
-            if guard is not None:
-                memo[key] = (guard, result)
-        return result
+            return reference_quote(request)
+        return answer(request)
 
     def _not_a_dict(request: object) -> Result:
         kind = type(request)
         if (kind is float and not request) or (kind not in _PLAIN and (kind is not str or len(request) > _MAX_TEXT)):
-            return reference_quote(index, request)
+            return reference_quote(request)
         key = (kind, request)
         result = scalars.get(key)
         if result is None:
-            result = reference_quote(index, request)
+            result = reference_quote(request)
             if len(scalars) < _SCALAR_LIMIT:
                 scalars[key] = result
         return result
 
     def quote_many(requests: Iterable[object], at: object = None) -> list[Result]:
-        """[quote(r) for r in requests], with the memo lookup done in the loop."""
+        """[quote(r) for r in requests]."""
         if at is not None and type(read_at(at)) is str:
             return [bad_time(at, digest) for _ in requests]
-        out: list[Result] = []
-        add = out.append
-        for request in requests:
-            if type(request) is dict:
-                key = tuple(request.items())
-                for name, value in key:
-                    if type(name) is str:
-                        kind = type(value)
-                        if kind is str or kind is int or kind is bool or kind is float or value is None:
-                            continue
-                    break
-                else:
-                    hit = get(key)
-                    if hit is not None:
-                        for name, kind in hit[0]:
-                            if type(request[name]) is not kind:
-                                break
-                        else:
-                            add(hit[1])
-                            continue
-            add(quote(request))
-        return out
+        return [quote(request) for request in requests]
 
-    return quote, quote_many
+    return (quote if limit > 0 else unremembered), quote_many
 
 
 def bad_time(at: object, digest: str = "") -> Rejection:
@@ -168,21 +201,3 @@ def bad_time(at: object, digest: str = "") -> Rejection:
     reason = read_at(at)
     return Rejection(Code.INVALID_REQUEST, reason if type(reason) is str else "`at` is not a time", "at",
                      digest=digest)
-
-
-def _guard(request: dict, result: Result) -> Guard | None:
-    """The keys whose value types a later equal request must share to get this result;
-    None when the request is not worth remembering. Its values are exact builtins."""
-    priced = type(result) is Quote
-    guard = []
-    for key, value in request.items():
-        kind = type(value)
-        if kind is float and not value:  # -0.0 == 0.0, yet a message shows each as written
-            return None
-        if kind is str:
-            if len(value) > _MAX_TEXT:
-                return None
-        elif kind in _NUMERIC:
-            if not (priced and kind is int and value not in (0, 1)):
-                guard.append((key, kind))
-    return tuple(guard)

@@ -1,6 +1,7 @@
 """Quote a list of requests on every path a card offers and say where they disagree.
 
-The reference interpreter decides; the memo (fresh and warm), quote_many, the
+The reference interpreter decides; the memo (fresh and warm), a quoter without a
+memo (each model's compiled road, engine.roads), quote_many, the
 direct road (where it answers), `ratecard quote --batch`'s writer (engine.batch),
 an index read back from the compiled-card cache file, and, when the service
 extra is installed, the HTTP API's /quote and /quote/batch must all answer as
@@ -36,6 +37,8 @@ def disagreements(card: engine.RateCard, requests: list, http: bool = True) -> l
     compare("memo", [warm(r) for r in requests])
     compare("memo, again", [warm(r) for r in requests])
     compare("quote_many", warm_many(requests))
+    off, _ = make_quoter(index, limit=0)  # no memo: every request takes the first-seen road
+    compare("memo off", [off(r) for r in requests])
     compare("RateCard.quote", [card.quote(r) for r in requests])
     compare("RateCard.quote_many", card.quote_many(requests))
     direct = make_direct(index)

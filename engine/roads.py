@@ -1,0 +1,216 @@
+"""The quickest road to a price: one small function per model, written for its parameters.
+
+engine.direct walks a model's parameters in a loop, each through a reader
+tuple; here each model's walk is written out as Python source, one reading
+per parameter, compiled the first time the model is asked for, so a plainly
+valid request costs a handful of dict lookups and no loop. It answers only
+the happy path: every value given is one the model takes (read through the
+same tables engine.direct builds from engine.values.coerce, keyed by exact
+type and value), and the price is a constant or a formula of the card's
+whole-credit kind. Anything else gets None and the caller takes
+engine.direct's road, which answers every request exactly as the reference
+interpreter does; the differential tests hold all three together.
+
+No text of the card is ever written into the generated source: names,
+tables and values reach it as constants of its namespace, so a parameter
+named anything at all cannot change what the code does.
+
+Not taken here (None, so engine.direct answers): requests naming a plan or
+giving a counted text, parameters with measured amounts, models priced by
+plan, cards that price in an amount, offers of several separate ranges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from engine.direct import by_table, table_of
+from engine.index import Index, ModelIndex
+from engine.params import NotTaken, Param
+from engine.results import MAX_CREDITS, MAX_REQUEST_NUMBER, Quote, Rejection
+from engine.values import Invalid, coerce
+
+Result = Quote | Rejection
+Road = Callable[[dict], "Result | None"]
+
+_ABSENT = object()
+_KEPT_LIMIT = 4096  # remembered cells and formula prices per model
+
+
+def _none(request: dict) -> None:
+    return None
+
+
+def make_road(index: Index, stamp: Callable[[Result], Result]) -> Road:
+    """request -> its stamped result, or None for 'take engine.direct's road'.
+
+    The request is a dict whose keys and values are exact builtins (engine.fastpath checks
+    before calling). `stamp` names the card on a result; each answer here is stamped once and kept.
+    """
+    if not index.money.credits:
+        return _none
+    tools: dict[str, tuple] = {}
+    for name, tool in index.tools.items():
+        tools[name] = (tool.accepts, tool.models if tool.has_models else {None: tool.models[None]}, {})
+
+    made: dict[int, Road] = {}  # id(model) -> its road: a model and its aliases share one
+
+    def build(model: ModelIndex) -> Road:
+        found = made.get(id(model))
+        if found is None:
+            found = made[id(model)] = _model_road(model, stamp)
+        return found
+
+    def road(request: dict) -> Result | None:
+        found = tools.get(request.get("tool"))
+        if found is None:
+            return None
+        accepts, models, roads = found  # roads: model name -> its road, made when first asked for
+        if not accepts.issuperset(request) or "plan" in request:
+            return None
+        name = request.get("model")
+        model_road = roads.get(name)
+        if model_road is None:
+            if type(name) is not str and name is not None or name not in models:
+                return None  # not a model of the tool: engine.direct words the rejection
+            model_road = roads[name] = build(models[name])
+        return model_road(request)
+
+    return road
+
+
+def _model_road(model: ModelIndex, stamp: Callable[[Result], Result]) -> Road:
+    """The model's road, written out and compiled; _none when the model is not one this module takes."""
+    if model.plan is not None:
+        return _none
+    space: dict[str, object] = {"A": _ABSENT}
+    lines = ["def road(request):", "    get = request.get"]
+    names = []  # the variable each slot's value is in, by slot
+    for i, slot in enumerate(model.slots):
+        param, offer = slot.param, slot.offer
+        space[f"N{i}"] = param.name
+        v = f"v{i}"
+        names.append((param.name, v))
+        if param.counted_from is not None:  # the count's text given: engine.direct counts it
+            space[f"C{i}"] = param.counted_from
+            lines.append(f"    if C{i} in request: return None")
+        if isinstance(offer, NotTaken):
+            lines.append(f"    if N{i} in request: return None")
+            lines.append(f"    {v} = A")
+            continue
+        if param.measure is not None:
+            return _none
+        lines.append(f"    raw = get(N{i}, A)")
+        if slot.fill is not None:
+            space[f"F{i}"] = slot.fill
+            lines.append(f"    if raw is A: {v} = F{i}")
+        elif param.unpriced:
+            lines.append(f"    if raw is A: {v} = A")
+        else:
+            lines.append("    if raw is A: return None")
+        lines.append("    else:")
+        if by_table(offer):
+            space[f"T{i}"] = table_of(param, offer).get
+            lines.append(f"        {v} = T{i}((type(raw), raw), A)")
+            lines.append(f"        if {v} is A: return None")
+        else:
+            if len(offer.intervals) != 1:
+                return _none
+            interval = offer.intervals[0]
+            space[f"L{i}"] = max(interval.lo, 0)
+            space[f"H{i}"] = MAX_REQUEST_NUMBER if interval.hi is None else min(interval.hi, MAX_REQUEST_NUMBER)
+            space[f"R{i}"] = _spelled(param, space[f"L{i}"], space[f"H{i}"])
+            lines.append(f"        if type(raw) is int and L{i} <= raw <= H{i}: {v} = raw")
+            lines.append("        else:")
+            lines.append(f"            {v} = R{i}(raw)")
+            lines.append(f"            if {v} is A: return None")
+    by_name = dict(names)
+    key = "(" + "".join(f"{by_name[k]}, " for k in model.keys) + ")"
+    values = "{" + ", ".join(f"N{i}: {v}" for i, (_, v) in enumerate(names)) + "}"
+    priced = "{" + ", ".join(f"N{i}: v{i}" for i, s in enumerate(model.slots)
+                             if not s.param.unpriced and not isinstance(s.offer, NotTaken)) + "}"
+    cells: dict[tuple, Result] = {}     # key -> the stamped answer of a constant cell
+    formulas: dict[tuple, tuple] = {}   # key -> (formula, its price -> stamped answer) of a formula cell
+    space["CELLS"] = cells.get
+    space["FORMULAS"] = formulas.get
+    space["MISS"] = _miss(model, stamp, cells, formulas)
+    lines += [f"    key = {key}",
+              "    hit = CELLS(key)",
+              "    if hit is not None: return hit",
+              "    formula = FORMULAS(key)",
+              "    if formula is not None:",
+              "        try:",
+              f"            hit = formula[1](formula[0]({priced}))",
+              "        except Exception:",  # whatever went wrong, engine.direct and the reference say it properly
+              "            return None",
+              "        if hit is not None: return hit",
+              f"    return MISS(key, {values})"]
+    exec(compile("\n".join(lines), f"<road for {model.title!r}>", "exec"), space)  # noqa: S102: see the docstring
+    return space["road"]  # type: ignore[return-value]
+
+
+def _spelled(param: Param, lo: int, hi: int) -> Callable[[object], object]:
+    """raw -> the whole number `"12"` or `12.0` spells, when it is within lo..hi; else _ABSENT."""
+    def read(raw: object) -> object:
+        if type(raw) is not str and type(raw) is not float:
+            return _ABSENT
+        try:
+            value = coerce(param, raw)
+        except Invalid:
+            return _ABSENT
+        return value if type(value) is int and lo <= value <= hi else _ABSENT
+
+    return read
+
+
+def _miss(model: ModelIndex, stamp: Callable[[Result], Result], cells: dict[tuple, Result],
+          formulas: dict[tuple, tuple]) -> Callable:
+    """(key, values) -> the stamped result of the model's cell `key` for `values`, or None. Without
+    ranges the key alone decides the entry, so it is kept: a constant cell's answer in `cells`, a
+    formula's in `formulas`, with its prices' Quotes (one per price: every 10 characters cost the same)."""
+    table, ranged = model.table, model.ranged
+    prices: dict[int, dict] = {}  # id(entry) -> its price -> stamped Quote
+
+    def miss(key: tuple, values: dict) -> Result | None:
+        try:
+            entries = table.get(key)
+        except Exception:  # a value the table cannot look up: engine.direct says why
+            return None
+        if not entries:
+            return None
+        entry = entries[0]
+        if ranged:
+            for entry in entries:
+                if all(values[p] in d for p, d in zip(ranged, entry.ranges)):
+                    break
+            else:
+                return None
+        if entry.quote is not None:
+            result = stamp(entry.quote)
+            if not ranged and len(cells) < _KEPT_LIMIT:
+                cells[key] = result
+            return result
+        if entry.formula is None or entry.reason is not None:
+            return None
+        for name in [name for name, value in values.items() if value is _ABSENT]:
+            del values[name]
+        try:
+            price = entry.formula(values)
+            credits = int(price)
+        except Exception:  # whatever went wrong, engine.direct and the reference will say it properly
+            return None
+        if not -MAX_CREDITS <= credits <= MAX_CREDITS:
+            return None
+        said = prices.get(id(entry))
+        if said is None:
+            said = prices[id(entry)] = {}
+        result = said.get(price)
+        if result is None:
+            result = stamp(Quote(credits=credits, rule=entry.label))
+            if len(said) < _KEPT_LIMIT:
+                said[price] = result
+        if not ranged and len(formulas) < _KEPT_LIMIT:
+            formulas[key] = (entry.formula, said.get)
+        return result
+
+    return miss

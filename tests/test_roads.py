@@ -1,0 +1,148 @@
+"""Each model's compiled road (engine.roads) answers as the reference does, or leaves the request to others.
+
+A road answers only plainly valid requests of credit cards; everything else must come back None
+(engine.direct and the reference answer it). The seed's every priced combination must be
+answered by the road itself, or the road is not the first-seen path bench/quote.py times.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import engine
+from engine.fastpath import make_answer, make_quoter
+from engine.interpreter import quote as reference
+from engine.roads import make_road
+from engine.results import stamped
+from tests.seed_requests import seed_requests
+
+
+def _road(card: engine.RateCard):
+    return make_road(card.index, lambda result: stamped(result, card.digest))
+
+
+def test_the_road_prices_every_seed_combination_itself(card):
+    road = _road(card)
+    requests = seed_requests(card.index)
+    priced = [r for r in requests if reference(card.index, r).ok]
+    assert len(priced) > 500
+    for request in priced:
+        assert road(request) == stamped(reference(card.index, request), card.digest), request
+    answered = [r for r in requests if road(r) is not None]
+    assert all(road(r) == stamped(reference(card.index, r), card.digest) for r in answered)
+    assert len(answered) == len(priced)  # a rejection is never the road's to word
+
+
+def test_the_road_prices_formulas_and_keeps_one_quote_per_price(card):
+    road = _road(card)
+    answers = [road({"tool": "voiceover", "chars": n}) for n in range(1, 200)]
+    assert answers == [stamped(reference(card.index, {"tool": "voiceover", "chars": n}), card.digest)
+                       for n in range(1, 200)]
+    assert answers[0] is road({"tool": "voiceover", "chars": 1})
+    assert answers[0] is answers[9]  # 1 and 10 characters cost the same: one Quote
+
+
+_LEFT_TO_OTHERS = [
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4, "plan": "Free"},
+    {"tool": "voiceover", "text": "Hello there"},  # a counted text: engine.direct counts it
+    {"tool": "voiceover", "chars": 0},
+    {"tool": "voiceover", "chars": True},
+    {"tool": "voiceover", "chars": 2**63},
+    {"tool": "voiceover", "chars": 10, "voice": "x"},
+    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080},  # dur missing
+    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 6},  # not offered
+    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 12.5},
+    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": [1080], "dur": 12},  # unhashable
+    {"tool": "text-to-video", "model": "Sora 3", "res": 1080, "dur": 12},
+    {"tool": "text-to-video", "res": 1080, "dur": 12},
+    {"tool": "text-to-video", "model": 7, "res": 1080, "dur": 12},
+    {"tool": "image-to-video", "model": "Kling 2.1", "res": 1080, "dur": 5, "aspect": "16:9"},  # not taken
+    {"tool": "music"}, {"tool": 1}, {},
+]
+
+
+def test_the_road_leaves_every_rejection_and_rarity_to_the_others(card):
+    road = _road(card)
+    for request in _LEFT_TO_OTHERS:
+        try:
+            got = road(request)
+        except TypeError:  # only an unhashable value, which engine.fastpath never hands it
+            assert any(type(v) is list for v in request.values())
+            continue
+        assert got is None, request
+
+
+def test_a_card_in_an_amount_has_no_roads():
+    card = engine.loads('prices in USD to 2 places\ntool t { n 1..3 }\nt n 1..3 -> 0.25 * n\n')
+    assert make_road(card.index, lambda r: r)({"tool": "t", "n": 2}) is None
+    assert str(card.quote({"tool": "t", "n": 2}).amount) == "0.50"
+
+
+# Names that are also the generated code's own variables: they reach it as constants only.
+_ODD_NAMES = """\
+tool t {
+  raw   1..9
+  get   yes | no       default no
+  key   "a" | "b"
+  A     1..1000000
+  request   1..5      unpriced
+}
+t raw 1..4 get yes key "a" -> 10 * raw + A
+t raw 1..4 get no key "a" -> 7
+t raw 5..9 key "a" -> max(3, raw)
+t key "b" -> 2
+"""
+
+
+@pytest.mark.parametrize("request_", [
+    {"tool": "t", "raw": 2, "get": "yes", "key": "a", "A": 5},
+    {"tool": "t", "raw": 2, "key": "a", "A": 5},
+    {"tool": "t", "raw": 7, "key": "a", "A": 5, "request": 3},
+    {"tool": "t", "raw": 7, "key": "b", "A": 999999, "get": True},
+    {"tool": "t", "raw": 7, "key": "c", "A": 5},
+    {"tool": "t", "raw": 7, "key": "a"},
+])
+def test_names_of_the_roads_own_variables_are_only_names(request_):
+    card = engine.loads(_ODD_NAMES)
+    road = make_road(card.index, lambda r: r)
+    want = reference(card.index, request_)
+    got = road(request_)
+    assert got is None or got == want
+    if want.ok:
+        assert got == want
+    assert card.quote(request_) == stamped(want, card.digest)
+
+
+def test_a_wide_range_is_read_by_range_not_by_table():
+    card = engine.loads("tool t { x 1..4096  y 1..4096 }\nt x 1..4096 y 1..4096 -> 5\n")
+    road = make_road(card.index, lambda r: r)
+    for x, y in [(1, 1), (4096, 4096), (17, 4000)]:
+        assert road({"tool": "t", "x": x, "y": y}) == reference(card.index, {"tool": "t", "x": x, "y": y})
+    assert road({"tool": "t", "x": 4097, "y": 1}) is None
+    assert road({"tool": "t", "x": 0, "y": 1}) is None
+
+
+_VALUE = st.one_of(st.none(), st.booleans(), st.integers(-3, 2000), st.floats(allow_nan=True),
+                   st.sampled_from(["1080", "1080p", "yes", "no", "12s", "Sora 2 Pro", "Veo 3", "", "16:9"]))
+_KEY = st.sampled_from(["tool", "model", "res", "dur", "audio", "aspect", "chars", "text", "images", "inputs",
+                        "quality", "plan", "durr"])
+_TOOL = st.sampled_from(["text-to-video", "image-to-video", "voiceover", "text-to-image", "image-to-image"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(tool=_TOOL, extra=st.dictionaries(_KEY, _VALUE, max_size=5))
+def test_garbage_on_one_road_is_answered_as_the_reference_or_left(card, memo_off, tool, extra):
+    request = {"tool": tool, **extra}
+    want = stamped(reference(card.index, request), card.digest)
+    assert memo_off[0](request) == want, request
+    got = memo_off[1](request)
+    assert got is None or got == want, request
+
+
+@pytest.fixture(scope="module")
+def memo_off(card):
+    """A quoter without a memo and the card's road, both kept across examples (their card pieces warm)."""
+    answer = make_answer(card.index, card.digest)
+    return make_quoter(card.index, limit=0, digest=card.digest, answer=answer)[0], _road(card)
