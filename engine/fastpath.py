@@ -87,7 +87,7 @@ def make_answer(index: Index, digest: str = "", effective: str | None = None) ->
             return Rejection(code, message, param, digest=digest)
         return dated(Rejection(code, message, param), digest, effective)
 
-    road = make_road(index, stamp)
+    road = make_road(index, stamp, reject)
     direct = make_direct(index, stamp, reject)
 
     def answer(request: dict) -> Result:

@@ -9,7 +9,9 @@ same tables engine.direct builds from engine.values.coerce, keyed by exact
 type and value), and the price is a constant or a formula of the card's
 whole-credit kind. Anything else gets None and the caller takes
 engine.direct's road, which answers every request exactly as the reference
-interpreter does; the differential tests hold all three together.
+interpreter does; the differential tests hold all three together. The one
+rejection answered here is the commonest a service sends: a whole number the
+model does not offer (`dur 6` where it offers 4, 8 and 12).
 
 No text of the card is ever written into the generated source: names,
 tables and values reach it as constants of its namespace, so a parameter
@@ -24,10 +26,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from engine import interpreter
 from engine.direct import by_table, table_of
-from engine.index import Index, ModelIndex
+from engine.domain import ValueType
+from engine.index import Index, ModelIndex, Slot
 from engine.params import NotTaken, Param
-from engine.results import MAX_CREDITS, MAX_REQUEST_NUMBER, Quote, Rejection
+from engine.results import MAX_CREDITS, MAX_REQUEST_NUMBER, Code, Quote, Rejection
 from engine.values import Invalid, coerce
 
 Result = Quote | Rejection
@@ -41,11 +45,14 @@ def _none(request: dict) -> None:
     return None
 
 
-def make_road(index: Index, stamp: Callable[[Result], Result]) -> Road:
+def make_road(index: Index, stamp: Callable[[Result], Result],
+              reject: Callable[..., Rejection] = Rejection) -> Road:
     """request -> its stamped result, or None for 'take engine.direct's road'.
 
     The request is a dict whose keys and values are exact builtins (engine.fastpath checks
     before calling). `stamp` names the card on a result; each answer here is stamped once and kept.
+    `reject(code, message, param)` makes a stamped Rejection: a whole number that is not on offer
+    is answered here, as engine.direct words it.
     """
     if not index.money.credits:
         return _none
@@ -58,7 +65,7 @@ def make_road(index: Index, stamp: Callable[[Result], Result]) -> Road:
     def build(model: ModelIndex) -> Road:
         found = made.get(id(model))
         if found is None:
-            found = made[id(model)] = _model_road(model, stamp)
+            found = made[id(model)] = _model_road(model, stamp, reject)
         return found
 
     def road(request: dict) -> Result | None:
@@ -79,7 +86,7 @@ def make_road(index: Index, stamp: Callable[[Result], Result]) -> Road:
     return road
 
 
-def _model_road(model: ModelIndex, stamp: Callable[[Result], Result]) -> Road:
+def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Callable[..., Rejection]) -> Road:
     """The model's road, written out and compiled; _none when the model is not one this module takes."""
     if model.plan is not None:
         return _none
@@ -109,10 +116,11 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result]) -> Road:
         else:
             lines.append("    if raw is A: return None")
         lines.append("    else:")
+        space[f"U{i}"] = _not_offered(model, slot, reject)
         if by_table(offer):
             space[f"T{i}"] = table_of(param, offer).get
             lines.append(f"        {v} = T{i}((type(raw), raw), A)")
-            lines.append(f"        if {v} is A: return None")
+            lines.append(f"        if {v} is A: return U{i}(raw)")
         else:
             if len(offer.intervals) != 1:
                 return _none
@@ -123,7 +131,7 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result]) -> Road:
             lines.append(f"        if type(raw) is int and L{i} <= raw <= H{i}: {v} = raw")
             lines.append("        else:")
             lines.append(f"            {v} = R{i}(raw)")
-            lines.append(f"            if {v} is A: return None")
+            lines.append(f"            if {v} is A: return U{i}(raw)")
     by_name = dict(names)
     key = "(" + "".join(f"{by_name[k]}, " for k in model.keys) + ")"
     values = "{" + ", ".join(f"N{i}: {v}" for i, (_, v) in enumerate(names)) + "}"
@@ -147,6 +155,24 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result]) -> Road:
               f"    return MISS(key, {values})"]
     exec(compile("\n".join(lines), f"<road for {model.title!r}>", "exec"), space)  # noqa: S102: see the docstring
     return space["road"]  # type: ignore[return-value]
+
+
+def _not_offered(model: ModelIndex, slot: Slot, reject: Callable[..., Rejection]) -> Callable[[object], object]:
+    """raw -> the rejection of a whole number the slot does not offer (every value before it was read,
+    none was missing: the first to fail is this one, as engine.direct and the reference find it);
+    None for any other raw value (engine.direct reads it)."""
+    whole = slot.param.domain.type is ValueType.INT
+    name = slot.param.name
+    said: list[str] = []  # the message up to the value, made when first needed
+
+    def rejection(raw: object) -> Rejection | None:
+        if not (whole and type(raw) is int and 0 <= raw <= MAX_REQUEST_NUMBER):
+            return None
+        if not said:
+            said.append(interpreter.offers(model, slot))
+        return reject(Code.UNSUPPORTED, said[0] + str(raw), name)
+
+    return rejection
 
 
 def _spelled(param: Param, lo: int, hi: int) -> Callable[[object], object]:
