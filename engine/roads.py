@@ -10,8 +10,9 @@ type and value), and the price is a constant or a formula of the card's
 whole-credit kind. Anything else gets None and the caller takes
 engine.direct's road, which answers every request exactly as the reference
 interpreter does; the differential tests hold all three together. The one
-rejection answered here is the commonest a service sends: a whole number the
-model does not offer (`dur 6` where it offers 4, 8 and 12).
+rejections answered here are the commonest a service sends: a value the model
+does not offer (`dur 6` where it offers 4, 8 and 12) and a value that is not
+one of the parameter's (`dur "abc"`), worded as engine.direct words them.
 
 No text of the card is ever written into the generated source: names,
 tables and values reach it as constants of its namespace, so a parameter
@@ -28,9 +29,9 @@ from collections.abc import Callable
 
 from engine import interpreter
 from engine.direct import by_table, table_of
-from engine.domain import ValueType
+from engine.domain import ValueType, show_value
 from engine.index import Index, ModelIndex, Slot
-from engine.params import NotTaken, Param
+from engine.params import NotTaken
 from engine.results import MAX_CREDITS, MAX_REQUEST_NUMBER, Code, Quote, Rejection
 from engine.values import Invalid, coerce
 
@@ -116,8 +117,8 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
         else:
             lines.append("    if raw is A: return None")
         lines.append("    else:")
-        space[f"U{i}"] = _not_offered(model, slot, reject)
         if by_table(offer):
+            space[f"U{i}"] = _misread(model, slot, reject, None)
             space[f"T{i}"] = table_of(param, offer).get
             lines.append(f"        {v} = T{i}((type(raw), raw), A)")
             lines.append(f"        if {v} is A: return U{i}(raw)")
@@ -127,11 +128,11 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
             interval = offer.intervals[0]
             space[f"L{i}"] = max(interval.lo, 0)
             space[f"H{i}"] = MAX_REQUEST_NUMBER if interval.hi is None else min(interval.hi, MAX_REQUEST_NUMBER)
-            space[f"R{i}"] = _spelled(param, space[f"L{i}"], space[f"H{i}"])
+            space[f"U{i}"] = _misread(model, slot, reject, (space[f"L{i}"], space[f"H{i}"]))
             lines.append(f"        if type(raw) is int and L{i} <= raw <= H{i}: {v} = raw")
             lines.append("        else:")
-            lines.append(f"            {v} = R{i}(raw)")
-            lines.append(f"            if {v} is A: return U{i}(raw)")
+            lines.append(f"            {v} = U{i}(raw)")
+            lines.append(f"            if type({v}) is not int: return {v}")
     by_name = dict(names)
     key = "(" + "".join(f"{by_name[k]}, " for k in model.keys) + ")"
     values = "{" + ", ".join(f"N{i}: {v}" for i, (_, v) in enumerate(names)) + "}"
@@ -157,36 +158,36 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
     return space["road"]  # type: ignore[return-value]
 
 
-def _not_offered(model: ModelIndex, slot: Slot, reject: Callable[..., Rejection]) -> Callable[[object], object]:
-    """raw -> the rejection of a whole number the slot does not offer (every value before it was read,
-    none was missing: the first to fail is this one, as engine.direct and the reference find it);
-    None for any other raw value (engine.direct reads it)."""
-    whole = slot.param.domain.type is ValueType.INT
-    name = slot.param.name
+def _misread(model: ModelIndex, slot: Slot, reject: Callable[..., Rejection],
+             within: tuple[int, int] | None) -> Callable[[object], object]:
+    """raw -> what engine.direct makes of a value its quick reading missed, every value before it read
+    and none missing (so the first to fail is this one, as the reference finds it): the stamped
+    rejection of a value that is not a value of the parameter or not on offer. For a range reader
+    (`within`: its lo..hi), the whole number another spelling of an offered value reads as (`"12"`,
+    `12.0`); for a table reader, None for such a spelling (engine.direct reads it)."""
+    param, offer, name = slot.param, slot.offer, slot.param.name
+    whole = param.domain.type is ValueType.INT
     said: list[str] = []  # the message up to the value, made when first needed
 
-    def rejection(raw: object) -> Rejection | None:
-        if not (whole and type(raw) is int and 0 <= raw <= MAX_REQUEST_NUMBER):
-            return None
+    def not_offered(shown: str) -> Rejection:
         if not said:
             said.append(interpreter.offers(model, slot))
-        return reject(Code.UNSUPPORTED, said[0] + str(raw), name)
+        return reject(Code.UNSUPPORTED, said[0] + shown, name)
 
-    return rejection
-
-
-def _spelled(param: Param, lo: int, hi: int) -> Callable[[object], object]:
-    """raw -> the whole number `"12"` or `12.0` spells, when it is within lo..hi; else _ABSENT."""
-    def read(raw: object) -> object:
-        if type(raw) is not str and type(raw) is not float:
-            return _ABSENT
+    def misread(raw: object) -> object:
+        if whole and type(raw) is int and 0 <= raw <= MAX_REQUEST_NUMBER:  # read as itself: not on offer
+            return not_offered(str(raw))
         try:
             value = coerce(param, raw)
-        except Invalid:
-            return _ABSENT
-        return value if type(value) is int and lo <= value <= hi else _ABSENT
+        except Invalid as exc:
+            return reject(Code.INVALID_PARAM, str(exc), name)
+        if value not in offer:
+            return not_offered(show_value(value))
+        if within is not None and type(value) is int and within[0] <= value <= within[1]:
+            return value
+        return None
 
-    return read
+    return misread
 
 
 def _miss(model: ModelIndex, stamp: Callable[[Result], Result], cells: dict[tuple, Result],

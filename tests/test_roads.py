@@ -48,15 +48,11 @@ def test_the_road_prices_formulas_and_keeps_one_quote_per_price(card):
 _LEFT_TO_OTHERS = [
     {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4, "plan": "Free"},
     {"tool": "voiceover", "text": "Hello there"},  # a counted text: engine.direct counts it
-    {"tool": "voiceover", "chars": True},
-    {"tool": "voiceover", "chars": -1},
-    {"tool": "voiceover", "chars": 2**63},
     {"tool": "voiceover", "chars": 10, "voice": "x"},
     {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080},  # dur missing
-    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": "6"},  # not offered, as a text
     {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 720, "dur": 4, "durr": 6},
-    {"tool": "text-to-video", "model": "Veo 3", "res": 2160, "dur": 4},  # audio missing: said first? direct knows
-    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 12.5},
+    {"tool": "text-to-video", "model": "Veo 3", "res": 2160, "dur": 4},  # audio left out: said after the values
+    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": " 1080 ", "dur": 12},  # an odd spelling
     {"tool": "text-to-video", "model": "Sora 2 Pro", "res": [1080], "dur": 12},  # unhashable
     {"tool": "text-to-video", "model": "Sora 3", "res": 1080, "dur": 12},
     {"tool": "text-to-video", "res": 1080, "dur": 12},
@@ -87,12 +83,34 @@ _NOT_OFFERED = [
 ]
 
 
-def test_a_whole_number_not_on_offer_is_rejected_on_the_road_as_the_reference_words_it(card):
+_NOT_READ = [
+    {"tool": "voiceover", "chars": 2**63},
+    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": "6"},
+    {"tool": "voiceover", "chars": -1},
+    {"tool": "voiceover", "chars": "ten"},
+    {"tool": "voiceover", "chars": 2.5},
+    {"tool": "voiceover", "chars": True},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": "abc"},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4.5},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": "maybe", "res": 720, "dur": 4},
+    {"tool": "text-to-video", "model": "Veo 3", "audio": 1, "res": 720, "dur": 4},
+]
+
+
+def test_a_value_not_on_offer_or_not_read_is_rejected_on_the_road_as_the_reference_words_it(card):
     road = _road(card)
-    for request in _NOT_OFFERED * 2:  # the second time from the kept start of the message
+    for request in (_NOT_OFFERED + _NOT_READ) * 2:  # the second time from the kept start of the message
         want = reference(card.index, request)
-        assert want.code == "unsupported", request
+        assert want.code in ("unsupported", "invalid-param"), request
         assert road(request) == stamped(want, card.digest), request
+
+
+def test_a_value_read_later_in_the_request_does_not_hide_an_earlier_one_left_out(card):
+    road = _road(card)
+    # audio is left out (said after every given value), dur is not offered: the reference says dur
+    request = {"tool": "text-to-video", "model": "Veo 3", "res": 720, "dur": 5}
+    assert road(request) is None
+    assert card.quote(request) == stamped(reference(card.index, request), card.digest)
 
 
 def test_a_card_in_an_amount_has_no_roads():
