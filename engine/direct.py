@@ -45,11 +45,13 @@ def _same(result: Quote | Rejection) -> Quote | Rejection:
 
 
 def make_direct(index: Index, stamp: Callable[[Quote | Rejection], Quote | Rejection] = _same,
-                reject: Callable[..., Rejection] = Rejection) -> Callable[[dict], Quote | Rejection | None]:
+                reject: Callable[..., Rejection] = Rejection,
+                price: Callable[[int, str], Quote] = Quote) -> Callable[[dict], Quote | Rejection | None]:
     """request -> its result, or None for 'ask the reference'.
 
     Every answer goes out through `stamp` (engine.fastpath's names the card on it), once for an
-    answer kept here; a new rejection is made by `reject(code, message, param)`, already stamped.
+    answer kept here; a new rejection is made by `reject(code, message, param)` and a new price by
+    `price(credits, rule)`, already stamped.
 
     The request is a dict whose keys are plain strs (engine.fastpath checks); its values
     may be anything hashable: each is looked up keyed by its exact type first, so no
@@ -186,7 +188,7 @@ def make_direct(index: Index, stamp: Callable[[Quote | Rejection], Quote | Rejec
                         key = (credits, label)
                         quote = quotes.get(key)
                         if quote is None:  # prices cluster (every 10 characters cost the same): one Quote each
-                            quote = stamp(Quote(credits=credits, rule=label))
+                            quote = price(credits, label)
                             if len(quotes) < _KEPT_LIMIT:
                                 quotes[key] = quote
                         return quote

@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable
 from engine.direct import make_direct
 from engine.index import Index
 from engine.interpreter import quote as interpreter_quote
-from engine.results import Code, Quote, Rejection, dated, stamped
+from engine.results import Code, DatedQuote, DatedRejection, Quote, Rejection, dated, stamped
 from engine.roads import make_road
 
 Result = Quote | Rejection
@@ -85,10 +85,15 @@ def make_answer(index: Index, digest: str = "", effective: str | None = None) ->
     def reject(code: str, message: str, param: str | None = None) -> Rejection:
         if effective is None:
             return Rejection(code, message, param, digest=digest)
-        return dated(Rejection(code, message, param), digest, effective)
+        return DatedRejection(code, message, param, digest=digest, effective=effective)
 
-    road = make_road(index, stamp, reject)
-    direct = make_direct(index, stamp, reject)
+    def price(credits: int, rule: str) -> Quote:
+        if effective is None:
+            return Quote(credits, rule, digest=digest)
+        return DatedQuote(credits, rule, digest=digest, effective=effective)
+
+    road = make_road(index, stamp, reject, price)
+    direct = make_direct(index, stamp, reject, price)
 
     def answer(request: dict) -> Result:
         result = road(request)

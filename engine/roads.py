@@ -47,13 +47,12 @@ def _none(request: dict) -> None:
 
 
 def make_road(index: Index, stamp: Callable[[Result], Result],
-              reject: Callable[..., Rejection] = Rejection) -> Road:
+              reject: Callable[..., Rejection] = Rejection, price: Callable[[int, str], Quote] = Quote) -> Road:
     """request -> its stamped result, or None for 'take engine.direct's road'.
 
     The request is a dict whose keys and values are exact builtins (engine.fastpath checks
     before calling). `stamp` names the card on a result; each answer here is stamped once and kept.
-    `reject(code, message, param)` makes a stamped Rejection: a whole number that is not on offer
-    is answered here, as engine.direct words it.
+    `reject(code, message, param)` and `price(credits, rule)` make a new stamped Rejection and Quote.
     """
     if not index.money.credits:
         return _none
@@ -66,7 +65,7 @@ def make_road(index: Index, stamp: Callable[[Result], Result],
     def build(model: ModelIndex) -> Road:
         found = made.get(id(model))
         if found is None:
-            found = made[id(model)] = _model_road(model, stamp, reject)
+            found = made[id(model)] = _model_road(model, stamp, reject, price)
         return found
 
     def road(request: dict) -> Result | None:
@@ -87,7 +86,8 @@ def make_road(index: Index, stamp: Callable[[Result], Result],
     return road
 
 
-def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Callable[..., Rejection]) -> Road:
+def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Callable[..., Rejection],
+                price: Callable[[int, str], Quote]) -> Road:
     """The model's road, written out and compiled; _none when the model is not one this module takes."""
     if model.plan is not None:
         return _none
@@ -142,7 +142,7 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
     formulas: dict[tuple, tuple] = {}   # key -> (formula, its price -> stamped answer) of a formula cell
     space["CELLS"] = cells.get
     space["FORMULAS"] = formulas.get
-    space["MISS"] = _miss(model, stamp, cells, formulas)
+    space["MISS"] = _miss(model, stamp, price, cells, formulas)
     lines += [f"    key = {key}",
               "    hit = CELLS(key)",
               "    if hit is not None: return hit",
@@ -190,8 +190,8 @@ def _misread(model: ModelIndex, slot: Slot, reject: Callable[..., Rejection],
     return misread
 
 
-def _miss(model: ModelIndex, stamp: Callable[[Result], Result], cells: dict[tuple, Result],
-          formulas: dict[tuple, tuple]) -> Callable:
+def _miss(model: ModelIndex, stamp: Callable[[Result], Result], price: Callable[[int, str], Quote],
+          cells: dict[tuple, Result], formulas: dict[tuple, tuple]) -> Callable:
     """(key, values) -> the stamped result of the model's cell `key` for `values`, or None. Without
     ranges the key alone decides the entry, so it is kept: a constant cell's answer in `cells`, a
     formula's in `formulas`, with its prices' Quotes (one per price: every 10 characters cost the same)."""
@@ -222,8 +222,8 @@ def _miss(model: ModelIndex, stamp: Callable[[Result], Result], cells: dict[tupl
         for name in [name for name, value in values.items() if value is _ABSENT]:
             del values[name]
         try:
-            price = entry.formula(values)
-            credits = int(price)
+            exact = entry.formula(values)
+            credits = int(exact)
         except Exception:  # whatever went wrong, engine.direct and the reference will say it properly
             return None
         if not -MAX_CREDITS <= credits <= MAX_CREDITS:
@@ -231,11 +231,11 @@ def _miss(model: ModelIndex, stamp: Callable[[Result], Result], cells: dict[tupl
         said = prices.get(id(entry))
         if said is None:
             said = prices[id(entry)] = {}
-        result = said.get(price)
+        result = said.get(exact)
         if result is None:
-            result = stamp(Quote(credits=credits, rule=entry.label))
+            result = price(credits, entry.label)
             if len(said) < _KEPT_LIMIT:
-                said[price] = result
+                said[exact] = result
         if not ranged and len(formulas) < _KEPT_LIMIT:
             formulas[key] = (entry.formula, said.get)
         return result
