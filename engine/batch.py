@@ -8,7 +8,8 @@ the batch goes on. Output is UTF-8 JSON text (`utf8_writer`).
 
 `line_result` is the reference: one line -> the result object. `run` gives the
 same output faster: a line seen before gets the output it got then (a batch of
-past generations repeats itself), a price is written from a template, a result already
+past generations repeats itself), a price is written from a template (one line end per rule), a
+rejection from its texts, each escaped as the stdlib's encoder escapes it, a result already
 written is not serialised again (results for repeated requests are the same objects, from the quote
 memo), and output goes out in chunks; answers already computed are written even if the batch
 is interrupted. Both memories are bounded. With orjson installed (the `fast` extra) lines are parsed by
@@ -41,6 +42,7 @@ _scan = _DECODER.scan_once
 _LINE_ENDS = frozenset({"\n", "\r\n"})
 # json.dumps(value, ensure_ascii=False), built once: json.dumps builds an encoder per call when given options
 _dumps = json.JSONEncoder(ensure_ascii=False).encode
+_string = json.encoder.encode_basestring  # a text as that encoder writes it (C): '"' + escaped + '"'
 
 
 def stdlib_loads(line: str) -> object:
@@ -173,8 +175,8 @@ def run(quote: Callable[[object], Quote | Rejection], lines: Iterable[bytes | st
     """Answer every line; `digest` (the card's) goes on the lines' own rejections too."""
     done: dict[bytes | str, str] = {}  # a short line already answered -> its output line
     texts: dict[int, tuple[Quote | Rejection, str]] = {}  # id(result) -> (result, its line); holds result alive
-    rules: dict[tuple[str, str], str] = {}  # (rule, digest) -> the JSON text of the line's end
-    remembered, get_text = done.get, texts.get
+    tails: dict[str, tuple[str, str]] = {}  # rule -> (digest, the JSON text of its line end): one per rule of the card
+    remembered, get_text, get_tail = done.get, texts.get, tails.get
     chunk: list[str] = []
     add = chunk.append
     takes_bytes = getattr(loads, "takes_bytes", False)
@@ -190,21 +192,23 @@ def run(quote: Callable[[object], Quote | Rejection], lines: Iterable[bytes | st
                         result = line_result(quote, line, digest=digest)
                     else:
                         result = quote(request)
-                    hit = get_text(id(result))
-                    if hit is not None and hit[0] is result:
-                        text = hit[1]
-                    elif (type(result) is Quote and type(result.credits) is int and result.amount is None
-                          and -MAX_JSON_INT <= result.credits <= MAX_JSON_INT):
-                        named = (result.rule, result.digest)
-                        tail = rules.get(named)
-                        if tail is None:
-                            tail = rules[named] = (f'"rule": {json.dumps(result.rule, ensure_ascii=False)}, '
-                                                   f'"digest": {json.dumps(result.digest)}}}\n')
-                        text = f'{{"ok": true, "credits": {result.credits}, {tail}'  # as encode() writes it
+                    kind = type(result)
+                    if kind is Quote and result.amount is None and type(credits := result.credits) is int and (
+                            -MAX_JSON_INT <= credits <= MAX_JSON_INT):
+                        tail = get_tail(result.rule)
+                        if tail is None or tail[0] != result.digest:
+                            tail = tails[result.rule] = (result.digest, _quote_tail(result))
+                        text = f'{{"ok": true, "credits": {credits}, {tail[1]}'  # as encode() writes it
                     else:
-                        text = encode(result, digest)
-                        if len(texts) < _TEXTS_LIMIT:
-                            texts[id(result)] = (result, text)
+                        hit = get_text(id(result))
+                        if hit is not None and hit[0] is result:
+                            text = hit[1]
+                        else:
+                            text = _rejection_text(result, digest) if kind is Rejection else None
+                            if text is None:
+                                text = encode(result, digest)
+                            if len(texts) < _TEXTS_LIMIT:
+                                texts[id(result)] = (result, text)
                 except UnicodeDecodeError as exc:
                     text = encode(not_utf8(exc), digest)
                 except Exception as exc:  # this line's answer only: the batch goes on
@@ -221,3 +225,20 @@ def run(quote: Callable[[object], Quote | Rejection], lines: Iterable[bytes | st
             out = "".join(chunk)
             chunk.clear()
             write(out)
+
+
+def _quote_tail(result: Quote) -> str:
+    """The end of a price's line after its credits, as encode() writes it: one per rule in a batch."""
+    return f'"rule": {_dumps(result.rule)}, "digest": {_dumps(result.digest)}}}\n'
+
+
+def _rejection_text(result: Rejection, digest: str) -> str | None:
+    """encode(result, digest) for a Rejection of plain texts, each text escaped by the very function
+    the stdlib's encoder calls for a text, without building the dict and walking it (a third of the
+    time); None for anything else, which encode() writes."""
+    code, param, message = result.code, result.param, result.message
+    named = digest if digest and not result.digest else result.digest
+    if type(message) is not str or type(named) is not str or not (param is None or type(param) is str):
+        return None
+    return (f'{{"ok": false, "code": {_string(str(code))}, "param": {"null" if param is None else _string(param)}, '
+            f'"message": {_string(message)}, "digest": {_string(named)}}}\n')
