@@ -23,30 +23,25 @@ ROOT = Path(__file__).resolve().parent.parent
 GPU = ROOT / "tests" / "cases" / "real" / "gpu-seconds"
 BACK_ENDS = ["stdlib", "orjson"]
 
+VOICE = b'{"tool": "voiceover", "chars": %s}'
 ODD_LINES = [
     b"", b"   ", b"\r", b"{not json", b'{"tool": "voiceover", "chars": 10', b'{"tool": "voiceover"} x', b"nul",
     b"[]", b"[1, 2]", b"1", b"-0", b"0.5", b'"voiceover"', b"null", b"true", b"{}", b"  {} \t",
-    b'{"tool": "voiceover", "chars": 123456789012345678901234567890}', b'{"tool": "voiceover", "chars": 18446744073709551616}',
-    b'{"tool": "voiceover", "chars": 9223372036854775808}', b'{"tool": "voiceover", "chars": -9223372036854775809}',
-    b'{"tool": "voiceover", "chars": ' + b"7" * 5000 + b"}", b'{"tool": "voiceover", "chars": 1e400}',
-    b'{"tool": "voiceover", "chars": 10.0}', b'{"tool": "voiceover", "chars": 1E1}', b'{"tool": "voiceover", "chars": -0.0}',
-    b'{"tool": "voiceover", "chars": NaN}', b'{"tool": "voiceover", "chars": 10, "chars": 11}',
-    b'{"tool": "voiceover", "chars": [10]}', b'{"tool": "voiceover", "chars": {"n": 10}}', b'{"a": ' * 3000 + b"1" + b"}" * 3000,
-    b'\xef\xbb\xbf{"tool": "voiceover", "chars": 10}', b'{"tool": "voiceover", "chars": 10}\r',
-    b'{"tool": "voiceover", "text": "h\xc3\xa9llo \xe2\x98\x83 \xf0\x9f\x98\x80"}', b'{"tool": "voiceover", "text": "h\\u00e9llo \\u2603"}',
-    b'{"tool": "voiceover", "text": "a\\ud800b"}', b'{"tool": "\\udc00"}', b'{"tool": "t\\"o\\\\ol\\u0001\xc3\xa9"}',
-    b'{"tool": "voiceover", "chars": 10, "x\\u2028y": 1}', b'{"tool": "voiceover", "text": "\xff\xfe"}', b"\xc3", b"\xed\xa0\x80",
-    b'{"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080.0, "dur": 12}', b'{"tool": "text-to-video", "model": "Sora 3"}',
+    *(VOICE % n for n in (b"123456789012345678901234567890", b"18446744073709551616", b"9223372036854775808",
+                          b"-9223372036854775809", b"7" * 5000, b"1e400", b"10.0", b"1E1", b"-0.0", b"NaN",
+                          b'10, "chars": 11', b"[10]", b'{"n": 10}', b'10, "x\\u2028y": 1')),
+    b'{"a": ' * 3000 + b"1" + b"}" * 3000, b"\xef\xbb\xbf" + VOICE % b"10", VOICE % b"10" + b"\r",
+    b'{"tool": "voiceover", "text": "h\xc3\xa9llo \xe2\x98\x83 \xf0\x9f\x98\x80"}',
+    b'{"tool": "voiceover", "text": "h\\u00e9llo \\u2603"}', b'{"tool": "voiceover", "text": "a\\ud800b"}',
+    b'{"tool": "\\udc00"}', b'{"tool": "t\\"o\\\\ol\\u0001\xc3\xa9"}', b'{"tool": "voiceover", "text": "\xff\xfe"}',
+    b"\xc3", b"\xed\xa0\x80", b'{"tool": "text-to-video", "model": "Sora 3"}',
+    b'{"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080.0, "dur": 12}',
     b'{"tool": "text-to-video", "model": "Sora 2 Pro", "res": "1080p", "dur": "12"}',
 ]
 
-GPU_LINES = [
-    b'{"tool": "run", "hardware": "t4", "secs": 20.4}', b'{"tool": "run", "hardware": "t4", "secs": 20.000000000000001}',
-    b'{"tool": "run", "hardware": "t4", "secs": 20}', b'{"tool": "run", "hardware": "t4", "secs": 2E1}',
-    b'{"tool": "run", "hardware": "t4", "secs": "20.4"}', b'{"tool": "run", "hardware": "t4", "secs": -1.5}',
-    b'{"tool": "run", "hardware": "t4", "secs": 1e400}', b'{"tool": "run", "hardware": "t4", "secs": 9' + b"9" * 30 + b"}",
-    b'{"tool": "run", "hardware": "h100", "secs": 3.25}', b'{"tool": "run", "hardware": "t5", "secs": 3}',
-]
+SECS = b'{"tool": "run", "hardware": "%s", "secs": %s}'
+GPU_LINES = [SECS % (b"t4", n) for n in (b"20.4", b"20.000000000000001", b"20", b"2E1", b'"20.4"', b"-1.5", b"1e400",
+                                         b"9" * 31)] + [SECS % (b"h100", b"3.25"), SECS % (b"t5", b"3")]
 
 
 def _corpus(card, extra: list[bytes]) -> list[bytes]:
