@@ -234,7 +234,7 @@ def _quote_tail(result: Quote) -> str:
 
 def _rejection_text(result: Rejection, digest: str) -> str | None:
     """encode(result, digest) for a Rejection of plain texts, each text escaped by the very function
-    the stdlib's encoder calls for a text, without building the dict and walking it (a third of the
+    the stdlib's encoder calls for a text, without building the dict and walking it (under a quarter of the
     time); None for anything else, which encode() writes."""
     code, param, message = result.code, result.param, result.message
     named = digest if digest and not result.digest else result.digest
