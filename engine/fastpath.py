@@ -19,8 +19,9 @@ Among exact builtins, values of different types collide only as numbers:
 `True == 1 == 1.0`. A result depends on the request's items in order (the first
 unknown key is the one reported) and on their types, since `audio=1` is invalid
 and `tool=1.0` is shown as `1.0`. So a remembered answer carries the types of
-the request's values, which an equal request must share to get it, except
-where no other type could give another answer:
+the request's values, which an equal request must share to get it (a request
+with equal items of other types is remembered beside it, keyed by its items and
+their types), except where no other type could give another answer:
 
 - texts and nulls equal only texts and nulls;
 - for a price, whole numbers other than 0 and 1 (which a boolean could stand
@@ -157,8 +158,16 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effecti
                 return reference_quote(request)
         key = (*request, *values)  # keys then values: one flat tuple, equal when the items are
         hit = get(key)
-        if hit is not None and (hit[0] is None or hit[0] == tuple(map(type, values))):
-            return hit[1]
+        if hit is not None:
+            if hit[0] is None:
+                return hit[1]
+            kinds = tuple(map(type, values))
+            if hit[0] == kinds:
+                return hit[1]
+            key = (key, kinds)  # equal items of other types (`res=720.0` after `res=720`): kept beside them
+            hit = get(key)
+            if hit is not None:
+                return hit[1]
         result = answer(request)
         if keep and len(memo) < limit:
             # the types to match: none when no other type could equal these values and give another answer

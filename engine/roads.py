@@ -11,8 +11,9 @@ whole-credit kind. Anything else gets None and the caller takes
 engine.direct's road, which answers every request exactly as the reference
 interpreter does; the differential tests hold all three together. The one
 rejections answered here are the commonest a service sends: a value the model
-does not offer (`dur 6` where it offers 4, 8 and 12) and a value that is not
-one of the parameter's (`dur "abc"`), worded as engine.direct words them.
+does not offer (`dur 6` where it offers 4, 8 and 12), a value that is not one
+of the parameter's (`dur "abc"`) and a value left out, worded as engine.direct
+words them and in its order (a value left out is said after every given one).
 
 No text of the card is ever written into the generated source: names,
 tables and values reach it as constants of its namespace, so a parameter
@@ -92,7 +93,7 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
     if model.plan is not None:
         return _none
     space: dict[str, object] = {"A": _ABSENT}
-    lines = ["def road(request):", "    get = request.get"]
+    lines = ["def road(request):", "    get = request.get", "    missing = None"]
     names = []  # the variable each slot's value is in, by slot
     for i, slot in enumerate(model.slots):
         param, offer = slot.param, slot.offer
@@ -114,8 +115,9 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
             lines.append(f"    if raw is A: {v} = F{i}")
         elif param.unpriced:
             lines.append(f"    if raw is A: {v} = A")
-        else:
-            lines.append("    if raw is A: return None")
+        else:  # said after every given value is read, as engine.direct and the reference say it
+            space[f"M{i}"] = _left_out(model, slot, stamp)
+            lines.append(f"    if raw is A: {v} = A; missing = missing or M{i}")
         lines.append("    else:")
         if by_table(offer):
             space[f"U{i}"] = _misread(model, slot, reject, None)
@@ -143,7 +145,8 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
     space["CELLS"] = cells.get
     space["FORMULAS"] = formulas.get
     space["MISS"] = _miss(model, stamp, price, cells, formulas)
-    lines += [f"    key = {key}",
+    lines += ["    if missing is not None: return missing()",
+              f"    key = {key}",
               "    hit = CELLS(key)",
               "    if hit is not None: return hit",
               "    formula = FORMULAS(key)",
@@ -156,6 +159,18 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
               f"    return MISS(key, {values})"]
     exec(compile("\n".join(lines), f"<road for {model.title!r}>", "exec"), space)  # noqa: S102: see the docstring
     return space["road"]  # type: ignore[return-value]
+
+
+def _left_out(model: ModelIndex, slot: Slot, stamp: Callable[[Result], Result]) -> Callable[[], Result]:
+    """() -> the stamped rejection of a request that leaves the slot out, made when first needed."""
+    made: list[Result] = []
+
+    def rejection() -> Result:
+        if not made:
+            made.append(stamp(interpreter.missing(model, slot)))
+        return made[0]
+
+    return rejection
 
 
 def _misread(model: ModelIndex, slot: Slot, reject: Callable[..., Rejection],

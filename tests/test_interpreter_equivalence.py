@@ -61,6 +61,24 @@ def test_values_equal_in_python_but_of_other_types_are_not_confused(card, key, v
             assert fast(request) == reference(card.index, request), value
 
 
+def test_equal_requests_of_other_types_are_both_remembered(card):
+    from engine.fastpath import make_answer
+
+    answer, reference_answer = make_answer(card.index)
+    asked = []
+
+    def counted(request):
+        asked.append(request)
+        return answer(request)
+
+    fast, _ = make_quoter(card.index, answer=(counted, reference_answer))
+    veo = {"tool": "text-to-video", "model": "Veo 3", "audio": True}
+    variants = [{**veo, "res": 720}, {**veo, "res": 720.0}, {**veo, "res": 720, "dur": 5}, {**veo, "res": 720.0, "dur": 5.0}]
+    for _ in range(3):
+        assert [fast(r) for r in variants] == [reference(card.index, r) for r in variants]
+    assert len(asked) == len(variants)  # each answered once, then remembered beside its equal
+
+
 def test_key_order_decides_which_unknown_key_is_reported(card):
     fast, _ = make_quoter(card.index)
     a = {"tool": "voiceover", "chars": 10, "colour": 1, "size": 2}

@@ -32,8 +32,8 @@ def test_the_road_prices_every_seed_combination_itself(card):
         assert road(request) == stamped(reference(card.index, request), card.digest), request
     answered = [r for r in requests if road(r) is not None]
     assert all(road(r) == stamped(reference(card.index, r), card.digest) for r in answered)
-    # the one rejection it words: a whole number not on offer
-    assert {road(r).code for r in answered if not road(r).ok} <= {"unsupported"}
+    # the rejections it words: a value left out, not a value of the parameter, not on offer
+    assert {road(r).code for r in answered if not road(r).ok} <= {"missing-param", "invalid-param", "unsupported"}
 
 
 def test_the_road_prices_formulas_and_keeps_one_quote_per_price(card):
@@ -49,9 +49,7 @@ _LEFT_TO_OTHERS = [
     {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4, "plan": "Free"},
     {"tool": "voiceover", "text": "Hello there"},  # a counted text: engine.direct counts it
     {"tool": "voiceover", "chars": 10, "voice": "x"},
-    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080},  # dur missing
     {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 720, "dur": 4, "durr": 6},
-    {"tool": "text-to-video", "model": "Veo 3", "res": 2160, "dur": 4},  # audio left out: said after the values
     {"tool": "text-to-video", "model": "Sora 2 Pro", "res": " 1080 ", "dur": 12},  # an odd spelling
     {"tool": "text-to-video", "model": "Sora 2 Pro", "res": [1080], "dur": 12},  # unhashable
     {"tool": "text-to-video", "model": "Sora 3", "res": 1080, "dur": 12},
@@ -105,12 +103,24 @@ def test_a_value_not_on_offer_or_not_read_is_rejected_on_the_road_as_the_referen
         assert road(request) == stamped(want, card.digest), request
 
 
-def test_a_value_read_later_in_the_request_does_not_hide_an_earlier_one_left_out(card):
+_LEFT_OUT = [
+    {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080},
+    {"tool": "text-to-video", "model": "Veo 3", "res": 720, "dur": 4},
+    {"tool": "text-to-video", "model": "Veo 3", "res": 720},
+    {"tool": "text-to-video", "model": "Veo 3"},
+    # a value given after the one left out is read first: its rejection is the answer
+    {"tool": "text-to-video", "model": "Veo 3", "res": 720, "dur": 5},
+    {"tool": "text-to-video", "model": "Veo 3", "res": 2160, "dur": 4},
+    {"tool": "text-to-video", "model": "Veo 3", "res": 720, "dur": "abc"},
+]
+
+
+def test_a_value_left_out_is_said_after_every_given_value_is_read(card):
     road = _road(card)
-    # audio is left out (said after every given value), dur is not offered: the reference says dur
-    request = {"tool": "text-to-video", "model": "Veo 3", "res": 720, "dur": 5}
-    assert road(request) is None
-    assert card.quote(request) == stamped(reference(card.index, request), card.digest)
+    for request in _LEFT_OUT * 2:
+        want = stamped(reference(card.index, request), card.digest)
+        assert road(request) == want, request
+    assert {reference(card.index, r).code for r in _LEFT_OUT} == {"missing-param", "unsupported", "invalid-param"}
 
 
 def test_a_card_in_an_amount_has_no_roads():
