@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 
     from engine.index import Index
 
-FORMAT = "ratecard-index-4"
+FORMAT = "ratecard-index-5"
 KEEP = 32  # cached cards kept in the directory
 
 

@@ -306,7 +306,7 @@ def test_a_crafted_cache_file_that_divides_by_zero_is_rebuilt_not_a_crash(cache_
     path = _only_file(cache_dir)
 
     def divide_by_zero(lines):
-        entry = lines[-1]["entries"][0]
+        entry = next(m for m in lines[2:] if m["entries"])["entries"][0]  # a rule written out in full
         entry[1][3][1] = ["op", "DIV", ["n", 1], ["n", 0]]
 
     _rewrite(path, divide_by_zero)
