@@ -183,3 +183,34 @@ def test_an_old_cache_format_is_rebuilt_not_misread(cache_dir, monkeypatch):
     assert engine.load()._card is not None  # another name: built, and written beside it
     assert path.exists() and len(list(cache_dir.glob("*.json"))) == 2
 
+
+# ---------------------------------------------------------------- orjson, for a large file
+
+
+HUGE = ("round up\ntool voiceover {\n    chars >= 1\n}\n"
+        "voiceover -> chars * 100000000000000000000000 / 100000000000000000000000\n")  # past 64 bits
+
+
+def test_a_large_file_is_decoded_by_orjson_when_installed_and_a_small_one_never():
+    orjson = pytest.importorskip("orjson")
+    assert cache._loads(cache.LARGE) is orjson.loads
+    assert cache._loads(cache.LARGE - 1) is json.loads
+
+
+@pytest.mark.parametrize("text", [HUGE, None], ids=["whole numbers past 64 bits", "bundled"])
+def test_a_file_orjson_decodes_reads_as_the_standard_librarys(cache_dir, monkeypatch, text):
+    """orjson reads a whole number past 64 bits as a float (refused): the standard library reads it then."""
+    pytest.importorskip("orjson")
+    monkeypatch.setattr(cache, "LARGE", 0)  # every file is large
+    load = (lambda: engine.loads(text, use_cache=True)) if text else engine.load
+    built = load()
+    cached = load()
+    assert built._card is not None and cached._card is None
+    requests = [{"tool": "voiceover", "chars": n} for n in (1, 11, 12345)]
+    assert cached.quote_many(requests) == built.quote_many(requests)
+    assert _lines(cached) == _lines(built)
+    if text:  # (orjson alone refuses it: the standard library's reading is the one that counted)
+        import orjson
+
+        with pytest.raises(index_json.Corrupt):
+            index_json.decode_lines([line.encode() for line in _lines(built)], loads=orjson.loads)
