@@ -249,21 +249,19 @@ class _Reader:
     @staticmethod
     def table(rows: object, domains: list[Domain], cuts: tuple[tuple[int, ...] | None, ...],
               entries: list[Entry]) -> dict[tuple, tuple[Entry, ...]]:
-        """The cells: each key a value the model offers (or a piece of a cut dimension) at each position,
-        given once, and its entries by number."""
+        """The cells, each a list: its key (a value the model offers, or a piece of a cut dimension, at each
+        position), then its entries by number. Each value is checked once at each position."""
         table: dict[tuple, tuple[Entry, ...]] = {}
         width, count = len(domains), len(entries)
         fits: list[dict] = [{} for _ in domains]  # value -> its type, once found good at a position: values repeat
         for row in _list(rows):
-            if type(row) is not list or len(row) != 2:
-                raise Corrupt("expected a pair")
-            key, refs = row
-            if type(key) is not list or len(key) != width:
-                raise Corrupt("a table key of the wrong length")
-            for at, value in enumerate(key):
+            if type(row) is not list or len(row) < width:
+                raise Corrupt("a table cell of the wrong length")
+            for at in range(width):
+                value = row[at]
                 kind = type(value)
                 if kind is dict:  # unset, of a text or yes/no: read as engine.domain.UNSET
-                    value = key[at] = _value(value)
+                    value = row[at] = _value(value)
                     kind = type(value)
                 elif kind is not int and kind is not str and kind is not bool:
                     raise Corrupt("expected a value")
@@ -274,11 +272,10 @@ class _Reader:
                     else:
                         _piece(value, cuts[at])
                     fits[at][value] = kind
-            key = tuple(key)
+            key = tuple(row[:width])
             if key in table:
                 raise Corrupt("a table key twice")
-            if type(refs) is not list:
-                raise Corrupt("expected a list")
+            refs = row[width:]
             for at in refs:
                 if type(at) is not int or not 0 <= at < count:
                     raise Corrupt("a reference that points nowhere")

@@ -101,7 +101,7 @@ def _model(model: ModelIndex, shared: _Shared) -> dict:
                 position[id(entry)] = len(entries)
                 entries.append(entry)
             refs.append(position[id(entry)])
-        table.append([[_out(v) for v in key], refs])
+        table.append([*(_out(v) for v in key), *refs])  # a cell: its key, then its entries by number
     domains = shared.domains
     rows: list[int] = []  # the usual entries, ROW numbers each (see _row)
     others, at = [], []  # the rest, written out, and their places among the entries
