@@ -2,10 +2,20 @@
 
 Only data is stored (engine.index_write writes it): names, domains, spans,
 formulas as plain trees of numbers, names and operators (engine.formula_tree).
-The lines are: the tools and plans; the table of distinct domains (rules
-share a few, so they are written once and referred to by number); then one
-line per model, so reading a large card never holds more than one model's raw
-JSON at a time.
+The lines are: the tools, plans and the files rows point into; the table of
+distinct domains and the table of distinct rule boxes (rules share a few, so
+they are written once and referred to by number); then one line per model, so
+reading a large card never holds more than one model's raw JSON at a time.
+
+In a model's line, the usual entry (a price that is one whole number of
+credits, nearly every rule of a large card) is a row of whole numbers in one
+flat list, `rows` (engine.index_write._row): a large card is mostly numbers,
+which JSON decodes fastest, and they are checked a column at a time (min, max,
+the set of distinct values), each distinct box once for each kind of model.
+Every other entry is written out in full under `entries`, with its place among
+the model's entries in `at`. A table cell is its key, then its entries by
+number: all in one flat list (`cells`) when each cell names one entry and no
+key is unset (checked a column at a time too), else a list each (`table`).
 
 Reading checks every value it meets and raises `Corrupt` on the first
 surprise, so a damaged or hand-edited file is refused rather than half-trusted;
@@ -199,8 +209,8 @@ class _Reader:
         return known
 
     def model(self, data: object) -> ModelIndex:
-        data = _obj(data, "tool", "name", "slots", "plan", "keys", "cuts", "masks", "ranged", "table", "rows", "at",
-                    "entries")
+        data = _obj(data, "tool", "name", "slots", "plan", "keys", "cuts", "masks", "ranged", "cells", "table", "rows",
+                    "at", "entries")
         tool, name = _str(data["tool"]), _opt(data["name"], _str)
         slots = tuple([self.slot(s) for s in _list(data["slots"])])
         plan = None if data["plan"] is None else self.plan_slot(data["plan"])
@@ -227,7 +237,7 @@ class _Reader:
                 if domain.type is not ValueType.INT:
                     raise Corrupt("cut points on a parameter that is not a number")
                 cut = True
-        table = self.table(data["table"], domains, cuts, entries)
+        table = self.table(data["table"], domains, cuts, entries, self.cells(data["cells"], domains, cuts, entries))
         lookup: Mapping = MappingProxyType(table)
         if cut or data["masks"] is not None:  # engine.cells imported only for a card that cuts ranges
             from engine.cells import BitTable, CutTable
@@ -247,11 +257,43 @@ class _Reader:
         return ModelIndex(tool=tool, name=name, slots=slots, keys=keys, ranged=ranged, table=lookup, plan=plan)
 
     @staticmethod
-    def table(rows: object, domains: list[Domain], cuts: tuple[tuple[int, ...] | None, ...],
+    def cells(data: object, domains: list[Domain], cuts: tuple[tuple[int, ...] | None, ...],
               entries: list[Entry]) -> dict[tuple, tuple[Entry, ...]]:
+        """The cells of a flat table: in one list, each its key (a value the model offers, or a piece of a cut
+        dimension, at each position: whole numbers, texts, yes or no), then its one entry by number.
+
+        What `table` checks, checked a column at a time: each distinct value once at each position."""
+        if type(data) is not list:
+            raise Corrupt("expected a list")
+        if not data:
+            return {}
+        width = len(domains)
+        if len(data) % (width + 1):
+            raise Corrupt("a table cell of the wrong length")
+        refs = data[width::width + 1]
+        if set(map(type, refs)) != _INTS or min(refs) < 0 or max(refs) >= len(entries):
+            raise Corrupt("a reference that points nowhere")
+        columns = [data[at::width + 1] for at in range(width)]
+        for at, column in enumerate(columns):
+            if not set(map(type, column)) <= _KEY_TYPES:
+                raise Corrupt("expected a value")
+            for value in set(zip(map(type, column), column)):  # (True == 1: both are checked, each with its type)
+                if cuts[at] is None:
+                    if value[1] not in domains[at]:  # Domain's `in` checks the type too
+                        raise Corrupt("a table key the model does not offer")
+                else:
+                    _piece(value[1], cuts[at])
+        table = dict(zip(zip(*columns) if width else [()] * len(refs), [(entries[at],) for at in refs]))
+        if len(table) != len(refs):
+            raise Corrupt("a table key twice")
+        return table
+
+    @staticmethod
+    def table(rows: object, domains: list[Domain], cuts: tuple[tuple[int, ...] | None, ...],
+              entries: list[Entry], table: dict[tuple, tuple[Entry, ...]]) -> dict[tuple, tuple[Entry, ...]]:
         """The cells, each a list: its key (a value the model offers, or a piece of a cut dimension, at each
-        position), then its entries by number. Each value is checked once at each position."""
-        table: dict[tuple, tuple[Entry, ...]] = {}
+        position), then its entries by number, added to `table` (the flat table's). Each value is checked once
+        at each position."""
         width, count = len(domains), len(entries)
         fits: list[dict] = [{} for _ in domains]  # value -> its type, once found good at a position: values repeat
         for row in _list(rows):
@@ -721,6 +763,7 @@ ROW = 13  # the whole numbers of a row after its ranges (engine.index_write._row
 ROUNDINGS = (None, "UP", "DOWN")  # a row's rounding, by number
 _ROUNDING_NUMBERS = frozenset(range(len(ROUNDINGS)))
 _INTS = {int}
+_KEY_TYPES = frozenset({int, str, bool})  # a flat table's keys (engine.index_write._FLAT)
 
 
 def _made_row(rules: _Rules, data: list[int], start: int) -> tuple[PricedRule, ast.Expr | None]:

@@ -102,6 +102,9 @@ def _model(model: ModelIndex, shared: _Shared) -> dict:
                 entries.append(entry)
             refs.append(position[id(entry)])
         table.append([*(_out(v) for v in key), *refs])  # a cell: its key, then its entries by number
+    flat: list = []  # the cells in one list, when each names one entry and no key is unset or a fraction
+    if all(len(cell) == len(model.keys) + 1 and all(type(v) in _FLAT for v in cell) for cell in table):
+        flat, table = [value for cell in table for value in cell], []
     domains = shared.domains
     rows: list[int] = []  # the usual entries, ROW numbers each (see _row)
     others, at = [], []  # the rest, written out, and their places among the entries
@@ -116,7 +119,10 @@ def _model(model: ModelIndex, shared: _Shared) -> dict:
             "plan": None if model.plan is None else _slot(model.plan, domains),
             "keys": list(model.keys), "cuts": [_opt_list(c) for c in cuts], "masks": masks,
             "ranged": list(model.ranged),
-            "table": table, "rows": rows, "at": at, "entries": others}
+            "cells": flat, "table": table, "rows": rows, "at": at, "entries": others}
+
+
+_FLAT = frozenset({int, str, bool})  # what a flat table's keys hold
 
 
 def _row(entry: Entry, shared: _Shared) -> list[int] | None:

@@ -343,7 +343,8 @@ def test_a_well_typed_cache_file_with_a_meaning_no_card_has_is_rebuilt(cache_dir
             lines[1]["domains"].append({"type": "INT", "intervals": [], "values": ["x"]})
         elif damage == "key outside the model":
             keyed = next(m for m in lines[2:] if m["keys"])
-            keyed["table"][0][:len(keyed["keys"])] = ["not offered"] * len(keyed["keys"])
+            cells = keyed["cells"] or keyed["table"][0]  # the first cell, of a flat table or not
+            cells[:len(keyed["keys"])] = ["not offered"] * len(keyed["keys"])
         elif damage in ("unpriced key", "formula of an unpriced parameter"):
             keyed = next(m for m in lines[2:] if m["keys"])  # a number the table is keyed by: unpriced now
             if damage == "unpriced key":

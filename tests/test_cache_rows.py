@@ -147,6 +147,43 @@ def test_a_row_no_card_could_have_is_refused_and_the_card_rebuilt(cache_dir, dam
     assert engine.load()._card is None
 
 
+def _cells(change):
+    """A change to the flat table of a model keyed by two values or more (a video's)."""
+    def damage(lines):
+        model = next(m for m in lines[2:] if len(m["keys"]) >= 2 and len(m["cells"]) >= 2 * (len(m["keys"]) + 1))
+        change(model["cells"], len(model["keys"]), model)
+    return damage
+
+
+def _key_twice(cells, width, model):
+    cells[width + 1:2 * width + 1] = cells[:width]
+
+
+CELL_DAMAGES = {
+    "an entry that points nowhere": _cells(lambda cells, width, model: cells.__setitem__(
+        width, len(model["rows"]) // ROW + len(model["entries"]))),
+    "an entry numbered by a boolean": _cells(lambda cells, width, model: cells.__setitem__(width, True)),
+    "a cell cut short": _cells(lambda cells, width, model: cells.pop()),
+    "a key twice": _cells(_key_twice),
+    "unset in a flat table": _cells(lambda cells, width, model: cells.__setitem__(0, {"unset": True})),
+    "a key of another type": _cells(lambda cells, width, model: cells.__setitem__(0, str(cells[0]))),
+    "a key the model does not offer": _cells(lambda cells, width, model: cells.__setitem__(0, 123456)),
+    "a list for a key": _cells(lambda cells, width, model: cells.__setitem__(0, [cells[0]])),
+    "cells not a list": _cells(lambda cells, width, model: model.__setitem__("cells", {"0": 0})),
+}
+
+
+@pytest.mark.parametrize("damage", sorted(CELL_DAMAGES))
+def test_a_flat_table_no_card_could_have_is_refused_and_the_card_rebuilt(cache_dir, damage):
+    engine.load()
+    path = _only_file(cache_dir)
+    _rewrite(path, CELL_DAMAGES[damage])
+    body = path.read_bytes().partition(b"\n")[2]
+    with pytest.raises(index_json.Corrupt):
+        index_json.decode_lines(body.split(b"\n"), files=[p.name for p in bundled_path().glob("*.rules")])
+    assert engine.load()._card is not None
+
+
 def _mixed(text_of_places):
     """The places of written-out entries in a model of plans_and_unset.rules that mixes both, changed."""
     def change(lines):
