@@ -2,10 +2,20 @@
 
 Only data is stored (engine.index_write writes it): names, domains, spans,
 formulas as plain trees of numbers, names and operators (engine.formula_tree).
-The lines are: the tools and plans; the table of distinct domains (rules
-share a few, so they are written once and referred to by number); then one
-line per model, so reading a large card never holds more than one model's raw
-JSON at a time.
+The lines are: the tools, plans and the files rows point into; the table of
+distinct domains and the table of distinct rule boxes (rules share a few, so
+they are written once and referred to by number); then one line per model, so
+reading a large card never holds more than one model's raw JSON at a time.
+
+In a model's line, the usual entry (a price that is one whole number of
+credits, nearly every rule of a large card) is a row of whole numbers in one
+flat list, `rows` (engine.index_write._row): a large card is mostly numbers,
+which JSON decodes fastest, and they are checked a column at a time (min, max,
+the set of distinct values), each distinct box once for each kind of model.
+Every other entry is written out in full under `entries`, with its place among
+the model's entries in `at`. A table cell is its key, then its entries by
+number: all in one flat list (`cells`) when each cell names one entry and no
+key is unset (checked a column at a time too), else a list each (`table`).
 
 Reading checks every value it meets and raises `Corrupt` on the first
 surprise, so a damaged or hand-edited file is refused rather than half-trusted;
@@ -30,7 +40,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from types import MappingProxyType
 
 from engine import formula_tree
@@ -74,20 +84,24 @@ def encode_lines(index: Index) -> Iterator[str]:
 # builds the card again.
 
 
-def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = None) -> Index:
+def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = None,
+                 loads: Callable[[bytes | str], object] = json.loads) -> Index:
     """The index from the lines encode_lines wrote; Corrupt (a ValueError) if they are not such lines.
 
-    `files`, when given, are the card's file names: every span must point into one of them.
+    `files`, when given, are the card's file names: every span must point into one of them. `loads`
+    decodes one line (engine.cache gives orjson's, when it is installed, for a large file).
     """
     lines = iter(lines)
     try:
-        head = _obj(json.loads(next(lines)), "tools", "plans", "plan_details", "models", "money")
+        head = _obj(loads(next(lines)), "tools", "plans", "plan_details", "models", "money", "files")
         money = _decode_money(head["money"])
-        domains = [_decode_domain(d) for d in _list(_obj(json.loads(next(lines)), "domains")["domains"])]
+        shared = _obj(loads(next(lines)), "domains", "boxes")
+        domains = [_decode_domain(d) for d in _list(shared["domains"])]
         count = _int(head["models"])
         plan_names = [_str(_pair(pair)[0]) for pair in _list(head["plans"])]
         reader = _Reader(domains, files, plan_names, money)
-        models = [reader.model(json.loads(next(lines))) for _ in range(count)]
+        reader.shared(head["files"], shared["boxes"])
+        models = [reader.model(loads(next(lines))) for _ in range(count)]
     except StopIteration:
         raise Corrupt("the file ends early") from None
     if next(lines, None) is not None:
@@ -159,12 +173,44 @@ class _Reader:
         self.files = None if files is None else frozenset(files)
         self.plans = list(plans)  # the card's plans, in order: what a plan slot may hold, with unset
         self.texts: dict[str, str] = {}  # file names already found among `files`, each kept once
+        self.row_files: list[str] = []  # the files rows' spans point into, by number
+        self.boxes: list[dict[str, Domain]] = []  # rule boxes, by number (what a row's box names)
+        # the boxes found to fit a kind of model, by what such a model's rules may condition on (the
+        # parameters' names, types and steps): most models of a large card are of a few kinds
+        self.fitting: dict[tuple, set[int]] = {}
+        self.constants: dict[int, Callable] = {}  # a price -> its function, shared by the rows priced so
 
     def domain(self, at: object) -> Domain:
         return _at(self.domains, at)
 
+    def shared(self, files: object, boxes: object) -> None:
+        """What rows refer to by number: the files their spans are in, and the card's distinct rule boxes
+        ((parameter, domain number) pairs). A box is checked against a model when a row of it names it."""
+        self.row_files = [self.file_name(name) for name in _list(files)]
+        if len(set(self.row_files)) != len(self.row_files):
+            raise Corrupt("a file named twice")
+        for data in _list(boxes):
+            pairs = _list(data)
+            box = {}
+            for pair in pairs:
+                param, at = _pair(pair)
+                box[_str(param)] = self.domain(at)
+            if len(box) != len(pairs):
+                raise Corrupt("a condition twice")
+            self.boxes.append(box)
+
+    def file_name(self, file: object) -> str:
+        """The file's name, once found to be one of the card's, kept once."""
+        known = self.texts.get(file) if type(file) is str else None
+        if known is None:  # a file name not met yet: one of the card's, and kept once
+            if type(file) is not str or (self.files is not None and file not in self.files):
+                raise Corrupt("a span in a file the card does not have")
+            known = self.texts[file] = file
+        return known
+
     def model(self, data: object) -> ModelIndex:
-        data = _obj(data, "tool", "name", "slots", "plan", "keys", "cuts", "masks", "ranged", "table", "entries")
+        data = _obj(data, "tool", "name", "slots", "plan", "keys", "cuts", "masks", "ranged", "cells", "table", "rows",
+                    "at", "entries")
         tool, name = _str(data["tool"]), _opt(data["name"], _str)
         slots = tuple([self.slot(s) for s in _list(data["slots"])])
         plan = None if data["plan"] is None else self.plan_slot(data["plan"])
@@ -180,7 +226,7 @@ class _Reader:
             if (any(by_name[k].param.unpriced for k in keys + ranged)
                     or any(by_name[k].param.domain.type is not ValueType.INT for k in ranged)):
                 raise Corrupt("a table keyed by an unpriced parameter, or ranged over one that is not a number")
-        entries = _Rules(self, tool, name, by_name).entries(data["entries"], len(ranged))
+        entries = _Rules(self, tool, name, by_name).every(data, len(ranged))
         cuts = tuple([None if c is None else _cuts(c) for c in _list(data["cuts"])])
         if len(cuts) != len(keys):
             raise Corrupt("cut points for the wrong number of keys")
@@ -191,7 +237,7 @@ class _Reader:
                 if domain.type is not ValueType.INT:
                     raise Corrupt("cut points on a parameter that is not a number")
                 cut = True
-        table = self.table(data["table"], domains, cuts, entries)
+        table = self.table(data["table"], domains, cuts, entries, self.cells(data["cells"], domains, cuts, entries))
         lookup: Mapping = MappingProxyType(table)
         if cut or data["masks"] is not None:  # engine.cells imported only for a card that cuts ranges
             from engine.cells import BitTable, CutTable
@@ -211,23 +257,53 @@ class _Reader:
         return ModelIndex(tool=tool, name=name, slots=slots, keys=keys, ranged=ranged, table=lookup, plan=plan)
 
     @staticmethod
-    def table(rows: object, domains: list[Domain], cuts: tuple[tuple[int, ...] | None, ...],
+    def cells(data: object, domains: list[Domain], cuts: tuple[tuple[int, ...] | None, ...],
               entries: list[Entry]) -> dict[tuple, tuple[Entry, ...]]:
-        """The cells: each key a value the model offers (or a piece of a cut dimension) at each position,
-        given once, and its entries by number."""
-        table: dict[tuple, tuple[Entry, ...]] = {}
+        """The cells of a flat table: in one list, each its key (a value the model offers, or a piece of a cut
+        dimension, at each position: whole numbers, texts, yes or no), then its one entry by number.
+
+        What `table` checks, checked a column at a time: each distinct value once at each position."""
+        if type(data) is not list:
+            raise Corrupt("expected a list")
+        if not data:
+            return {}
+        width = len(domains)
+        if len(data) % (width + 1):
+            raise Corrupt("a table cell of the wrong length")
+        refs = data[width::width + 1]
+        if set(map(type, refs)) != _INTS or min(refs) < 0 or max(refs) >= len(entries):
+            raise Corrupt("a reference that points nowhere")
+        columns = [data[at::width + 1] for at in range(width)]
+        for at, column in enumerate(columns):
+            if not set(map(type, column)) <= _KEY_TYPES:
+                raise Corrupt("expected a value")
+            for value in set(zip(map(type, column), column)):  # (True == 1: both are checked, each with its type)
+                if cuts[at] is None:
+                    if value[1] not in domains[at]:  # Domain's `in` checks the type too
+                        raise Corrupt("a table key the model does not offer")
+                else:
+                    _piece(value[1], cuts[at])
+        table = dict(zip(zip(*columns) if width else [()] * len(refs), [(entries[at],) for at in refs]))
+        if len(table) != len(refs):
+            raise Corrupt("a table key twice")
+        return table
+
+    @staticmethod
+    def table(rows: object, domains: list[Domain], cuts: tuple[tuple[int, ...] | None, ...],
+              entries: list[Entry], table: dict[tuple, tuple[Entry, ...]]) -> dict[tuple, tuple[Entry, ...]]:
+        """The cells, each a list: its key (a value the model offers, or a piece of a cut dimension, at each
+        position), then its entries by number, added to `table` (the flat table's). Each value is checked once
+        at each position."""
         width, count = len(domains), len(entries)
         fits: list[dict] = [{} for _ in domains]  # value -> its type, once found good at a position: values repeat
         for row in _list(rows):
-            if type(row) is not list or len(row) != 2:
-                raise Corrupt("expected a pair")
-            key, refs = row
-            if type(key) is not list or len(key) != width:
-                raise Corrupt("a table key of the wrong length")
-            for at, value in enumerate(key):
+            if type(row) is not list or len(row) < width:
+                raise Corrupt("a table cell of the wrong length")
+            for at in range(width):
+                value = row[at]
                 kind = type(value)
                 if kind is dict:  # unset, of a text or yes/no: read as engine.domain.UNSET
-                    value = key[at] = _value(value)
+                    value = row[at] = _value(value)
                     kind = type(value)
                 elif kind is not int and kind is not str and kind is not bool:
                     raise Corrupt("expected a value")
@@ -238,11 +314,10 @@ class _Reader:
                     else:
                         _piece(value, cuts[at])
                     fits[at][value] = kind
-            key = tuple(key)
+            key = tuple(row[:width])
             if key in table:
                 raise Corrupt("a table key twice")
-            if type(refs) is not list:
-                raise Corrupt("expected a list")
+            refs = row[width:]
             for at in refs:
                 if type(at) is not int or not 0 <= at < count:
                     raise Corrupt("a reference that points nowhere")
@@ -320,10 +395,8 @@ class _Reader:
         except ValueError:  # (a list of another length: unpacking checks it, without a call to len)
             raise Corrupt("not a span") from None
         known = self.texts.get(file) if type(file) is str else None
-        if known is None:  # a file name not met yet: one of the card's, and kept once
-            if type(file) is not str or (self.files is not None and file not in self.files):
-                raise Corrupt("a span in a file the card does not have")
-            known = self.texts[file] = file
+        if known is None:
+            known = self.file_name(file)
         if (type(line) is not int or type(column) is not int or type(end_line) is not int
                 or type(end_column) is not int or line < 1 or column < 1 or end_line < 1 or end_column < 1):
             raise Corrupt("not a span")
@@ -349,6 +422,97 @@ class _Rules:
                 self.steps[name] = slot.param.measure.step
             if type(slot.offer) is Domain and slot.offer.type is ValueType.INT:
                 self.offers[name] = slot.offer
+
+    def every(self, data: dict, ranged: int) -> list[Entry]:
+        """The model's entries, in order: its rows (the usual entries), with the entries written out in full
+        at their places (`at`, increasing)."""
+        rows = self.rows(data["rows"], ranged)
+        others = self.entries(data["entries"], ranged)
+        places = data["at"]
+        if type(places) is not list or len(places) != len(others):
+            raise Corrupt("entries written out without their places")
+        if not places:
+            return rows
+        total = len(rows) + len(others)
+        if (set(map(type, places)) != _INTS or places[0] < 0 or places[-1] >= total
+                or any(a >= b for a, b in zip(places, places[1:]))):
+            raise Corrupt("places of entries that are not increasing, or beyond the model's entries")
+        entries: list = [None] * total
+        for place, entry in zip(places, others):
+            entries[place] = entry
+        usual = iter(rows)
+        return [entry if entry is not None else next(usual) for entry in entries]
+
+    def rows(self, data: object, ranged: int) -> list[Entry]:
+        """The usual entries (a price that is one whole number of credits) from their rows of whole numbers
+        (engine.index_write._row: ranges, box, price, rounding, index, the span's file, line, column, end line
+        and end column, the price's line, column, end line and end column).
+
+        Checked a column at a time, each distinct box once for each kind of model (what its rules may
+        condition on), as strictly as `entries` checks a rule written out; what only `explain` and the price
+        sheet read is made from the row when asked for (`_made_row`).
+        """
+        if type(data) is not list:
+            raise Corrupt("expected a list")
+        if not data:
+            return []
+        width = ranged + ROW
+        if len(data) % width or set(map(type, data)) != _INTS:  # (True is a bool here, not an int)
+            raise Corrupt("rows that are not whole numbers")
+        reader = self.reader
+        if not reader.money.credits:
+            raise Corrupt("a price that is not in the card's unit")
+        domains = reader.domains
+        columns = [data[k::width] for k in range(width)]
+        ranges_columns = columns[:ranged]
+        for column in ranges_columns:
+            for at in set(column):
+                if not 0 <= at < len(domains) or domains[at].type is not ValueType.INT:
+                    raise Corrupt("an entry whose ranges do not fit the model")
+        boxes, prices, roundings, indexes, files, lines = columns[ranged:ranged + 6]
+        self.fit(set(boxes))
+        if min(prices) < 1 or max(prices) > MAX_CREDITS:
+            raise Corrupt("a price below 1 credit or above the most a quote may be")
+        if not set(roundings) <= _ROUNDING_NUMBERS:
+            raise Corrupt("not a Rounding")
+        if min(indexes) < 0:
+            raise Corrupt("a rule numbered below 0")
+        if min(files) < 0 or max(files) >= len(reader.row_files):
+            raise Corrupt("a span in a file the card does not have")
+        if any(min(column) < 1 for column in columns[ranged + 5:]):
+            raise Corrupt("not a span")
+        names, constants = reader.row_files, reader.constants
+        labels: dict[tuple[int, int], str] = {}  # (file, line) -> the label, shared by the rules of a line
+        deferred = Entry.deferred
+        entries = []
+        append = entries.append
+        ranges: tuple[Domain, ...] = ()
+        for row, (price, file, line) in enumerate(zip(prices, files, lines)):
+            label = labels.get((file, line))
+            if label is None:
+                label = labels[file, line] = f"{names[file]}:{line}"
+            function = constants.get(price)
+            if function is None:
+                function = constants[price] = constant_function(price)
+            if ranged:
+                ranges = tuple([domains[column[row]] for column in ranges_columns])
+            append(deferred(ranges, label, Quote(price, label), function, None, _made_row,
+                            (self, data, row * width + ranged)))
+        return entries
+
+    def fit(self, boxes: set[int]) -> None:
+        """Each box (by number) is one a rule of this model could have: it conditions only on the model's
+        priced parameters, each with values of its type and step."""
+        kind = (tuple(self.conditions.items()), tuple(self.steps.items()))
+        fitting = self.reader.fitting.setdefault(kind, set())
+        table = self.reader.boxes
+        for at in boxes - fitting:
+            if not 0 <= at < len(table):
+                raise Corrupt("a reference that points nowhere")
+            for param, domain in table[at].items():
+                if self.conditions.get(param) is not domain.type or domain.step != self.steps.get(param, 1):
+                    raise Corrupt("a condition on a parameter the model does not have")
+            fitting.add(at)
 
     def entries(self, data: object, ranged: int) -> list[Entry]:
         """Every entry of the model: its ranges (on the `ranged` parameters) and its rule.
@@ -593,6 +757,23 @@ def _made(rules: _Rules, box: dict[str, Domain], kind: str, payload: object, out
                                             rounding=None if final[1] is None else ast.Rounding[final[1]])
     return PricedRule(tool=rules.tool, model=rules.model, box=box, outcome=outcome, rounding=rounded,
                       span=Span(*span), index=index, final=last), expr
+
+
+ROW = 13  # the whole numbers of a row after its ranges (engine.index_write._row)
+ROUNDINGS = (None, "UP", "DOWN")  # a row's rounding, by number
+_ROUNDING_NUMBERS = frozenset(range(len(ROUNDINGS)))
+_INTS = {int}
+_KEY_TYPES = frozenset({int, str, bool})  # a flat table's keys (engine.index_write._FLAT)
+
+
+def _made_row(rules: _Rules, data: list[int], start: int) -> tuple[PricedRule, ast.Expr | None]:
+    """A row's rule and formula as AST values (`_made`), from the row `rules.rows` checked."""
+    (box, price, rounding, index, file, line, column, end_line, end_column, price_line, price_column,
+     price_end_line, price_end_column) = data[start:start + ROW]
+    name = rules.reader.row_files[file]
+    return _made(rules, dict(rules.reader.boxes[box]), "price", ["n", price],
+                 [name, price_line, price_column, price_end_line, price_end_column], ROUNDINGS[rounding],
+                 [name, line, column, end_line, end_column], index, None)
 
 
 def _least_as_checked(made: tuple, ranges: dict[str, Domain]) -> None:

@@ -17,6 +17,7 @@ from engine.diagnostics import Span
 from engine.domain import UNSET, Domain
 from engine.formula import tree
 from engine.index import Entry, Index, ModelIndex, Slot
+from engine.index_json import ROUNDINGS
 from engine.model import NotTaken, PricedRule
 from engine.money import Money
 from engine.plans import Plan
@@ -36,16 +37,33 @@ def encode_lines(index: Index) -> Iterator[str]:
             names.append([name, number[id(model)]])
         tools.append({"name": tool.name, "accepts": sorted(tool.accepts), "has_models": tool.has_models,
                       "canonical": list(tool.canonical), "names": names})
-    domains: dict[Domain, int] = {}
-    lines = [_dump(_model(m, domains)) for m in models]
+    shared = _Shared()
+    lines = [_dump(_model(m, shared)) for m in models]
     yield _dump({"tools": tools, "plans": [[name, sorted(ts)] for name, ts in index.plans.items()],
                  "plan_details": [plan_data(p) for p in index.plan_details.values()], "models": len(models),
-                 "money": _money(index.money)})
-    table = [None] * len(domains)
-    for domain, at in domains.items():
+                 "money": _money(index.money), "files": list(shared.files)})
+    table = [None] * len(shared.domains)
+    for domain, at in shared.domains.items():
         table[at] = _domain(domain)
-    yield _dump({"domains": table})
+    yield _dump({"domains": table, "boxes": [[list(pair) for pair in box] for box in shared.boxes]})
     yield from lines
+
+
+class _Shared:
+    """What the model lines refer to by number: distinct domains, rule boxes (as (parameter, domain number)
+    pairs) and the files rows' spans point into."""
+
+    def __init__(self) -> None:
+        self.domains: dict[Domain, int] = {}
+        self.boxes: dict[tuple, int] = {}
+        self.files: dict[str, int] = {}
+
+    def box(self, box: dict[str, Domain]) -> int:
+        pairs = tuple((param, _ref(domain, self.domains)) for param, domain in box.items())
+        return self.boxes.setdefault(pairs, len(self.boxes))
+
+    def file(self, name: str) -> int:
+        return self.files.setdefault(name, len(self.files))
 
 
 def _dump(data: object) -> str:
@@ -67,7 +85,7 @@ def _ref(domain: Domain, domains: dict[Domain, int]) -> int:
     return domains.setdefault(domain, len(domains))
 
 
-def _model(model: ModelIndex, domains: dict) -> dict:
+def _model(model: ModelIndex, shared: _Shared) -> dict:
     entries: list[Entry] = []
     position: dict[int, int] = {}
     table = []
@@ -83,13 +101,45 @@ def _model(model: ModelIndex, domains: dict) -> dict:
                 position[id(entry)] = len(entries)
                 entries.append(entry)
             refs.append(position[id(entry)])
-        table.append([[_out(v) for v in key], refs])
+        table.append([*(_out(v) for v in key), *refs])  # a cell: its key, then its entries by number
+    flat: list = []  # the cells in one list, when each names one entry and no key is unset or a fraction
+    if all(len(cell) == len(model.keys) + 1 and all(type(v) in _FLAT for v in cell) for cell in table):
+        flat, table = [value for cell in table for value in cell], []
+    domains = shared.domains
+    rows: list[int] = []  # the usual entries, ROW numbers each (see _row)
+    others, at = [], []  # the rest, written out, and their places among the entries
+    for place, entry in enumerate(entries):
+        row = _row(entry, shared)
+        if row is not None:
+            rows += row
+        else:
+            at.append(place)
+            others.append([[_ref(d, domains) for d in entry.ranges], _rule(entry.rule, domains)])
     return {"tool": model.tool, "name": model.name, "slots": [_slot(s, domains) for s in model.slots],
             "plan": None if model.plan is None else _slot(model.plan, domains),
             "keys": list(model.keys), "cuts": [_opt_list(c) for c in cuts], "masks": masks,
             "ranged": list(model.ranged),
-            "table": table,
-            "entries": [[[_ref(d, domains) for d in e.ranges], _rule(e.rule, domains)] for e in entries]}
+            "cells": flat, "table": table, "rows": rows, "at": at, "entries": others}
+
+
+_FLAT = frozenset({int, str, bool})  # what a flat table's keys hold
+
+
+def _row(entry: Entry, shared: _Shared) -> list[int] | None:
+    """The usual entry (a price that is one whole number of credits, written in the file of its rule) as
+    whole numbers only: its ranges (domain numbers), box (number), price, rounding (ROUNDINGS), index, its
+    span (file number, line, column, end line, end column) and its price's span (line, column, end line,
+    end column, same file). None for any other entry: it is written out in full."""
+    rule = entry.rule
+    outcome, span = rule.outcome, rule.span
+    if (type(outcome) is not ast.Price or type(outcome.expr) is not ast.Number
+            or type(outcome.expr.value) is not int or rule.final is not None or outcome.span.file != span.file):
+        return None
+    at = outcome.span
+    return [*(_ref(d, shared.domains) for d in entry.ranges), shared.box(rule.box), outcome.expr.value,
+            ROUNDINGS.index(rule.rounding.name if rule.rounding else None), rule.index,
+            shared.file(span.file), span.line, span.column, span.end_line, span.end_column,
+            at.line, at.column, at.end_line, at.end_column]
 
 
 def _cells(model: ModelIndex) -> tuple:
@@ -112,7 +162,7 @@ def _opt_list(cuts: tuple | None) -> list | None:
     return None if cuts is None else [_number(c) for c in cuts]
 
 
-def _slot(slot: Slot, domains: dict) -> dict:
+def _slot(slot: Slot, domains: dict[Domain, int]) -> dict:
     offer = slot.offer
     p = slot.param
     measure = p.measure

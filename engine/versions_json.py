@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 
 from engine import index_json
 from engine.index import Index
@@ -52,15 +52,17 @@ def _dump(data: object) -> str:
     return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
 
-def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = None) -> Index:
-    """The index from the lines encode_lines wrote; Corrupt (a ValueError) if they are not such lines."""
+def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = None,
+                 loads: Callable[[bytes | str], object] = json.loads) -> Index:
+    """The index from the lines encode_lines wrote; Corrupt (a ValueError) if they are not such lines.
+    `loads` decodes one line (engine.index_json.decode_lines)."""
     lines = iter(lines)
     first = next(lines, None)
     if first is None:
         raise Corrupt("the file ends early")
     head = first if isinstance(first, bytes) else first.encode()
     if not head.startswith(_HEAD):
-        return index_json.decode_lines(itertools.chain([first], lines), files)
+        return index_json.decode_lines(itertools.chain([first], lines), files, loads)
     # a dated card: its dates and versions are imported here, never for a card without dates
     from datetime import UTC, datetime
 
@@ -85,7 +87,7 @@ def decode_lines(lines: Iterable[bytes | str], files: Collection[str] | None = N
         size = _obj(json.loads(_next(lines)), "lines")["lines"]
         if _int(size) < 2:
             raise Corrupt("an index of too few lines")
-        indexes.append(index_json.decode_lines(itertools.islice(lines, size), files))
+        indexes.append(index_json.decode_lines(itertools.islice(lines, size), files, loads))
     if next(lines, None) is not None:
         raise Corrupt("lines after the last index")
     shape = _declared(indexes[0])

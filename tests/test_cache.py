@@ -306,7 +306,7 @@ def test_a_crafted_cache_file_that_divides_by_zero_is_rebuilt_not_a_crash(cache_
     path = _only_file(cache_dir)
 
     def divide_by_zero(lines):
-        entry = lines[-1]["entries"][0]
+        entry = next(m for m in lines[2:] if m["entries"])["entries"][0]  # a rule written out in full
         entry[1][3][1] = ["op", "DIV", ["n", 1], ["n", 0]]
 
     _rewrite(path, divide_by_zero)
@@ -343,7 +343,8 @@ def test_a_well_typed_cache_file_with_a_meaning_no_card_has_is_rebuilt(cache_dir
             lines[1]["domains"].append({"type": "INT", "intervals": [], "values": ["x"]})
         elif damage == "key outside the model":
             keyed = next(m for m in lines[2:] if m["keys"])
-            keyed["table"][0][0] = ["not offered"] * len(keyed["keys"])
+            cells = keyed["cells"] or keyed["table"][0]  # the first cell, of a flat table or not
+            cells[:len(keyed["keys"])] = ["not offered"] * len(keyed["keys"])
         elif damage in ("unpriced key", "formula of an unpriced parameter"):
             keyed = next(m for m in lines[2:] if m["keys"])  # a number the table is keyed by: unpriced now
             if damage == "unpriced key":

@@ -229,7 +229,7 @@ def test_corrupt_cut_points_are_refused():
         if change == "decreasing":
             broken["cuts"][at] = list(reversed(broken["cuts"][at]))
         elif change == "piece":
-            broken["table"][0][0][at] = len(broken["cuts"][at]) + 1
+            (broken["cells"] or broken["table"][0])[at] = len(broken["cuts"][at]) + 1  # in the first cell
         else:
             del broken["cuts"]
         bad.append(lines[:2] + [json.dumps(broken)])
@@ -307,7 +307,7 @@ def test_corrupt_masks_are_refused():
         elif change == "pieces":
             masks.pop()
         else:
-            broken["table"] = [[[1, 1, 1], [0]]]
+            broken["table"] = [[1, 1, 1, 0]]
         bad.append(lines[:2] + [json.dumps(broken)])
     for data in bad:
         with pytest.raises(index_json.Corrupt):
