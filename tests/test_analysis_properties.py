@@ -16,11 +16,12 @@ n (`2 * n`, `n + 1`, constants, `free`; a min or max bends at or below C, so pas
 C it is one of its arguments): two different ones agree at one n at most, so
 where they can differ on the tail they differ at one of C+1, C+2, C+3. The
 checker's gap boxes are also cut only at those bounds, so expanding them over
-0..C+3 compares like with like. The min and max outcomes are chosen so that no
-two different ones (nor one and a plain outcome) are the same function on an
-unbounded range: the checker counts different formulas over an unbounded range
-as differing (engine.formula_box.differ), which is right for every card but one
-that writes a price twice in two spellings.
+0..C+3 compares like with like. The min and max outcomes, and the decimal ones
+under either rounding, are chosen so that no two different ones (nor one and a
+plain outcome) are the same function on an unbounded range: the checker counts
+different formulas over an unbounded range as differing
+(engine.formula_box.differ), which is right for every card but one that writes
+a price twice in two spellings (`n + 0.25` rounded up is `n + 1` on whole numbers).
 
 Measured parameters are in the cards too: `h` is billed per 0.5 (its values are
 the halves), `s` per 1 with a minimum of 2. The same argument holds on the
@@ -142,7 +143,7 @@ def outcome(draw, ints: list[str]) -> str:
         return f'reject "{draw(st.sampled_from(["r1", "r2"]))}"'
     param = draw(st.sampled_from(ints))
     k = draw(st.integers(1, 3))
-    return draw(st.sampled_from([f"{k} * {param}", f"{param} + {k}", f"0.5 * {param}", f"{param} + 0.25"]))
+    return draw(st.sampled_from([f"{k} * {param}", f"{param} + {k}", f"0.5 * {param}", f"{param} + 4.25"]))
 
 
 @st.composite
