@@ -119,7 +119,7 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effecti
     bad_time): an index has one price per request at every time (a dated card has one index per slice
     of time, engine.versions, and its answers name theirs: `effective`). `answer` is the card's
     make_answer (made here when not given); `limit` bounds the memo of requests, 0 for none."""
-    memo: dict[tuple, tuple[tuple[type, ...] | None, Result]] = {}  # items -> (types to match, answer)
+    memo: dict[tuple, Result | tuple[tuple[type, ...], Result]] = {}  # items -> answer, or (types to match, answer)
     get = memo.get
     scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
     answer, reference_quote = make_answer(index, digest, effective) if answer is None else answer
@@ -159,20 +159,26 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effecti
         key = (*request, *values)  # keys then values: one flat tuple, equal when the items are
         hit = get(key)
         if hit is not None:
-            if hit[0] is None:
-                return hit[1]
+            if type(hit) is not tuple:  # an answer for these items whatever their types
+                return hit
             kinds = tuple(map(type, values))
             if hit[0] == kinds:
                 return hit[1]
             key = (key, kinds)  # equal items of other types (`res=720.0` after `res=720`): kept beside them
-            hit = get(key)
-            if hit is not None:
-                return hit[1]
+            result = get(key)
+            if result is None:
+                result = answer(request)
+                if keep and len(memo) < limit:
+                    memo[key] = result
+            return result
         result = answer(request)
         if keep and len(memo) < limit:
-            # the types to match: none when no other type could equal these values and give another answer
-            memo[key] = (None if numbers == 0 or numbers == 1 and type(result) is Quote
-                         else tuple(map(type, values)), result)
+            # the answer alone where no other type could equal these values and give another answer;
+            # else (the types to match, the answer)
+            if numbers == 0 or numbers == 1 and type(result) is Quote:
+                memo[key] = result
+            else:
+                memo[key] = (tuple(map(type, values)), result)
         return result
 
     def unremembered(request: object, at: object = None) -> Result:
