@@ -11,7 +11,7 @@ of microseconds per request of:
 - memo off: a quoter that remembers nothing (`make_quoter(index, limit=0)`), so
   every request takes the road a new one takes; its bounded memories of card
   pieces (a typo's "did you mean", what a model offers) are warm after the first repeat;
-- first seen: a fresh quoter per repeat, memo on (empty), each request quoted once:
+- first seen: a fresh quoter per repeat (made outside the timing), memo on (empty), each request quoted once:
   every request is a miss and goes into the memo. The quoters share the card's
   answering road (engine.fastpath.make_answer: each model's compiled road and the
   bounded memories of card pieces), as every quoter of a loaded card does, so
@@ -20,7 +20,9 @@ of microseconds per request of:
   a memo hit (what a list that repeats itself measures);
 - reference: engine.interpreter.quote alone.
 
-Ratios are to the floor of the same list in the same run. The first-seen lists
+Ratios are to the floor of the same list in the same run, timed in turns (each
+repeat runs the floor and every quoter once), so a machine whose speed drifts
+during the run moves them all alike. The first-seen lists
 never repeat a request: "priced" is every priced combination in every common
 spelling (`1080`, `"1080"`, `1080.0`, `"yes"`), "voiceover" chars=1..N, then one
 list per rejection code. "seed mix" is the repeating mix of bench/workload.py
@@ -42,30 +44,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import engine  # noqa: E402
 from engine.fastpath import make_answer, make_quoter  # noqa: E402
 from engine.interpreter import quote as reference  # noqa: E402
-from workload import distinct, first_seen, mixed, per_item  # noqa: E402
+from workload import distinct, first_seen, mixed  # noqa: E402
 
 
 def floor_key(request):
     return tuple(request.items()) if type(request) is dict else request
 
 
-def first_pass(index, items, repeats: int) -> float:
-    """Median us per request of one pass of a fresh quoter (memo on, empty) over items."""
-    times = []
-    answer = make_answer(index)
-    for _ in range(repeats):
-        quote, _ = make_quoter(index, answer=answer)
-        start = time.perf_counter()
-        for r in items:
-            quote(r)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) / len(items) * 1e6
-
-
 def measure(card, items, repeats: int) -> tuple:
+    """Median us per request of (floor, memo off, first seen, warm, reference), timed in turns: each
+    repeat runs every one once, so a machine that slows down or speeds up during the run moves them all
+    alike and the ratios stay true (the reference, slow, takes every fifth turn)."""
     table = {floor_key(r): card.quote(r) for r in items}
-    off, _ = make_quoter(card.index, limit=0)
-    warm, _ = make_quoter(card.index)
+    answer = make_answer(card.index)  # the card's road, shared as a loaded card's quoters share it
+    off, _ = make_quoter(card.index, limit=0, answer=answer)
+    warm, _ = make_quoter(card.index, answer=answer)
 
     def floor(xs, get=table.get):
         for r in xs:
@@ -81,9 +74,18 @@ def measure(card, items, repeats: int) -> tuple:
         for r in xs:
             reference(index, r)
 
-    base = per_item(floor, items, repeats)
-    return (base, per_item(loop(off), items, repeats), first_pass(card.index, items, repeats),
-            per_item(loop(warm), items, repeats), per_item(ref, items, max(3, repeats // 5)))
+    runs = {"floor": floor, "off": loop(off), "first": None, "warm": loop(warm), "ref": ref}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for turn in range(repeats):
+        for name, run in runs.items():
+            if name == "ref" and turn % 5:
+                continue
+            if run is None:  # first seen: a fresh quoter, its memo empty, so every request is a miss
+                run = loop(make_quoter(card.index, answer=answer)[0])
+            start = time.perf_counter()
+            run(items)
+            times[name].append(time.perf_counter() - start)
+    return tuple(statistics.median(times[name]) / len(items) * 1e6 for name in runs)
 
 
 def main() -> None:
