@@ -3,17 +3,18 @@
 engine.direct walks a model's parameters in a loop, each through a reader
 tuple; here each model's walk is written out as Python source, one reading
 per parameter, compiled the first time the model is asked for, so a plainly
-valid request costs a handful of dict lookups and no loop. It answers only
-the happy path: every value given is one the model takes (read through the
-same tables engine.direct builds from engine.values.coerce, keyed by exact
-type and value), and the price is a constant or a formula of the card's
-whole-credit kind. Anything else gets None and the caller takes
-engine.direct's road, which answers every request exactly as the reference
-interpreter does; the differential tests hold all three together. The one
-rejections answered here are the commonest a service sends: a value the model
-does not offer (`dur 6` where it offers 4, 8 and 12), a value that is not one
-of the parameter's (`dur "abc"`) and a value left out, worded as engine.direct
-words them and in its order (a value left out is said after every given one).
+valid request costs a handful of dict lookups and no loop. Each value is read
+through the same table engine.direct builds from engine.values.coerce (keyed
+by exact type and value) or checked against its one range, and the price is a
+constant cell or a formula of a card in whole credits.
+
+Besides prices, a road words the rejections a service sends most, as
+engine.direct words them and in its order: a value the model does not offer
+(`dur 6` where it offers 4, 8 and 12), a value that is not one of the
+parameter's (`dur "abc"`), and a value left out (said after every given one).
+Anything else gets None and the caller takes engine.direct's road, which
+answers every request exactly as the reference interpreter does; the
+differential tests hold all three together.
 
 No text of the card is ever written into the generated source: names,
 tables and values reach it as constants of its namespace, so a parameter
