@@ -6,7 +6,9 @@ per parameter, compiled the first time the model is asked for, so a plainly
 valid request costs a handful of dict lookups and no loop. Each value is read
 through the same table engine.direct builds from engine.values.coerce (keyed
 by exact type and value) or checked against its one range, and the price is a
-constant cell or a formula of a card in whole credits.
+constant cell or a formula of a card in whole credits; a dimension the
+compiler cut into pieces (a wide range) is looked up by the piece a value falls
+in, so what a road keeps grows with the card's cells, never with the values asked.
 
 Besides prices, a road words the rejections a service sends most, as
 engine.direct words them and in its order: a value the model does not offer
@@ -22,14 +24,17 @@ named anything at all cannot change what the code does.
 
 Not taken here (None, so engine.direct answers): requests naming a plan or
 giving a counted text, parameters with measured amounts, models priced by
-plan, cards that price in an amount, offers of several separate ranges.
+plan, cards that price in an amount, whole numbers offered in several
+separate ranges (`>= 1 | unset` is two: unset is one of the values).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable
 
 from engine import interpreter
+from engine.cells import CutTable
 from engine.direct import by_table, table_of
 from engine.domain import ValueType, show_value
 from engine.index import Index, ModelIndex, Slot
@@ -137,7 +142,12 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
             lines.append(f"            {v} = U{i}(raw)")
             lines.append(f"            if type({v}) is not int: return {v}")
     by_name = dict(names)
-    key = "(" + "".join(f"{by_name[k]}, " for k in model.keys) + ")"
+    cuts = model.table.cuts if isinstance(model.table, CutTable) else (None,) * len(model.keys)
+    space["PIECE"] = bisect_right  # a value on a cut dimension is looked up by the piece it falls in
+    for j, cut in enumerate(cuts):
+        space[f"K{j}"] = cut
+    key = "(" + "".join(f"{by_name[k]}, " if cut is None else f"PIECE(K{j}, {by_name[k]}), "
+                        for j, (k, cut) in enumerate(zip(model.keys, cuts))) + ")"
     values = "{" + ", ".join(f"N{i}: {v}" for i, (_, v) in enumerate(names)) + "}"
     priced = "{" + ", ".join(f"N{i}: v{i}" for i, s in enumerate(model.slots)
                              if not s.param.unpriced and not isinstance(s.offer, NotTaken)) + "}"
@@ -145,16 +155,28 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
     formulas: dict[tuple, tuple] = {}   # key -> (formula, its price -> stamped answer) of a formula cell
     space["CELLS"] = cells.get
     space["FORMULAS"] = formulas.get
-    space["MISS"] = _miss(model, stamp, price, cells, formulas)
-    lines += ["    if missing is not None: return missing()",
-              f"    key = {key}",
+    space["MISS"], prices_of = _miss(model, stamp, price, cells, formulas)
+    lines.append("    if missing is not None: return missing()")
+    entries = model.table.get(()) if not model.keys and not model.ranged else None
+    if entries and entries[0].formula is not None and entries[0].reason is None:
+        # one cell, priced by a formula (voiceover's `chars / 10`): no key to look up
+        space["FORMULA"], space["PRICE"] = entries[0].formula, prices_of(entries[0]).get
+        lines += ["    try:",
+                  f"        hit = PRICE(FORMULA({priced}))",
+                  "    except Exception:",  # whatever went wrong, engine.direct and the reference say it properly
+                  "        return None",
+                  "    if hit is not None: return hit"]
+    lines += ["    try:",
+              f"        key = {key}",
+              "    except TypeError:",  # unset, which no piece holds: engine.direct reads it
+              "        return None",
               "    hit = CELLS(key)",
               "    if hit is not None: return hit",
               "    formula = FORMULAS(key)",
               "    if formula is not None:",
               "        try:",
               f"            hit = formula[1](formula[0]({priced}))",
-              "        except Exception:",  # whatever went wrong, engine.direct and the reference say it properly
+              "        except Exception:",
               "            return None",
               "        if hit is not None: return hit",
               f"    return MISS(key, {values})"]
@@ -207,16 +229,24 @@ def _misread(model: ModelIndex, slot: Slot, reject: Callable[..., Rejection],
 
 
 def _miss(model: ModelIndex, stamp: Callable[[Result], Result], price: Callable[[int, str], Quote],
-          cells: dict[tuple, Result], formulas: dict[tuple, tuple]) -> Callable:
-    """(key, values) -> the stamped result of the model's cell `key` for `values`, or None. Without
+          cells: dict[tuple, Result], formulas: dict[tuple, tuple]) -> tuple[Callable, Callable]:
+    """(miss, prices_of): miss(key, values) is the stamped result of the model's cell `key` for `values`,
+    or None; prices_of(entry) its formula's prices so far (price -> stamped Quote). Without
     ranges the key alone decides the entry, so it is kept: a constant cell's answer in `cells`, a
     formula's in `formulas`, with its prices' Quotes (one per price: every 10 characters cost the same)."""
     table, ranged = model.table, model.ranged
+    cell = table.cells.get if isinstance(table, CutTable) else table.get  # keyed by pieces, or by values
     prices: dict[int, dict] = {}  # id(entry) -> its price -> stamped Quote
+
+    def prices_of(entry: object) -> dict:
+        said = prices.get(id(entry))  # the index keeps every entry alive: an id is never reused
+        if said is None:
+            said = prices[id(entry)] = {}
+        return said
 
     def miss(key: tuple, values: dict) -> Result | None:
         try:
-            entries = table.get(key)
+            entries = cell(key)
         except Exception:  # a value the table cannot look up: engine.direct says why
             return None
         if not entries:
@@ -244,9 +274,7 @@ def _miss(model: ModelIndex, stamp: Callable[[Result], Result], price: Callable[
             return None
         if not -MAX_CREDITS <= credits <= MAX_CREDITS:
             return None
-        said = prices.get(id(entry))
-        if said is None:
-            said = prices[id(entry)] = {}
+        said = prices_of(entry)
         result = said.get(exact)
         if result is None:
             result = price(credits, entry.label)
@@ -256,4 +284,4 @@ def _miss(model: ModelIndex, stamp: Callable[[Result], Result], price: Callable[
             formulas[key] = (entry.formula, said.get)
         return result
 
-    return miss
+    return miss, prices_of

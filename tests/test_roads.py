@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import engine
+from engine.cells import CutTable
 from engine.fastpath import make_answer, make_quoter
 from engine.interpreter import quote as reference
 from engine.roads import make_road
@@ -197,3 +198,32 @@ def memo_off(card):
     """A quoter without a memo and the card's road, both kept across examples (their card pieces warm)."""
     answer = make_answer(card.index, card.digest)
     return make_quoter(card.index, limit=0, digest=card.digest, answer=answer)[0], _road(card)
+
+
+_CUT = """\
+tool t {
+  a   >= 1
+  b   >= 1
+}
+t a 1..3 -> 1
+t a >= 4 b 1..9 -> 2 * b
+t a >= 4 b >= 10 -> 50
+"""
+
+
+@pytest.mark.parametrize("unset", [False, True])
+def test_a_cut_table_is_read_by_piece_and_agrees_with_the_reference(unset):
+    # with `| unset` the offer of `a` is two ranges (unset is one of its values): engine.direct's to read
+    text = _CUT.replace("a   >= 1", "a   >= 1 | unset") + "t a unset -> 7\n" if unset else _CUT
+    card = engine.loads(text)
+    assert isinstance(card.index.tools["t"].models[None].table, CutTable)
+    road = make_road(card.index, lambda r: r)
+    requests = [{"tool": "t", "a": a, "b": b} for a in (1, 3, 4, 5, 99, 10**12) for b in (1, 9, 10, 11, 10**9)]
+    requests += [{"tool": "t", "b": 5}, {"tool": "t", "a": 0, "b": 5}, {"tool": "t", "a": "7", "b": "12"}]
+    for request in requests * 2:  # the second time from the pieces it kept
+        want = reference(card.index, request)
+        got = road(request)
+        assert got is None or got == want, request
+        if want.ok and type(request.get("a")) is int and not unset:
+            assert got == want, request
+        assert card.quote(request) == stamped(want, card.digest), request
