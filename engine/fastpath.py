@@ -40,7 +40,8 @@ from collections.abc import Callable, Iterable
 from engine.direct import make_direct
 from engine.index import Index
 from engine.interpreter import quote as interpreter_quote
-from engine.results import Code, DatedQuote, DatedRejection, Quote, Rejection, dated, stamped
+from engine.results import (Code, DatedQuote, DatedRejection, Quote, Rejection, dated, new_quote, new_rejection,
+                            stamped)
 from engine.roads import make_road
 
 Result = Quote | Rejection
@@ -85,12 +86,12 @@ def make_answer(index: Index, digest: str = "", effective: str | None = None) ->
 
     def reject(code: str, message: str, param: str | None = None) -> Rejection:
         if effective is None:
-            return Rejection(code, message, param, digest=digest)
+            return new_rejection(code, message, param, digest)
         return DatedRejection(code, message, param, digest=digest, effective=effective)
 
     def price(credits: int, rule: str) -> Quote:
         if effective is None:
-            return Quote(credits, rule, digest=digest)
+            return new_quote(credits, rule, digest)
         return DatedQuote(credits, rule, digest=digest, effective=effective)
 
     road = make_road(index, stamp, reject, price)

@@ -173,6 +173,36 @@ class Rejection(Frozen, fields=("code", "message", "param", "digest"), hidden=("
 # and hashes as one.
 
 
+
+_new = object.__new__
+# each field's slot, set directly: a quote path's new answers are made at twice the speed of __init__
+# (which sets each through object.__setattr__, as a frozen class must)
+_QUOTE_SLOTS = tuple(Quote.__dict__[name].__set__ for name in ("credits", "rule", "digest", "amount", "unit"))
+_REJECTION_SLOTS = tuple(Rejection.__dict__[name].__set__ for name in ("code", "message", "param", "digest"))
+
+
+def new_quote(credits: int, rule: str, digest: str = "") -> Quote:
+    """Quote(credits, rule, digest=digest), a price in credits, made faster (a new price on the quote path)."""
+    quote = _new(Quote)
+    set_credits, set_rule, set_digest, set_amount, set_unit = _QUOTE_SLOTS
+    set_credits(quote, credits)
+    set_rule(quote, rule)
+    set_digest(quote, digest)
+    set_amount(quote, None)
+    set_unit(quote, None)
+    return quote
+
+
+def new_rejection(code: Code, message: str, param: str | None = None, digest: str = "") -> Rejection:
+    """Rejection(code, message, param, digest=digest), made faster (a new rejection on the quote path)."""
+    rejection = _new(Rejection)
+    set_code, set_message, set_param, set_digest = _REJECTION_SLOTS
+    set_code(rejection, code)
+    set_message(rejection, message)
+    set_param(rejection, param)
+    set_digest(rejection, digest)
+    return rejection
+
 class DatedQuote(Quote, fields=("credits", "rule", "digest", "amount", "unit", "effective"),
                  hidden=("digest", "effective"), keyword=("digest", "amount", "unit", "effective")):
     __slots__ = ("effective",)

@@ -16,7 +16,7 @@ from engine.cells import CutTable
 from engine.fastpath import make_answer, make_quoter
 from engine.interpreter import quote as reference
 from engine.roads import make_road
-from engine.results import stamped
+from engine.results import Quote, Rejection, stamped
 from tests.seed_requests import seed_requests
 
 
@@ -227,3 +227,20 @@ def test_a_cut_table_is_read_by_piece_and_agrees_with_the_reference(unset):
         if want.ok and type(request.get("a")) is int and not unset:
             assert got == want, request
         assert card.quote(request) == stamped(want, card.digest), request
+
+
+def test_the_quick_constructors_make_the_same_values_as_the_classes():
+    import copy
+    import pickle
+
+    from engine.results import Code, new_quote, new_rejection
+
+    quote, rejection = new_quote(11400, "video.rules:42", "abc"), new_rejection(Code.UNSUPPORTED, "no", "dur", "abc")
+    for made, want in ((quote, Quote(11400, "video.rules:42", digest="abc")),
+                       (rejection, Rejection(Code.UNSUPPORTED, "no", "dur", digest="abc"))):
+        assert made == want and hash(made) == hash(want) and repr(made) == repr(want)
+        assert made.to_json() == want.to_json() and made.digest == "abc"
+        assert pickle.loads(pickle.dumps(made)) == want and copy.copy(made) == want
+    assert quote.amount is None and quote.unit is None
+    with pytest.raises(AttributeError):
+        quote.credits = 1  # frozen as the class's own
