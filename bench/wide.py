@@ -16,7 +16,8 @@ checked card, parsing and checks not included), the number of cells in its
 tables, the size of the compiled card as the cache writes it (bytes), and
 the time to quote distinct requests with the memo off (every request first
 seen: engine.fastpath.make_quoter(index, limit=0)), against the floor: one
-dict lookup per request keyed by tuple(request.items()), in the same run.
+dict lookup per request keyed by tuple(request.items()), in the same run, the two timed in
+turns.
 Medians over repeats, microseconds per request.
 
 To compare with another checkout, run it with that checkout first on
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -41,7 +43,6 @@ import engine  # noqa: E402
 from engine import index_json  # noqa: E402
 from engine.compile import compile_card  # noqa: E402
 from engine.fastpath import make_quoter  # noqa: E402
-from workload import per_item  # noqa: E402
 
 N = 20_000
 
@@ -91,7 +92,8 @@ def bundled_requests(rng: random.Random) -> dict[str, list[dict]]:
 
 
 def timed(card, requests: list[dict], repeats: int) -> tuple[float, float]:
-    """(floor, quote) in microseconds per request; memo off, so every request is first seen."""
+    """(floor, quote) in microseconds per request; memo off, so every request is first seen. Timed in
+    turns (each repeat runs both once), so a machine whose speed drifts moves both alike."""
     floor_table = {tuple(r.items()): None for r in requests}
 
     def floor(items, get=floor_table.get):
@@ -104,7 +106,13 @@ def timed(card, requests: list[dict], repeats: int) -> tuple[float, float]:
         for r in items:
             quote(r)
 
-    return per_item(floor, requests, repeats), per_item(ours, requests, repeats)
+    times: tuple[list[float], list[float]] = ([], [])
+    for _ in range(repeats):
+        for run, out in zip((floor, ours), times):
+            start = time.perf_counter()
+            run(requests)
+            out.append(time.perf_counter() - start)
+    return tuple(statistics.median(t) / len(requests) * 1e6 for t in times)  # type: ignore[return-value]
 
 
 def cells(index) -> int:
