@@ -18,7 +18,9 @@ where they can differ on the tail they differ at one of C+1, C+2, C+3. The
 checker's gap boxes are also cut only at those bounds, so expanding them over
 0..C+3 compares like with like. The min and max outcomes, and the decimal ones
 under either rounding, are chosen so that no two different ones (nor one and a
-plain outcome) are the same function on an unbounded range: the checker counts
+plain outcome) are the same function on an unbounded range (a cap is the
+parameter's own: `min(7, h + 4, 9)` and `min(7, m + 4, 9)` are both 7 where
+h >= 3 and m >= 3; every cap bends at C - 3): the checker counts
 different formulas over an unbounded range as differing
 (engine.formula_box.differ), which is right for every card but one that writes
 a price twice in two spellings (`n + 0.25` rounded up is `n + 1` on whole numbers).
@@ -137,7 +139,8 @@ def outcome(draw, ints: list[str]) -> str:
         return "free"
     if kind == "bend":  # a minimum or a cap: linear past C, where the tail starts (see the docstring)
         param = draw(st.sampled_from(ints))
-        return draw(st.sampled_from([f"max({C}, 4 * {param})", f"min({C + 1}, {param} + 4, 9)",
+        cap = C + 1 + list(PARAMS).index(param)  # each parameter's own: capped, two never agree
+        return draw(st.sampled_from([f"max({C}, 4 * {param})", f"min({cap}, {param} + {cap - C + 3}, {cap + 2})",
                                      f"5 * {param} - min({param}, 2)"]))
     if kind == "reject":
         return f'reject "{draw(st.sampled_from(["r1", "r2"]))}"'
