@@ -33,7 +33,8 @@ amount to 2 places and use decimal constants (`0.5 * h`); outcomes are compared
 as quoted, in minor units, with the file's rounding (engine.formula_box.priced_expr).
 
 RATECARD_PROPERTY_EXAMPLES=5000 python -m pytest tests/test_analysis_properties.py
-runs the long setting by hand; the suite's default takes a few seconds.
+runs the long setting by hand, drawing new cards each run; the suite's default
+takes a few seconds and draws the same cards every run, so CI is reproducible.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ from engine.syntax import parse
 C = 6
 TAIL = range(0, C + 4)
 EXAMPLES = int(os.environ.get("RATECARD_PROPERTY_EXAMPLES", "150"))
+# the suite draws the same cards every run (CI stays reproducible); a run with the variable set explores anew
+FIXED = "RATECARD_PROPERTY_EXAMPLES" not in os.environ
 
 # name -> (declaration in the tool, kind)
 PARAMS = {
@@ -251,7 +254,7 @@ def checker(card: Card, f):
     return gap_points, pairs, dead
 
 
-@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=EXAMPLES, deadline=None, derandomize=FIXED, suppress_health_check=[HealthCheck.too_slow])
 @given(cards())
 def test_sweep_finds_what_brute_force_finds(text):
     card = resolve(text)
