@@ -2,8 +2,9 @@
 
 engine.direct walks a model's parameters in a loop, each through a reader
 tuple; here each model's walk is written out as Python source, one reading
-per parameter, compiled the first time the model is asked for, so a plainly
-valid request costs a handful of dict lookups and no loop. Each value is read
+per parameter, compiled the second time the model is asked for, so a plainly
+valid request costs a handful of dict lookups and no loop. (A model's first
+request takes engine.direct, so a process that quotes once compiles nothing.) Each value is read
 through the same table engine.direct builds from engine.values.coerce (keyed
 by exact type and value) or checked against its one range, and the price is a
 constant cell or a formula of a card in whole credits; a dimension the
@@ -87,10 +88,20 @@ def make_road(index: Index, stamp: Callable[[Result], Result],
         if model_road is None:
             if type(name) is not str and name is not None or name not in models:
                 return None  # not a model of the tool: engine.direct words the rejection
-            model_road = roads[name] = build(models[name])
+            roads[name] = _second(roads, name, models[name], build)
+            return None  # the model's first request takes engine.direct: a one-off quote compiles nothing
         return model_road(request)
 
     return road
+
+
+def _second(roads: dict, name: object, model: ModelIndex, build: Callable[[ModelIndex], Road]) -> Road:
+    """The road for a model's second request: builds the model's own, puts it in its place, and takes it."""
+    def second(request: dict) -> Result | None:
+        road = roads[name] = build(model)
+        return road(request)
+
+    return second
 
 
 def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Callable[..., Rejection],

@@ -21,7 +21,25 @@ from tests.seed_requests import seed_requests
 
 
 def _road(card: engine.RateCard):
-    return make_road(card.index, lambda result: stamped(result, card.digest))
+    return primed(make_road(card.index, lambda result: stamped(result, card.digest)), card.index)
+
+
+def primed(road, index):
+    """The road after each model's first request (which it leaves to engine.direct, compiling nothing)."""
+    for tool in index.tools.values():
+        for name in tool.models:
+            road({"tool": tool.name, "model": name} if tool.has_models else {"tool": tool.name})
+    return road
+
+
+def test_a_models_first_request_compiles_nothing_and_its_second_takes_the_road(card):
+    road = make_road(card.index, lambda r: r)
+    request = {"tool": "text-to-video", "model": "Sora 2 Pro", "res": 1080, "dur": 12}
+    assert road(request) is None  # left to engine.direct: a process that quotes once compiles nothing
+    assert road(request) == reference(card.index, request)
+    assert road({"tool": "text-to-video", "model": "Sora 2 Pro", "res": 720, "dur": 4}).ok
+    fresh, _ = make_quoter(card.index, digest=card.digest)
+    assert fresh(request) == stamped(reference(card.index, request), card.digest)  # the first, from direct
 
 
 def test_the_road_prices_every_seed_combination_itself(card):
@@ -156,7 +174,7 @@ t key "b" -> 2
 ])
 def test_names_of_the_roads_own_variables_are_only_names(request_):
     card = engine.loads(_ODD_NAMES)
-    road = make_road(card.index, lambda r: r)
+    road = primed(make_road(card.index, lambda r: r), card.index)
     want = reference(card.index, request_)
     got = road(request_)
     assert got is None or got == want
@@ -167,7 +185,7 @@ def test_names_of_the_roads_own_variables_are_only_names(request_):
 
 def test_a_wide_range_is_read_by_range_not_by_table():
     card = engine.loads("tool t { x 1..4096  y 1..4096 }\nt x 1..4096 y 1..4096 -> 5\n")
-    road = make_road(card.index, lambda r: r)
+    road = primed(make_road(card.index, lambda r: r), card.index)
     for x, y in [(1, 1), (4096, 4096), (17, 4000)]:
         assert road({"tool": "t", "x": x, "y": y}) == reference(card.index, {"tool": "t", "x": x, "y": y})
     for x in (0, 4097, "4097", 4097.0):
@@ -217,7 +235,7 @@ def test_a_cut_table_is_read_by_piece_and_agrees_with_the_reference(unset):
     text = _CUT.replace("a   >= 1", "a   >= 1 | unset") + "t a unset -> 7\n" if unset else _CUT
     card = engine.loads(text)
     assert isinstance(card.index.tools["t"].models[None].table, CutTable)
-    road = make_road(card.index, lambda r: r)
+    road = primed(make_road(card.index, lambda r: r), card.index)
     requests = [{"tool": "t", "a": a, "b": b} for a in (1, 3, 4, 5, 99, 10**12) for b in (1, 9, 10, 11, 10**9)]
     requests += [{"tool": "t", "b": 5}, {"tool": "t", "a": 0, "b": 5}, {"tool": "t", "a": "7", "b": "12"}]
     for request in requests * 2:  # the second time from the pieces it kept
