@@ -31,11 +31,9 @@ separate ranges (`>= 1 | unset` is two: unset is one of the values).
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Callable
 
 from engine import interpreter
-from engine.cells import CutTable
 from engine.direct import by_table, table_of
 from engine.domain import ValueType, show_value
 from engine.index import Index, ModelIndex, Slot
@@ -109,6 +107,10 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
     """The model's road, written out and compiled; _none when the model is not one this module takes."""
     if model.plan is not None:
         return _none
+    from bisect import bisect_right  # a road is made at a model's second request: not on the start-up path
+
+    from engine.cells import CutTable
+
     space: dict[str, object] = {"A": _ABSENT}
     lines = ["def road(request):", "    get = request.get", "    missing = None"]
     names = []  # the variable each slot's value is in, by slot
@@ -245,6 +247,8 @@ def _miss(model: ModelIndex, stamp: Callable[[Result], Result], price: Callable[
     or None; prices_of(entry) its formula's prices so far (price -> stamped Quote). Without
     ranges the key alone decides the entry, so it is kept: a constant cell's answer in `cells`, a
     formula's in `formulas`, with its prices' Quotes (one per price: every 10 characters cost the same)."""
+    from engine.cells import CutTable
+
     table, ranged = model.table, model.ranged
     cell = table.cells.get if isinstance(table, CutTable) else table.get  # keyed by pieces, or by values
     prices: dict[int, dict] = {}  # id(entry) -> its price -> stamped Quote

@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # Modules the cached quote path must not import: the parser and attrs (third-party), the engine's
 # AST and analysis (attrs classes), and standard modules it no longer needs (each costs a quote's
 # start-up a millisecond or more: typing, pathlib, argparse and the compression modules argparse's
-# help formatter brings in, decimal and fractions, difflib, tempfile, dataclasses, inspect).
+# help formatter brings in, decimal and fractions, difflib, tempfile, dataclasses, inspect), and what
+# only a model's compiled road needs (made at the model's second request: cut tables, bisect).
 HEAVY = ("lark", "attr", "attrs", "engine.ast", "engine.syntax", "engine.model", "engine.compile", "engine.checks",
+         "engine.cells", "bisect",
          "engine.diagnostics", "engine.lower", "engine.resolve", "engine.formula", "engine.index_write",
          "engine.parser_cache", "engine.service", "typing", "pathlib", "argparse", "shutil", "decimal", "fractions",
          "difflib", "tempfile", "dataclasses", "inspect", "contextlib")
