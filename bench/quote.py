@@ -33,9 +33,7 @@ requests per code).
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -44,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import engine  # noqa: E402
 from engine.fastpath import make_answer, make_quoter  # noqa: E402
 from engine.interpreter import quote as reference  # noqa: E402
-from workload import distinct, first_seen, mixed  # noqa: E402
+from workload import distinct, first_seen, in_turns, mixed  # noqa: E402
 
 
 def floor_key(request):
@@ -52,9 +50,8 @@ def floor_key(request):
 
 
 def measure(card, items, repeats: int) -> tuple:
-    """Median us per request of (floor, memo off, first seen, warm, reference), timed in turns: each
-    repeat runs every one once, so a machine that slows down or speeds up during the run moves them all
-    alike and the ratios stay true (the reference, slow, takes every fifth turn)."""
+    """Median us per request of (floor, memo off, first seen, warm, reference), timed in turns
+    (workload.in_turns; the reference, slow, takes every fifth turn)."""
     table = {floor_key(r): card.quote(r) for r in items}
     answer = make_answer(card.index)  # the card's road, shared as a loaded card's quoters share it
     off, _ = make_quoter(card.index, limit=0, answer=answer)
@@ -74,18 +71,10 @@ def measure(card, items, repeats: int) -> tuple:
         for r in xs:
             reference(index, r)
 
-    runs = {"floor": floor, "off": loop(off), "first": None, "warm": loop(warm), "ref": ref}
-    times: dict[str, list[float]] = {name: [] for name in runs}
-    for turn in range(repeats):
-        for name, run in runs.items():
-            if name == "ref" and turn % 5:
-                continue
-            if run is None:  # first seen: a fresh quoter, its memo empty, so every request is a miss
-                run = loop(make_quoter(card.index, answer=answer)[0])
-            start = time.perf_counter()
-            run(items)
-            times[name].append(time.perf_counter() - start)
-    return tuple(statistics.median(times[name]) / len(items) * 1e6 for name in runs)
+    runs = {"floor": lambda: floor, "off": lambda: loop(off),
+            "first": lambda: loop(make_quoter(card.index, answer=answer)[0]),  # a fresh, empty memo
+            "warm": lambda: loop(warm), "ref": lambda: ref}
+    return tuple(in_turns(runs, items, repeats, every={"ref": 5}).values())
 
 
 def main() -> None:

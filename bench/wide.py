@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import random
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -43,6 +42,7 @@ import engine  # noqa: E402
 from engine import index_json  # noqa: E402
 from engine.compile import compile_card  # noqa: E402
 from engine.fastpath import make_quoter  # noqa: E402
+from workload import in_turns  # noqa: E402
 
 N = 20_000
 
@@ -93,7 +93,7 @@ def bundled_requests(rng: random.Random) -> dict[str, list[dict]]:
 
 def timed(card, requests: list[dict], repeats: int) -> tuple[float, float]:
     """(floor, quote) in microseconds per request; memo off, so every request is first seen. Timed in
-    turns (each repeat runs both once), so a machine whose speed drifts moves both alike."""
+    turns (workload.in_turns), so a machine whose speed drifts moves both alike."""
     floor_table = {tuple(r.items()): None for r in requests}
 
     def floor(items, get=floor_table.get):
@@ -106,13 +106,8 @@ def timed(card, requests: list[dict], repeats: int) -> tuple[float, float]:
         for r in items:
             quote(r)
 
-    times: tuple[list[float], list[float]] = ([], [])
-    for _ in range(repeats):
-        for run, out in zip((floor, ours), times):
-            start = time.perf_counter()
-            run(requests)
-            out.append(time.perf_counter() - start)
-    return tuple(statistics.median(t) / len(requests) * 1e6 for t in times)  # type: ignore[return-value]
+    timed = in_turns({"floor": lambda: floor, "quote": lambda: ours}, requests, repeats)
+    return timed["floor"], timed["quote"]
 
 
 def cells(index) -> int:

@@ -185,3 +185,21 @@ def per_item(loop, items, repeats: int) -> float:
         loop(items)
         times.append(time.perf_counter() - start)
     return statistics.median(times) / len(items) * 1e6
+
+
+def in_turns(runs: dict, items, repeats: int, every: dict | None = None) -> dict[str, float]:
+    """name -> median microseconds per item of the loop `runs[name]()` makes, timed in turns: each
+    repeat makes and runs every loop once (its making not timed: a fresh quoter, say), so a machine
+    that slows down or speeds up during the run moves them all alike and their ratios stay true.
+    `every`: name -> n, for a slow loop run on every n-th turn only."""
+    every = every or {}
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for turn in range(repeats):
+        for name, make in runs.items():
+            if turn % every.get(name, 1):
+                continue
+            loop = make()
+            start = time.perf_counter()
+            loop(items)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(t) / len(items) * 1e6 for name, t in times.items()}
