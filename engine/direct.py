@@ -24,7 +24,7 @@ from operator import itemgetter
 
 from engine import interpreter
 from engine.domain import UNSET, Domain, ValueType, is_unset, show_value
-from engine.index import Index, ModelIndex
+from engine.index import Index, ModelIndex, Slot
 from engine.interpreter import outcome
 from engine.params import NotTaken, Param
 from engine.plans import PLAN
@@ -144,20 +144,12 @@ def make_direct(index: Index, stamp: Callable[[Quote | Rejection], Quote | Rejec
             elif type(raw) is int and raw >= 0 and (offer[0] <= raw <= offer[1] if offer[2] else _within(raw, offer[3])):
                 values[name] = raw
                 continue
-            if whole and type(raw) is int and 0 <= raw <= MAX_REQUEST_NUMBER:
-                # read as itself (engine.values.coerce), and not on offer: every offered value is in
-                # the table, and a range reader's offer is the whole offer within the request bound
-                said = keep(("offers", tool, model.name, name), interpreter.offers, model, slot)
-                return reject(Code.UNSUPPORTED, said + str(raw), name)
             if type(raw) not in _PLAIN:
                 return None
-            try:
-                value = coerce(param, raw)
-            except Invalid as exc:
-                return reject(Code.INVALID_PARAM, str(exc), name)
-            if value not in slot.offer:
-                said = keep(("offers", tool, model.name, name), interpreter.offers, model, slot)
-                return reject(Code.UNSUPPORTED, said + show_value(value), name)
+            value = read_missed(slot, raw, whole, reject,
+                                lambda: keep(("offers", tool, model.name, name), interpreter.offers, model, slot))
+            if isinstance(value, Rejection):
+                return value
             values[name] = value
         if absent is not None:
             return keep(("missing", tool, model.name, absent.param.name), interpreter.missing, model, absent)
@@ -209,6 +201,25 @@ def _cell_key(keys: tuple[str, ...]) -> Callable[[dict], tuple] | None:
     if len(keys) == 1:
         return lambda values, key=keys[0]: (values[key],)
     return itemgetter(*keys)  # a tuple of the values, in C
+
+
+def read_missed(slot: Slot, raw: object, whole: bool, reject: Callable[..., Rejection],
+                offers: Callable[[], str]) -> object:
+    """The value of a parameter a quick reading (a table of raw forms, a range) missed, read by
+    engine.values.coerce, or its rejection, worded as the reference words it: a whole number read as
+    itself (`whole`: not a measured amount) is simply not on offer, since every offered value is in the
+    table and a range reader's range is the whole offer within the request bound; other values may not
+    be values of the parameter, or not on offer. `offers()` is the message up to the value."""
+    name = slot.param.name
+    if whole and type(raw) is int and 0 <= raw <= MAX_REQUEST_NUMBER:
+        return reject(Code.UNSUPPORTED, offers() + str(raw), name)
+    try:
+        value = coerce(slot.param, raw)
+    except Invalid as exc:
+        return reject(Code.INVALID_PARAM, str(exc), name)
+    if value not in slot.offer:
+        return reject(Code.UNSUPPORTED, offers() + show_value(value), name)
+    return value
 
 
 def _plan_verdict(index: Index, tool: object, plan: str) -> object:

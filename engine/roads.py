@@ -34,12 +34,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from engine import interpreter
-from engine.direct import by_table, table_of
-from engine.domain import ValueType, show_value
+from engine.direct import by_table, read_missed, table_of
+from engine.domain import ValueType
 from engine.index import Index, ModelIndex, Slot
 from engine.params import NotTaken
-from engine.results import MAX_CREDITS, MAX_REQUEST_NUMBER, Code, Quote, Rejection
-from engine.values import Invalid, coerce
+from engine.results import MAX_CREDITS, MAX_REQUEST_NUMBER, Quote, Rejection
 
 Result = Quote | Rejection
 Road = Callable[[dict], "Result | None"]
@@ -211,29 +210,23 @@ def _left_out(model: ModelIndex, slot: Slot, stamp: Callable[[Result], Result]) 
 
 def _misread(model: ModelIndex, slot: Slot, reject: Callable[..., Rejection],
              within: tuple[int, int] | None) -> Callable[[object], object]:
-    """raw -> what engine.direct makes of a value its quick reading missed, every value before it read
-    and none missing (so the first to fail is this one, as the reference finds it): the stamped
-    rejection of a value that is not a value of the parameter or not on offer. For a range reader
-    (`within`: its lo..hi), the whole number another spelling of an offered value reads as (`"12"`,
-    `12.0`); for a table reader, None for such a spelling (engine.direct reads it)."""
-    param, offer, name = slot.param, slot.offer, slot.param.name
-    whole = param.domain.type is ValueType.INT
+    """raw -> what engine.direct makes of a value its quick reading missed (engine.direct.read_missed),
+    every value before it read and none missing, so the first to fail is this one, as the reference
+    finds it: the stamped rejection of a value that is not a value of the parameter or not on offer.
+    For a range reader (`within`: its lo..hi), the whole number another spelling of an offered value
+    reads as (`"12"`, `12.0`); for a table reader, None for such a spelling (engine.direct reads it)."""
+    whole = slot.param.domain.type is ValueType.INT
     said: list[str] = []  # the message up to the value, made when first needed
 
-    def not_offered(shown: str) -> Rejection:
+    def offers() -> str:
         if not said:
             said.append(interpreter.offers(model, slot))
-        return reject(Code.UNSUPPORTED, said[0] + shown, name)
+        return said[0]
 
     def misread(raw: object) -> object:
-        if whole and type(raw) is int and 0 <= raw <= MAX_REQUEST_NUMBER:  # read as itself: not on offer
-            return not_offered(str(raw))
-        try:
-            value = coerce(param, raw)
-        except Invalid as exc:
-            return reject(Code.INVALID_PARAM, str(exc), name)
-        if value not in offer:
-            return not_offered(show_value(value))
+        value = read_missed(slot, raw, whole, reject, offers)
+        if isinstance(value, Rejection):
+            return value
         if within is not None and type(value) is int and within[0] <= value <= within[1]:
             return value
         return None
