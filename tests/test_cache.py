@@ -7,13 +7,14 @@ import os
 import json
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 import engine
 from engine import cache, index_json, parser_cache
-from engine.sources import bundled_path
+from engine.sources import Source, bundled_path
 from tests.seed_requests import seed_requests
 from tests.bundled import SORA, bundled_quote, repriced_row, sora_price, sora_row
 
@@ -392,6 +393,38 @@ def test_the_key_covers_everything_that_makes_the_index(monkeypatch):
     monkeypatch.undo()
     monkeypatch.setattr(cache, "FORMAT", "ratecard-index-999")
     assert cache.key(base) not in keys
+
+
+def test_the_key_follows_every_change_to_an_engine_module(tmp_path, monkeypatch):
+    """The engine's modules enter the key by their stamps, not their text: an edit of the same size with
+    its modified time set back, a file put in place of another, a file added, each gives another key."""
+    modules = [tmp_path / "a.py", tmp_path / "b.py"]
+    for module in modules:
+        module.write_text("PRICE = 1\n")
+    listed = list(modules)
+    monkeypatch.setattr(cache, "_engine_files", lambda: [str(path) for path in listed])
+    card = [Source("a.rules", "a.rules", "tool t { }\nt -> 1\n")]
+
+    def key() -> str:
+        monkeypatch.setattr(cache, "_ENGINE", [])  # a new process: the digest worked out again
+        return cache.key(card)
+
+    keys = [key()]
+    assert key() == keys[0]  # nothing changed, nothing to build again
+    before = os.stat(modules[0])
+    time.sleep(0.02)  # a change time is as fine as the kernel's clock: one tick (up to 10 ms) on some systems
+    modules[0].write_text("PRICE = 2\n")
+    os.utime(modules[0], ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(modules[0]).st_size == before.st_size
+    keys.append(key())
+    replacement = tmp_path / "new.py"
+    replacement.write_text("PRICE = 3\n")
+    os.replace(replacement, modules[1])
+    keys.append(key())
+    listed.append(tmp_path / "c.py")
+    listed[-1].write_text("")
+    keys.append(key())
+    assert len(set(keys)) == len(keys)
 
 
 def test_the_key_hashes_every_module_that_builds_reads_or_quotes_a_card(cache_dir):
