@@ -47,7 +47,15 @@ def _divide(a: object, b: object) -> object:
 
 
 def compile(tree: Tree) -> Evaluator:  # noqa: A001 - what it does, in the module that does only this
-    """A function computing the tree's value for the given parameters, without walking the tree each time."""
+    """A function computing the tree's value for the given parameters, without walking the tree each time.
+    A formula that names a parameter carries its tree as `.tree`: engine.roads writes it out (`source`)."""
+    function = _compile(tree)
+    if tree[0] not in ("n", "d"):
+        function.tree = tree  # type: ignore[attr-defined]
+    return function
+
+
+def _compile(tree: Tree) -> Evaluator:
     tag = tree[0]
     if tag == "n":
         return constant_function(tree[1])
@@ -58,7 +66,7 @@ def compile(tree: Tree) -> Evaluator:  # noqa: A001 - what it does, in the modul
         return lambda env: env[name]
     if tag == "op":
         op, left_tree, right_tree = tree[1], tree[2], tree[3]
-        left, right = compile(left_tree), compile(right_tree)
+        left, right = _compile(left_tree), _compile(right_tree)
         if op == "DIV":
             fraction = _fraction()
             if right_tree[0] == "n":
@@ -68,16 +76,51 @@ def compile(tree: Tree) -> Evaluator:  # noqa: A001 - what it does, in the modul
         fn = _PLAIN_OPS[op]
         return lambda env: fn(left(env), right(env))
     if tag == "pick":
-        args, pick = tuple(compile(arg) for arg in tree[2]), _PICK[tree[1]]
+        args, pick = tuple(_compile(arg) for arg in tree[2]), _PICK[tree[1]]
         return lambda env: pick(arg(env) for arg in args)
     mode, inner = tree[1], tree[2]
     if inner[0] == "op" and inner[1] == "DIV" and inner[3][0] == "n" and inner[3][1] > 0:
-        numerator, divisor = compile(inner[2]), inner[3][1]
+        numerator, divisor = _compile(inner[2]), inner[3][1]
         if mode == "UP":
             return lambda env: _ceil_div(numerator(env), divisor)
         return lambda env: _floor_div(numerator(env), divisor)
-    compiled, rnd = compile(inner), (math.ceil if mode == "UP" else math.floor)
+    compiled, rnd = _compile(inner), (math.ceil if mode == "UP" else math.floor)
     return lambda env: rnd(compiled(env))
+
+
+_INFIX = {"ADD": "+", "SUB": "-", "MUL": "*"}
+
+
+def source(tree: Tree, variable: Callable[[str], str | None], constant: Callable[[object], str]) -> str | None:
+    """The tree as one Python expression computing what compile(tree) computes, in the same order, with
+    the same exact types and the same errors: `variable(name)` spells a parameter (None: one the caller
+    cannot give, and then no source), `constant(value)` the name under which the caller's namespace holds
+    a value (a number, and the functions the expression calls). No text of the tree is ever written in:
+    numbers are constants too."""
+    tag = tree[0]
+    if tag == "n":
+        return constant(tree[1])
+    if tag == "d":
+        return constant(decimal_value(tree[1]))
+    if tag == "p":
+        return variable(tree[1])
+    if tag == "op":
+        left, right = source(tree[2], variable, constant), source(tree[3], variable, constant)
+        if left is None or right is None:
+            return None
+        if tree[1] == "DIV":
+            return f"{constant(_fraction())}({left}, {right})"
+        return f"({left} {_INFIX[tree[1]]} {right})"
+    if tag == "pick":
+        args = [source(arg, variable, constant) for arg in tree[2]]
+        return None if None in args else f"{constant(_PICK[tree[1]])}({', '.join(args)})"  # type: ignore[arg-type]
+    mode, inner = tree[1], tree[2]
+    if inner[0] == "op" and inner[1] == "DIV" and inner[3][0] == "n" and inner[3][1] > 0:
+        numerator = source(inner[2], variable, constant)
+        rounded = _ceil_div if mode == "UP" else _floor_div
+        return None if numerator is None else f"{constant(rounded)}({numerator}, {constant(inner[3][1])})"
+    compiled = source(inner, variable, constant)
+    return None if compiled is None else f"{constant(math.ceil if mode == 'UP' else math.floor)}({compiled})"
 
 
 def constant_function(value: object) -> Evaluator:

@@ -57,6 +57,31 @@ def test_a_compiled_tree_prices_as_the_ast_evaluates(expr, rounding, point):
         assert got == expected and type(got) is type(expected)
 
 
+@given(formulas, roundings, points)
+def test_a_written_tree_computes_what_the_compiled_one_does(expr, rounding, point):
+    """engine.roads writes a formula into a road's source: the same value, type and error as compile's."""
+    tree = formula_tree.with_rounding(formula.tree(expr), None if rounding is None else rounding.name)
+    space: dict[str, object] = {}
+
+    def constant(value: object) -> str:
+        space[f"c{len(space)}"] = value
+        return f"c{len(space) - 1}"
+
+    written = formula_tree.source(tree, {"x": "x", "y": "y"}.get, constant)
+    assert written is not None
+    results = []
+    for run in (formula_tree.compile(tree), lambda env: eval(written, {**space, "__builtins__": {}}, dict(env))):
+        try:
+            results.append(run(point))
+        except ZeroDivisionError:
+            results.append(ZeroDivisionError)
+    assert results[0] == results[1] and type(results[0]) is type(results[1])
+    names: list[str] = []
+    formula_tree.leaves(tree, [], names)
+    if names:
+        assert formula_tree.source(tree, {}.get, constant) is None  # a parameter it cannot name: not written
+
+
 ranges = st.tuples(st.integers(0, 6), st.integers(0, 6), st.booleans()).map(
     lambda t: Domain.ints([Interval(min(t[0], t[1]), None if t[2] else max(t[0], t[1]))]))
 
