@@ -171,6 +171,16 @@ class BitTable(Mapping):
             return default
         return self._singles[(found & -found).bit_length() - 1]
 
+    def at(self, cell: tuple, default=None):
+        """get, for a key whose values on cut dimensions are already their pieces (bisect_right of
+        the cuts): what engine.roads looks up, since every value of a piece has the same entry."""
+        found = -1
+        for part, cuts, masks in zip(cell, self.cuts, self.masks):
+            found &= masks.get(part, 0) if cuts is None else masks[part]
+            if not found:
+                return default
+        return self._singles[(found & -found).bit_length() - 1]
+
     def __getitem__(self, key: tuple):
         found = self.get(key)
         if found is None:

@@ -32,11 +32,12 @@ separate ranges (`>= 1 | unset` is two: unset is one of the values).
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import CodeType, FunctionType
 
 from engine import interpreter
 from engine.direct import by_table, read_missed, table_of
 from engine.domain import ValueType
-from engine.index import Index, ModelIndex, Slot
+from engine.index import Entry, Index, ModelIndex, Slot
 from engine.params import NotTaken
 from engine.results import MAX_CREDITS, MAX_REQUEST_NUMBER, Quote, Rejection
 
@@ -108,7 +109,7 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
         return _none
     from bisect import bisect_right  # a road is made at a model's second request: not on the start-up path
 
-    from engine.cells import CutTable
+    from engine.cells import BitTable, CutTable
 
     space: dict[str, object] = {"A": _ABSENT}
     lines = ["def road(request):", "    get = request.get", "    missing = None"]
@@ -154,46 +155,96 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
             lines.append(f"            {v} = U{i}(raw)")
             lines.append(f"            if type({v}) is not int: return {v}")
     by_name = dict(names)
-    cuts = model.table.cuts if isinstance(model.table, CutTable) else (None,) * len(model.keys)
+    cuts = model.table.cuts if isinstance(model.table, (CutTable, BitTable)) else (None,) * len(model.keys)
     space["PIECE"] = bisect_right  # a value on a cut dimension is looked up by the piece it falls in
     for j, cut in enumerate(cuts):
         space[f"K{j}"] = cut
     key = "(" + "".join(f"{by_name[k]}, " if cut is None else f"PIECE(K{j}, {by_name[k]}), "
                         for j, (k, cut) in enumerate(zip(model.keys, cuts))) + ")"
     values = "{" + ", ".join(f"N{i}: {v}" for i, (_, v) in enumerate(names)) + "}"
-    priced = "{" + ", ".join(f"N{i}: v{i}" for i, s in enumerate(model.slots)
-                             if not s.param.unpriced and not isinstance(s.offer, NotTaken)) + "}"
+    formula_names = {s.param.name: f"v{i}" for i, s in enumerate(model.slots)
+                     if not s.param.unpriced and not isinstance(s.offer, NotTaken)}  # what a formula may name
+    priced = "{" + ", ".join(f"N{i}: v{i}" for i, s in enumerate(model.slots) if s.param.name in formula_names) + "}"
     cells: dict[tuple, Result] = {}     # key -> the stamped answer of a constant cell
     formulas: dict[tuple, tuple] = {}   # key -> (formula, its price -> stamped answer) of a formula cell
     space["CELLS"] = cells.get
     space["FORMULAS"] = formulas.get
-    space["MISS"], prices_of = _miss(model, stamp, price, cells, formulas)
+    space["MISS"], priced_by = _miss(model, stamp, price, cells, formulas, _positional(formula_names))
     lines.append("    if missing is not None: return missing()")
     entries = model.table.get(()) if not model.keys and not model.ranged else None
     if entries and entries[0].formula is not None and entries[0].reason is None:
-        # one cell, priced by a formula (voiceover's `chars / 10`): no key to look up
-        space["FORMULA"], space["PRICE"] = entries[0].formula, prices_of(entries[0]).get
+        # one cell, priced by a formula (voiceover's `chars / 10`): no key to look up, and its answer is final
+        # (its Quote, or None: engine.direct and the reference say what went wrong, properly worded)
+        space["FORMULA"], (space["PRICE"], space["NEW"]) = entries[0].formula, priced_by(entries[0])
         lines += ["    try:",
-                  f"        hit = PRICE(FORMULA({priced}))",
-                  "    except Exception:",  # whatever went wrong, engine.direct and the reference say it properly
+                  f"        exact = {_written(entries[0].formula, formula_names, space) or f'FORMULA({priced})'}",
+                  "        hit = PRICE(exact)",
+                  "        return NEW(exact) if hit is None else hit",
+                  "    except Exception:",
+                  "        return None"]
+    else:
+        lines += ["    try:",
+                  f"        key = {key}",
+                  "    except TypeError:",  # unset, which no piece holds: engine.direct reads it
                   "        return None",
-                  "    if hit is not None: return hit"]
-    lines += ["    try:",
-              f"        key = {key}",
-              "    except TypeError:",  # unset, which no piece holds: engine.direct reads it
-              "        return None",
-              "    hit = CELLS(key)",
-              "    if hit is not None: return hit",
-              "    formula = FORMULAS(key)",
-              "    if formula is not None:",
-              "        try:",
-              f"            hit = formula[1](formula[0]({priced}))",
-              "        except Exception:",
-              "            return None",
-              "        if hit is not None: return hit",
-              f"    return MISS(key, {values})"]
+                  "    hit = CELLS(key)",
+                  "    if hit is not None: return hit",
+                  "    formula = FORMULAS(key)",
+                  "    if formula is not None:",  # (formula of the values, its kept prices' get, a new price's Quote)
+                  "        try:",
+                  f"            exact = formula[0]({', '.join(formula_names.values())})",
+                  "            hit = formula[1](exact)",
+                  "            return formula[2](exact) if hit is None else hit",
+                  "        except Exception:",
+                  "            return None",
+                  f"    return MISS(key, {values})"]
     exec(compile("\n".join(lines), f"<road for {model.title!r}>", "exec"), space)  # noqa: S102: see the docstring
     return space["road"]  # type: ignore[return-value]
+
+
+_CODES: dict[str, CodeType] = {}  # a written formula's source -> its code: formulas alike but for numbers share it
+_CODES_LIMIT = 1024
+
+
+def _positional(names: dict[str, str]) -> Callable[[Callable], Callable]:
+    """formula -> the function of the road's values (its `names`' variables, in order) that computes it:
+    written out (engine.formula_tree.source) where it can be, else the formula called with a dict."""
+    arguments = ", ".join(names.values())
+
+    def positional(formula: Callable) -> Callable:
+        space: dict[str, object] = {}
+        written = _written(formula, names, space)
+        if written is None:
+            keys = tuple(names)
+            return lambda *values: formula(dict(zip(keys, values)))
+        text = f"def formula({arguments}):\n    return {written}\n"
+        code = _CODES.get(text)
+        if code is None:
+            module = compile(text, "<a written formula>", "exec")
+            code = next(c for c in module.co_consts if isinstance(c, CodeType))
+            if len(_CODES) < _CODES_LIMIT:
+                _CODES[text] = code
+        return FunctionType(code, space)  # its numbers and functions, and nothing else, are its globals
+
+    return positional
+
+
+def _written(formula: Callable, names: dict[str, str], space: dict[str, object]) -> str | None:
+    """The formula as an expression of the road's variables (engine.formula_tree.source), its numbers and
+    functions put in `space` as constants; None when it cannot be written (it has no tree, or names a
+    parameter the road does not read), and then the road calls it with a dict as engine.direct does."""
+    from engine.formula_tree import source
+
+    tree = getattr(formula, "tree", None)
+    if tree is None:
+        return None
+
+    def constant(value: object) -> str:
+        name = f"W{len(space)}"
+        space[name] = value
+        return name
+
+    return source(tree, names.get, constant)
 
 
 def _left_out(model: ModelIndex, slot: Slot, stamp: Callable[[Result], Result]) -> Callable[[], Result]:
@@ -235,22 +286,33 @@ def _misread(model: ModelIndex, slot: Slot, reject: Callable[..., Rejection],
 
 
 def _miss(model: ModelIndex, stamp: Callable[[Result], Result], price: Callable[[int, str], Quote],
-          cells: dict[tuple, Result], formulas: dict[tuple, tuple]) -> tuple[Callable, Callable]:
-    """(miss, prices_of): miss(key, values) is the stamped result of the model's cell `key` for `values`,
-    or None; prices_of(entry) its formula's prices so far (price -> stamped Quote). Without
-    ranges the key alone decides the entry, so it is kept: a constant cell's answer in `cells`, a
-    formula's in `formulas`, with its prices' Quotes (one per price: every 10 characters cost the same)."""
-    from engine.cells import CutTable
+          cells: dict[tuple, Result], formulas: dict[tuple, tuple],
+          positional: Callable[[Callable], Callable]) -> tuple[Callable, Callable]:
+    """(miss, priced_by): miss(key, values) is the stamped result of the model's cell `key` for `values`,
+    or None; priced_by(entry) is its formula's (kept, new): kept(exact) the stamped Quote of a price
+    made before (one per price: every 10 characters cost the same), new(exact) a price's Quote made now
+    (kept while there is room), or None for a price out of bounds. Without ranges the key alone decides
+    the entry, so it is kept: a constant cell's answer in `cells`, a formula's in `formulas`, as
+    (positional(its formula), kept, new)."""
+    from engine.cells import BitTable, CutTable
 
     table, ranged = model.table, model.ranged
-    cell = table.cells.get if isinstance(table, CutTable) else table.get  # keyed by pieces, or by values
-    prices: dict[int, dict] = {}  # id(entry) -> its price -> stamped Quote
+    # keyed by pieces (where the compiler cut a dimension), or by values
+    cell = table.cells.get if isinstance(table, CutTable) else table.at if isinstance(table, BitTable) else table.get
+    made: dict[int, tuple] = {}  # id(entry) -> (kept, new)
+    kept_formulas: dict[int, tuple] = {}  # id(entry) -> what `formulas` keeps of it, for each of its cells
 
-    def prices_of(entry: object) -> dict:
-        said = prices.get(id(entry))  # the index keeps every entry alive: an id is never reused
-        if said is None:
-            said = prices[id(entry)] = {}
-        return said
+    def priced_by(entry: Entry) -> tuple[Callable[[object], Result | None], Callable[[object], Result | None]]:
+        found = made.get(id(entry))  # the index keeps every entry alive: an id is never reused
+        if found is None:
+            found = made[id(entry)] = _prices(entry.label, price)
+        return found
+
+    def keep(key: tuple, entry: Entry) -> None:
+        found = kept_formulas.get(id(entry))
+        if found is None:
+            found = kept_formulas[id(entry)] = (positional(entry.formula), *priced_by(entry))
+        formulas[key] = found
 
     def miss(key: tuple, values: dict) -> Result | None:
         try:
@@ -275,21 +337,32 @@ def _miss(model: ModelIndex, stamp: Callable[[Result], Result], price: Callable[
             return None
         for name in [name for name, value in values.items() if value is _ABSENT]:
             del values[name]
+        kept, new = priced_by(entry)
         try:
             exact = entry.formula(values)
-            credits = int(exact)
+            result = kept(exact)
+            if result is None:
+                result = new(exact)
         except Exception:  # whatever went wrong, engine.direct and the reference will say it properly
             return None
-        if not -MAX_CREDITS <= credits <= MAX_CREDITS:
-            return None
-        said = prices_of(entry)
-        result = said.get(exact)
-        if result is None:
-            result = price(credits, entry.label)
-            if len(said) < _KEPT_LIMIT:
-                said[exact] = result
         if not ranged and len(formulas) < _KEPT_LIMIT:
-            formulas[key] = (entry.formula, said.get)
+            keep(key, entry)
         return result
 
-    return miss, prices_of
+    return miss, priced_by
+
+
+def _prices(label: str, price: Callable[[int, str], Quote]) -> tuple[Callable, Callable]:
+    """(kept, new) of a formula whose Quotes name the rule `label`: see _miss."""
+    said: dict[object, Quote] = {}  # exact price -> its stamped Quote
+
+    def new(exact: object) -> Quote | None:
+        credits = int(exact)
+        if not -MAX_CREDITS <= credits <= MAX_CREDITS:
+            return None
+        result = price(credits, label)
+        if len(said) < _KEPT_LIMIT:
+            said[exact] = result
+        return result
+
+    return said.get, new

@@ -64,6 +64,53 @@ def test_the_road_prices_formulas_and_keeps_one_quote_per_price(card):
     assert answers[0] is answers[9]  # 1 and 10 characters cost the same: one Quote
 
 
+_FORMULAS = """round up
+tool t {
+    kind "a" | "b"
+    n >= 1
+}
+tool u {
+    n >= 1
+}
+t kind "a" -> n / 10
+t kind "b" -> max(3 * n - 2, n / 2, 5)
+u -> n / 7
+"""
+
+
+def test_formulas_of_cells_are_written_into_the_road_and_price_as_the_reference():
+    card = engine.loads(_FORMULAS)
+    road = primed(make_road(card.index, lambda r: r), card.index)
+    requests = [{"tool": tool, **kind, "n": n} for tool, kind in (("t", {"kind": "a"}), ("t", {"kind": "b"}), ("u", {}))
+                for n in (1, 6, 7, 10, 11, 99, 10**12, 10**40)]
+    requests += [{"tool": "t", "kind": "a", "n": 0}, {"tool": "t", "kind": "b", "n": "x"}, {"tool": "u", "n": 12.0}]
+    for request in requests * 2:  # the second time from the cells it kept
+        want = reference(card.index, request)
+        got = road(request)
+        assert got is None or got == want, request
+        if want.ok and type(request["n"]) is int:
+            assert got == want, request
+
+
+@pytest.mark.parametrize("request_", [{"tool": "t", "kind": "a"}, {"tool": "t", "kind": "b"}, {"tool": "u"}])
+def test_a_price_past_the_kept_ones_evaluates_its_formula_once(monkeypatch, request_):
+    """Prices past the kept ones are made on the road, not evaluated again on the way to engine.direct."""
+    card = engine.loads(_FORMULAS)
+    monkeypatch.setattr("engine.roads._KEPT_LIMIT", 3)
+    calls = []
+    for tool in card.index.tools.values():
+        for entries in tool.models[None].table.values():
+            for entry in entries:
+                formula = entry.formula
+                object.__setattr__(entry, "formula", lambda env, formula=formula: calls.append(1) or formula(env))
+    road = primed(make_road(card.index, lambda r: r), card.index)
+    requests = [{**request_, "n": n * 70} for n in range(1, 41)]  # a new price each time
+    want = [reference(card.index, request) for request in requests]
+    calls.clear()
+    assert [road(request) for request in requests] == want
+    assert len(calls) == len(requests)
+
+
 _LEFT_TO_OTHERS = [
     {"tool": "text-to-video", "model": "Veo 3", "audio": True, "res": 720, "dur": 4, "plan": "Free"},
     {"tool": "voiceover", "text": "Hello there"},  # a counted text: engine.direct counts it
@@ -245,6 +292,50 @@ def test_a_cut_table_is_read_by_piece_and_agrees_with_the_reference(unset):
         if want.ok and type(request.get("a")) is int and not unset:
             assert got == want, request
         assert card.quote(request) == stamped(want, card.digest), request
+
+
+def _nested(n: int) -> str:
+    """Rules cut where the previous ones leave off: every combination of the pieces is more cells than
+    the compiler keeps, so the model's table is a BitTable (masks of rules by piece and by value)."""
+    lines = ["tool t {", "    kind \"x\" | \"y\"", "    a >= 1", "    b >= 1", "    c >= 1", "}"]
+    lines += [f"t a {i} -> {i}" for i in range(1, n)]
+    lines += [f"t kind \"x\" a >= {n} b {i} -> {100 + i}" for i in range(1, n)]
+    lines += [f"t kind \"y\" a >= {n} b {i} -> {300 + i}" for i in range(1, n)]
+    lines += [f"t a >= {n} b >= {n} c {i} -> c + {i}" for i in range(1, n)]
+    lines.append(f"t a >= {n} b >= {n} c >= {n} -> 1000")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_bit_table_is_read_by_piece_and_agrees_with_the_reference(monkeypatch):
+    from engine.cells import BitTable
+
+    card = engine.loads(_nested(60))
+    table = card.index.tools["t"].models[None].table
+    assert isinstance(table, BitTable)
+    looked_up = []
+    for name in ("at", "get"):  # by pieces, or by values
+        method = getattr(BitTable, name)
+        monkeypatch.setattr(BitTable, name, lambda self, key, default=None, method=method: looked_up.append(key) or
+                            method(self, key, default))
+    road = primed(make_road(card.index, lambda r: r), card.index)
+    values = (1, 2, 59, 60, 61, 10**9)
+    requests = [{"tool": "t", "kind": k, "a": a, "b": b, "c": c}
+                for k in ("x", "y") for a in values for b in values for c in values]
+    requests += [{"tool": "t", "a": 60, "b": 5, "c": 1}, {"tool": "t", "kind": "x", "a": 0, "b": 5, "c": 1},
+                 {"tool": "t", "kind": "x", "a": "61", "b": 5.0, "c": None}, {"tool": "t", "kind": "z", "a": 1}]
+    for request in requests:
+        want = reference(card.index, request)
+        got = road(request)
+        assert got is None or got == want, request
+        if want.ok and all(type(v) is int for k, v in request.items() if k in "abc"):
+            assert got == want, request
+    seen = len(looked_up)
+    assert seen
+    for request in requests:  # each cell is kept by its pieces: no lookup again
+        road(request)
+    assert len(looked_up) == seen
+    assert road({"tool": "t", "kind": "x", "a": 10**6, "b": 10**6, "c": 10**5}).credits == 1000  # pieces seen
+    assert len(looked_up) == seen
 
 
 def test_the_quick_constructors_make_the_same_values_as_the_classes():
