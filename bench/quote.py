@@ -20,6 +20,11 @@ of microseconds per request of:
   a memo hit (what a list that repeats itself measures);
 - reference: engine.interpreter.quote alone.
 
+Then, for the first-seen priced list, the quoters' own share: the same fresh
+memo (and memo off) with an answer that hands back one stored Quote, so only
+the checks of the request's types and, memo on, its key, lookup and insertion
+are timed, against the floor in turns.
+
 Ratios are to the floor of the same list in the same run, timed in turns (each
 repeat runs the floor and every quoter once), so a machine whose speed drifts
 during the run moves them all alike. The first-seen lists
@@ -77,6 +82,27 @@ def measure(card, items, repeats: int) -> tuple:
     return tuple(in_turns(runs, items, repeats, every={"ref": 5}).values())
 
 
+def quoters_alone(card, items, repeats: int) -> tuple:
+    """Median us per request of (floor, memo off, first seen), each quoter answering with one stored Quote."""
+    table = {floor_key(r): None for r in items}
+    stored = card.quote(items[0])
+    answer = (lambda request: stored, lambda request: stored)
+
+    def floor(xs, get=table.get):
+        for r in xs:
+            get(tuple(r.items()) if type(r) is dict else r)
+
+    def loop(quote):
+        def run(xs):
+            for r in xs:
+                quote(r)
+        return run
+
+    runs = {"floor": lambda: floor, "off": lambda: loop(make_quoter(card.index, limit=0, answer=answer)[0]),
+            "first": lambda: loop(make_quoter(card.index, answer=answer)[0])}
+    return tuple(in_turns(runs, items, repeats).values())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=31)
@@ -100,6 +126,9 @@ def main() -> None:
         print(f"{label:11} {kind:16} {len(items):5d} {distinct(items):8d} {base:6.3f} {cells}")
     print("first-seen priced: every priced combination in every spelling, then voiceover chars=1..N; "
           "first-seen rejected: every rejection-code list below it")
+    base, off, first = quoters_alone(card, priced, args.repeats)
+    print(f"the quoters alone on first-seen priced (an answer that hands back one stored Quote): floor {base:.3f} us, "
+          f"memo off {off:.2f} us {off / base:.1f}x, first seen (memo on) {first:.2f} us {first / base:.1f}x")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,8 @@ Cards (each one rule over every parameter, so it checks clean):
 - steps: tool t { a >= 1  b 1..SIDE }, 200 rules on `a` (one range each) and a formula
 - nested: tool t { a >= 1  b >= 1  c >= 1 }, 60 values of each cut where the previous
   ones leave off (178 rules; every combination of the pieces would be 60 ** 3 cells)
-- the bundled card, for the paths a service takes on it.
+- the bundled card, for the paths a service takes on it, and, for scale, making
+  a new Quote alone per request (what a price never seen costs at the least).
 
 For each card: the time to compile it (engine.compile.compile_card on the
 checked card, parsing and checks not included), the number of cells in its
@@ -42,6 +43,7 @@ import engine  # noqa: E402
 from engine import index_json  # noqa: E402
 from engine.compile import compile_card  # noqa: E402
 from engine.fastpath import make_quoter  # noqa: E402
+from engine.results import new_quote  # noqa: E402
 from workload import in_turns  # noqa: E402
 
 N = 20_000
@@ -110,6 +112,23 @@ def timed(card, requests: list[dict], repeats: int) -> tuple[float, float]:
     return timed["floor"], timed["quote"]
 
 
+def timed_new_quotes(requests: list[dict], repeats: int) -> tuple[float, float]:
+    """(floor, making one new Quote per request with engine.results.new_quote), in turns: what a price
+    never seen costs at the least, beyond working it out."""
+    floor_table = {tuple(r.items()): None for r in requests}
+
+    def floor(items, get=floor_table.get):
+        for r in items:
+            get(tuple(r.items()))
+
+    def made(items, new=new_quote):
+        for r in items:
+            new(r["chars"], "voiceover.rules:9", "digest")
+
+    timed = in_turns({"floor": lambda: floor, "made": lambda: made}, requests, repeats)
+    return timed["floor"], timed["made"]
+
+
 def cells(index) -> int:
     total = 0
     for tool in index.tools.values():
@@ -148,9 +167,12 @@ def main() -> None:
     compile_ms = (time.perf_counter() - start) * 1e3
     size = sum(len(line) + 1 for line in index_json.encode_lines(index))
     print(f"{'bundled card':22} {compile_ms:10.1f} {cells(index):9d} {size:9d}")
-    for name, requests in bundled_requests(rng).items():
+    lists = bundled_requests(rng)
+    for name, requests in lists.items():
         floor, ours = timed(card, requests, args.repeats)
         print(f"{'  ' + name:22} {'':10} {'':9} {'':9} {floor:9.3f} {ours:9.3f} {ours / floor:6.2f}")
+    floor, made = timed_new_quotes(lists["voiceover chars"], args.repeats)
+    print(f"{'  a new Quote alone':22} {'':10} {'':9} {'':9} {floor:9.3f} {made:9.3f} {made / floor:6.2f}")
     print(f"quote: make_quoter(index, limit=0) (memo off, every request first seen), {N} requests;")
     print("floor: dict.get(tuple(request.items())); ratio = quote / floor; medians of repeats")
 
