@@ -54,23 +54,32 @@ def floor_key(request):
     return tuple(request.items()) if type(request) is dict else request
 
 
-def measure(card, items, repeats: int) -> tuple:
-    """Median us per request of (floor, memo off, first seen, warm, reference), timed in turns
-    (workload.in_turns; the reference, slow, takes every fifth turn)."""
-    table = {floor_key(r): card.quote(r) for r in items}
-    answer = make_answer(card.index)  # the card's road, shared as a loaded card's quoters share it
-    off, _ = make_quoter(card.index, limit=0, answer=answer)
-    warm, _ = make_quoter(card.index, answer=answer)
+def floor_of(items):
+    """The floor's loop: each request looked up in a dict holding every request of the list."""
+    table = {floor_key(r): None for r in items}
 
     def floor(xs, get=table.get):
         for r in xs:
             get(tuple(r.items()) if type(r) is dict else r)
 
-    def loop(quote):
-        def run(xs):
-            for r in xs:
-                quote(r)
-        return run
+    return floor
+
+
+def loop(quote):
+    """A loop quoting each request of a list with `quote`."""
+    def run(xs):
+        for r in xs:
+            quote(r)
+    return run
+
+
+def measure(card, items, repeats: int) -> tuple:
+    """Median us per request of (floor, memo off, first seen, warm, reference), timed in turns
+    (workload.in_turns; the reference, slow, takes every fifth turn)."""
+    floor = floor_of(items)
+    answer = make_answer(card.index)  # the card's road, shared as a loaded card's quoters share it
+    off, _ = make_quoter(card.index, limit=0, answer=answer)
+    warm, _ = make_quoter(card.index, answer=answer)
 
     def ref(xs, index=card.index):
         for r in xs:
@@ -84,20 +93,9 @@ def measure(card, items, repeats: int) -> tuple:
 
 def quoters_alone(card, items, repeats: int) -> tuple:
     """Median us per request of (floor, memo off, first seen), each quoter answering with one stored Quote."""
-    table = {floor_key(r): None for r in items}
+    floor = floor_of(items)
     stored = card.quote(items[0])
     answer = (lambda request: stored, lambda request: stored)
-
-    def floor(xs, get=table.get):
-        for r in xs:
-            get(tuple(r.items()) if type(r) is dict else r)
-
-    def loop(quote):
-        def run(xs):
-            for r in xs:
-                quote(r)
-        return run
-
     runs = {"floor": lambda: floor, "off": lambda: loop(make_quoter(card.index, limit=0, answer=answer)[0]),
             "first": lambda: loop(make_quoter(card.index, answer=answer)[0])}
     return tuple(in_turns(runs, items, repeats).values())
