@@ -7,7 +7,8 @@ valid request costs a handful of dict lookups and no loop. (A model's first
 request takes engine.direct, so a process that quotes once compiles nothing.) Each value is read
 through the same table engine.direct builds from engine.values.coerce (keyed
 by exact type and value) or checked against its one range, and the price is a
-constant cell or a formula of a card in whole credits; a dimension the
+constant cell or a formula of a card in whole credits, the formula written
+into the road as Python too (engine.formula_tree.source); a dimension the
 compiler cut into pieces (a wide range) is looked up by the piece a value falls
 in, so what a road keeps grows with the card's cells, never with the values asked.
 
@@ -166,7 +167,7 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
                      if not s.param.unpriced and not isinstance(s.offer, NotTaken)}  # what a formula may name
     priced = "{" + ", ".join(f"N{i}: v{i}" for i, s in enumerate(model.slots) if s.param.name in formula_names) + "}"
     cells: dict[tuple, Result] = {}     # key -> the stamped answer of a constant cell
-    formulas: dict[tuple, tuple] = {}   # key -> (formula, its price -> stamped answer) of a formula cell
+    formulas: dict[tuple, tuple] = {}   # key -> a formula cell's (function of the values, kept, new): see _miss
     space["CELLS"] = cells.get
     space["FORMULAS"] = formulas.get
     space["MISS"], priced_by = _miss(model, stamp, price, cells, formulas, _positional(formula_names))
