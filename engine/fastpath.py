@@ -18,15 +18,13 @@ quoted before.
 Among exact builtins, values of different types collide only as numbers:
 `True == 1 == 1.0`. A result depends on the request's items in order (the first
 unknown key is the one reported) and on their types, since `audio=1` is invalid
-and `tool=1.0` is shown as `1.0`. So a remembered answer carries the types of
-the request's values, which an equal request must share to get it (a request
-with equal items of other types is remembered beside it, keyed by its items and
-their types), except where no other type could give another answer:
-
-- texts and nulls equal only texts and nulls;
-- for a price, whole numbers other than 0 and 1 (which a boolean could stand
-  for): a price means every number was read as a whole number of a numeric
-  parameter, and `dur=8.0` reads exactly as `dur=8`.
+and `tool=1.0` is shown as `1.0`. So a request's key is its names, then its
+values, each boolean and each float led by its type. A type equals nothing but
+itself, so two keys are equal only for the same names and values of the same
+types, and a request with equal items of other types (`res=720.0` after
+`res=720`, `audio=True` after `audio=1`) is remembered beside it: the values
+left without a type, texts, nulls and whole numbers, each equal only a value of
+their own type or a boolean or a float, which carries its type.
 
 Not remembered: long texts, and a float zero: `-0.0 == 0.0`, yet a message
 shows each as written. (NaN never equals anything, so never hits.) The memo
@@ -120,7 +118,7 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effecti
     bad_time): an index has one price per request at every time (a dated card has one index per slice
     of time, engine.versions, and its answers name theirs: `effective`). `answer` is the card's
     make_answer (made here when not given); `limit` bounds the memo of requests, 0 for none."""
-    memo: dict[tuple, Result | tuple[tuple[type, ...], Result]] = {}  # items -> answer, or (types to match, answer)
+    memo: dict[tuple, Result] = {}  # a request's key (names, then values with their types where needed) -> answer
     get = memo.get
     scalars: dict[tuple, Result] = {}  # (type, value) -> the invalid-request answer for a non-mapping
     answer, reference_quote = make_answer(index, digest, effective) if answer is None else answer
@@ -131,55 +129,31 @@ def make_quoter(index: Index, limit: int = MEMO_LIMIT, digest: str = "", effecti
             return bad_time(at, digest)
         if type(request) is not dict:
             return _not_a_dict(request)
-        values = tuple(request.values())
-        keep = True   # worth remembering
-        numbers = 0   # 1: whole numbers only, not 0 or 1; 2: a boolean, a float, 0 or 1 (see the docstring)
-        for value in values:  # exact builtins only: see the module's docstring
+        keep = True  # worth remembering
+        key = [*request]  # the names, then each value, a boolean or a float led by its type
+        add = key.append
+        for value in request.values():  # exact builtins only: see the module's docstring
             kind = type(value)
             if kind is str:
                 if len(value) > _MAX_TEXT:
                     keep = False
-                continue
-            if kind is int:
-                if value == 0 or value == 1:
-                    numbers = 2
-                elif not numbers:
-                    numbers = 1
-                continue
-            if value is None:
-                continue
-            if kind is bool or kind is float:
-                numbers = 2
+            elif kind is bool or kind is float:  # True == 1, 720.0 == 720: led by its type
+                add(kind)
                 if not value and kind is float:  # -0.0 == 0.0, yet a message shows each as written
                     keep = False
-                continue
-            return reference_quote(request)
+            elif kind is not int and value is not None:
+                return reference_quote(request)
+            add(value)
         for name in request:
             if type(name) is not str:
                 return reference_quote(request)
-        key = (*request, *values)  # keys then values: one flat tuple, equal when the items are
+        key = tuple(key)  # equal only to the key of a request of the same names, values and types
         hit = get(key)
         if hit is not None:
-            if type(hit) is not tuple:  # an answer for these items whatever their types
-                return hit
-            kinds = tuple(map(type, values))
-            if hit[0] == kinds:
-                return hit[1]
-            key = (key, kinds)  # equal items of other types (`res=720.0` after `res=720`): kept beside them
-            result = get(key)
-            if result is None:
-                result = answer(request)
-                if keep and len(memo) < limit:
-                    memo[key] = result
-            return result
+            return hit
         result = answer(request)
         if keep and len(memo) < limit:
-            # the answer alone where no other type could equal these values and give another answer;
-            # else (the types to match, the answer)
-            if numbers == 0 or numbers == 1 and type(result) is Quote:
-                memo[key] = result
-            else:
-                memo[key] = (tuple(map(type, values)), result)
+            memo[key] = result
         return result
 
     def unremembered(request: object, at: object = None) -> Result:

@@ -79,6 +79,40 @@ def test_equal_requests_of_other_types_are_both_remembered(card):
     assert len(asked) == len(variants)  # each answered once, then remembered beside its equal
 
 
+# values that equal one another across types, each with its twins of other types
+_TWINS = [[True, 1, 1.0], [False, 0, 0.0], [720, 720.0], [5, 5.0], ["720"], [None]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(picks=st.lists(st.tuples(st.sampled_from(["audio", "res", "dur", "chars", "images", "tool"]),
+                                st.integers(0, len(_TWINS) - 1), st.integers(0, 2), st.integers(0, 2)),
+                      min_size=1, max_size=4, unique_by=lambda pick: pick[0]))
+def test_a_request_is_remembered_apart_from_its_equal_of_other_types(card, picks):
+    """Two requests equal as dicts share a remembered answer only when every value has the same type."""
+    from engine.fastpath import make_answer
+
+    answer, reference_answer = make_answer(card.index)
+    asked = []
+
+    def counted(request):
+        asked.append(request)
+        return answer(request)
+
+    fast, _ = make_quoter(card.index, answer=(counted, reference_answer))
+    first = {"tool": "text-to-video", "model": "Veo 3"}
+    second = dict(first)
+    for name, twins, a, b in picks:
+        values = _TWINS[twins]
+        first[name], second[name] = values[a % len(values)], values[b % len(values)]
+    assert first == second
+    for request in (first, second, first, second):
+        assert fast(request) == reference(card.index, request), request
+    same_types = [type(v) for v in first.values()] == [type(v) for v in second.values()]
+    floats_zero = any(type(v) is float and not v for v in (*first.values(), *second.values()))
+    if not floats_zero:  # a float zero is never remembered: each asks again
+        assert len(asked) == (1 if same_types else 2)
+
+
 def test_key_order_decides_which_unknown_key_is_reported(card):
     fast, _ = make_quoter(card.index)
     a = {"tool": "voiceover", "chars": 10, "colour": 1, "size": 2}
