@@ -25,9 +25,12 @@ memo (and memo off) with an answer that hands back one stored Quote, so only
 the checks of the request's types and, memo on, its key, lookup and insertion
 are timed, against the floor in turns.
 
-Ratios are to the floor of the same list in the same run, timed in turns (each
-repeat runs the floor and every quoter once), so a machine whose speed drifts
-during the run moves them all alike. The first-seen lists
+Each quoter's ratio is to the floor of the same list timed in turns with that
+quoter alone (each repeat runs the floor, then the quoter), so a machine whose
+speed drifts during the run moves both alike; the floor column is the median of
+those floors. (Timed in turns with all four quoters at once, the floor ran
+slower after the heavy ones, 0.43-0.67 us against 0.33-0.35 us, which flattered
+every ratio.) The first-seen lists
 never repeat a request: "priced" is every priced combination in every common
 spelling (`1080`, `"1080"`, `1080.0`, `"yes"`), "voiceover" chars=1..N, then one
 list per rejection code. "seed mix" is the repeating mix of bench/workload.py
@@ -38,6 +41,7 @@ requests per code).
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 from pathlib import Path
 
@@ -73,9 +77,20 @@ def loop(quote):
     return run
 
 
-def measure(card, items, repeats: int) -> tuple:
-    """Median us per request of (floor, memo off, first seen, warm, reference), timed in turns
-    (workload.in_turns; the reference, slow, takes every fifth turn)."""
+def paired(floor, quoters: dict, items, repeats: int, every: dict | None = None) -> dict[str, tuple[float, float]]:
+    """name -> (median us per request of its loop, that over the floor's), each loop timed in turns with
+    the floor alone (workload.in_turns); `every`: name -> n, a slow loop timed over repeats // n turns."""
+    out = {}
+    for name, make in quoters.items():
+        turns = max(3, repeats // (every or {}).get(name, 1))
+        timed = in_turns({"floor": lambda: floor, name: make}, items, turns)
+        out[name] = (timed[name], timed["floor"])
+    return out
+
+
+def measure(card, items, repeats: int) -> dict[str, tuple[float, float]]:
+    """name -> (median us per request, its paired floor's) of memo off, first seen, warm and reference
+    (the reference, slow, over a fifth of the turns)."""
     floor = floor_of(items)
     answer = make_answer(card.index)  # the card's road, shared as a loaded card's quoters share it
     off, _ = make_quoter(card.index, limit=0, answer=answer)
@@ -85,20 +100,20 @@ def measure(card, items, repeats: int) -> tuple:
         for r in xs:
             reference(index, r)
 
-    runs = {"floor": lambda: floor, "off": lambda: loop(off),
+    runs = {"off": lambda: loop(off),
             "first": lambda: loop(make_quoter(card.index, answer=answer)[0]),  # a fresh, empty memo
             "warm": lambda: loop(warm), "ref": lambda: ref}
-    return tuple(in_turns(runs, items, repeats, every={"ref": 5}).values())
+    return paired(floor, runs, items, repeats, every={"ref": 5})
 
 
-def quoters_alone(card, items, repeats: int) -> tuple:
-    """Median us per request of (floor, memo off, first seen), each quoter answering with one stored Quote."""
+def quoters_alone(card, items, repeats: int) -> dict[str, tuple[float, float]]:
+    """measure's figures of memo off and first seen, each quoter answering with one stored Quote."""
     floor = floor_of(items)
     stored = card.quote(items[0])
     answer = (lambda request: stored, lambda request: stored)
-    runs = {"floor": lambda: floor, "off": lambda: loop(make_quoter(card.index, limit=0, answer=answer)[0]),
+    runs = {"off": lambda: loop(make_quoter(card.index, limit=0, answer=answer)[0]),
             "first": lambda: loop(make_quoter(card.index, answer=answer)[0])}
-    return tuple(in_turns(runs, items, repeats).values())
+    return paired(floor, runs, items, repeats)
 
 
 def main() -> None:
@@ -115,18 +130,20 @@ def main() -> None:
     rows += [("first seen", code, reqs) for code, reqs in lists.items()]
     rows += [("seed mix", "priced", good), ("seed mix", "rejected", bad)]
     print(f"quote latency, median of {args.repeats} repeats, microseconds per request; "
-          "ratio = time / floor of the same list")
+          "ratio = time / the floor of the same list, timed in turns with that quoter alone")
     print(f"{'list':11} {'kind':16} {'n':>5} {'distinct':>8} {'floor':>6} {'memo off':>14} "
           f"{'first seen':>14} {'warm':>13} {'reference':>14}")
     for label, kind, items in rows:
-        base, off, first, warm, slow = measure(card, items, args.repeats)
-        cells = " ".join(f"{us:7.2f} {us / base:5.1f}x" for us in (off, first, warm, slow))
+        timed = measure(card, items, args.repeats)
+        base = statistics.median(floor for _, floor in timed.values())
+        cells = " ".join(f"{us:7.2f} {us / floor:5.1f}x" for us, floor in timed.values())
         print(f"{label:11} {kind:16} {len(items):5d} {distinct(items):8d} {base:6.3f} {cells}")
     print("first-seen priced: every priced combination in every spelling, then voiceover chars=1..N; "
           "first-seen rejected: every rejection-code list below it")
-    base, off, first = quoters_alone(card, priced, args.repeats)
-    print(f"the quoters alone on first-seen priced (an answer that hands back one stored Quote): floor {base:.3f} us, "
-          f"memo off {off:.2f} us {off / base:.1f}x, first seen (memo on) {first:.2f} us {first / base:.1f}x")
+    alone = quoters_alone(card, priced, args.repeats)
+    (off, off_floor), (first, first_floor) = alone["off"], alone["first"]
+    print(f"the quoters alone on first-seen priced (an answer that hands back one stored Quote): "
+          f"memo off {off:.2f} us {off / off_floor:.1f}x, first seen (memo on) {first:.2f} us {first / first_floor:.1f}x")
 
 
 if __name__ == "__main__":
