@@ -61,7 +61,8 @@ def test_values_equal_in_python_but_of_other_types_are_not_confused(card, key, v
             assert fast(request) == reference(card.index, request), value
 
 
-def test_equal_requests_of_other_types_are_both_remembered(card):
+def _counting_quoter(card):
+    """(quote, asked): a quoter with a memo, and the requests it had to answer, not from its memo."""
     from engine.fastpath import make_answer
 
     answer, reference_answer = make_answer(card.index)
@@ -71,7 +72,11 @@ def test_equal_requests_of_other_types_are_both_remembered(card):
         asked.append(request)
         return answer(request)
 
-    fast, _ = make_quoter(card.index, answer=(counted, reference_answer))
+    return make_quoter(card.index, answer=(counted, reference_answer))[0], asked
+
+
+def test_equal_requests_of_other_types_are_both_remembered(card):
+    fast, asked = _counting_quoter(card)
     veo = {"tool": "text-to-video", "model": "Veo 3", "audio": True}
     variants = [{**veo, "res": 720}, {**veo, "res": 720.0}, {**veo, "res": 720, "dur": 5}, {**veo, "res": 720.0, "dur": 5.0}]
     for _ in range(3):
@@ -89,16 +94,7 @@ _TWINS = [[True, 1, 1.0], [False, 0, 0.0], [720, 720.0], [5, 5.0], ["720"], [Non
                       min_size=1, max_size=4, unique_by=lambda pick: pick[0]))
 def test_a_request_is_remembered_apart_from_its_equal_of_other_types(card, picks):
     """Two requests equal as dicts share a remembered answer only when every value has the same type."""
-    from engine.fastpath import make_answer
-
-    answer, reference_answer = make_answer(card.index)
-    asked = []
-
-    def counted(request):
-        asked.append(request)
-        return answer(request)
-
-    fast, _ = make_quoter(card.index, answer=(counted, reference_answer))
+    fast, asked = _counting_quoter(card)
     first = {"tool": "text-to-video", "model": "Veo 3"}
     second = dict(first)
     for name, twins, a, b in picks:
