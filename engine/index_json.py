@@ -275,14 +275,10 @@ class _Reader:
             raise Corrupt("a reference that points nowhere")
         columns = [data[at::width + 1] for at in range(width)]
         for at, column in enumerate(columns):
-            if not set(map(type, column)) <= _KEY_TYPES:
+            if not set(map(type, column)) <= KEY_TYPES:
                 raise Corrupt("expected a value")
             for value in set(zip(map(type, column), column)):  # (True == 1: both are checked, each with its type)
-                if cuts[at] is None:
-                    if value[1] not in domains[at]:  # Domain's `in` checks the type too
-                        raise Corrupt("a table key the model does not offer")
-                else:
-                    _piece(value[1], cuts[at])
+                _table_key(value[1], domains[at], cuts[at])
         table = dict(zip(zip(*columns) if width else [()] * len(refs), [(entries[at],) for at in refs]))
         if len(table) != len(refs):
             raise Corrupt("a table key twice")
@@ -305,14 +301,10 @@ class _Reader:
                 if kind is dict:  # unset, of a text or yes/no: read as engine.domain.UNSET
                     value = row[at] = _value(value)
                     kind = type(value)
-                elif kind is not int and kind is not str and kind is not bool:
+                elif kind not in KEY_TYPES:
                     raise Corrupt("expected a value")
                 if fits[at].get(value) is not kind:  # (True == 1: either is checked again, never passed unchecked)
-                    if cuts[at] is None:
-                        if value not in domains[at]:  # Domain's `in` checks the type too
-                            raise Corrupt("a table key the model does not offer")
-                    else:
-                        _piece(value, cuts[at])
+                    _table_key(value, domains[at], cuts[at])
                     fits[at][value] = kind
             key = tuple(row[:width])
             if key in table:
@@ -763,7 +755,7 @@ ROW = 13  # the whole numbers of a row after its ranges (engine.index_write._row
 ROUNDINGS = (None, "UP", "DOWN")  # a row's rounding, by number
 _ROUNDING_NUMBERS = frozenset(range(len(ROUNDINGS)))
 _INTS = {int}
-_KEY_TYPES = frozenset({int, str, bool})  # a flat table's keys (engine.index_write._FLAT)
+KEY_TYPES = frozenset({int, str, bool})  # what a table key holds at a position (unset aside): engine.index_write too
 
 
 def _made_row(rules: _Rules, data: list[int], start: int) -> tuple[PricedRule, ast.Expr | None]:
@@ -935,6 +927,16 @@ def _decode_masks(data: object, cuts: tuple[int, ...] | None, rules: int):
 
 
 _HEX = re.compile(r"[0-9a-f]+")
+
+
+def _table_key(value: object, domain: Domain, cuts: tuple[int, ...] | None) -> None:
+    """A table key's value at one position: one the model offers there (Domain's `in` checks the type too),
+    or, on a dimension the compiler cut, a piece of it."""
+    if cuts is None:
+        if value not in domain:
+            raise Corrupt("a table key the model does not offer")
+    else:
+        _piece(value, cuts)
 
 
 def _piece(data: object, cuts: tuple[int, ...]) -> int:

@@ -17,7 +17,7 @@ from engine.diagnostics import Span
 from engine.domain import UNSET, Domain
 from engine.formula import tree
 from engine.index import Entry, Index, ModelIndex, Slot
-from engine.index_json import ROUNDINGS
+from engine.index_json import KEY_TYPES, ROUNDINGS
 from engine.model import NotTaken, PricedRule
 from engine.money import Money
 from engine.plans import Plan
@@ -103,7 +103,7 @@ def _model(model: ModelIndex, shared: _Shared) -> dict:
             refs.append(position[id(entry)])
         table.append([*(_out(v) for v in key), *refs])  # a cell: its key, then its entries by number
     flat: list = []  # the cells in one list, when each names one entry and no key is unset or a fraction
-    if all(len(cell) == len(model.keys) + 1 and all(type(v) in _FLAT for v in cell) for cell in table):
+    if all(len(cell) == len(model.keys) + 1 and all(type(v) in KEY_TYPES for v in cell) for cell in table):
         flat, table = [value for cell in table for value in cell], []
     domains = shared.domains
     rows: list[int] = []  # the usual entries, ROW numbers each (see _row)
@@ -120,9 +120,6 @@ def _model(model: ModelIndex, shared: _Shared) -> dict:
             "keys": list(model.keys), "cuts": [_opt_list(c) for c in cuts], "masks": masks,
             "ranged": list(model.ranged),
             "cells": flat, "table": table, "rows": rows, "at": at, "entries": others}
-
-
-_FLAT = frozenset({int, str, bool})  # what a flat table's keys hold
 
 
 def _row(entry: Entry, shared: _Shared) -> list[int] | None:
