@@ -176,9 +176,12 @@ def _model_road(model: ModelIndex, stamp: Callable[[Result], Result], reject: Ca
     if entries and entries[0].formula is not None and entries[0].reason is None:
         # one cell, priced by a formula (voiceover's `chars / 10`): no key to look up, and its answer is final
         # (its Quote, or None: engine.direct and the reference say what went wrong, properly worded)
-        space["FORMULA"], (space["PRICE"], space["NEW"]) = entries[0].formula, priced_by(entries[0])
+        space["PRICE"], space["NEW"] = priced_by(entries[0])
+        written = _written(entries[0].formula, formula_names, space)
+        if written is None:  # called with a dict, as engine.direct calls it
+            space["FORMULA"], written = entries[0].formula, f"FORMULA({priced})"
         lines += ["    try:",
-                  f"        exact = {_written(entries[0].formula, formula_names, space) or f'FORMULA({priced})'}",
+                  f"        exact = {written}",
                   "        hit = PRICE(exact)",
                   "        return NEW(exact) if hit is None else hit",
                   "    except Exception:",
