@@ -173,7 +173,6 @@ class Rejection(Frozen, fields=("code", "message", "param", "digest"), hidden=("
 # and hashes as one.
 
 
-
 _new = object.__new__
 # each field's slot, set directly: a quote path's new answers are made at twice the speed of __init__
 # (which sets each through object.__setattr__, as a frozen class must)
@@ -202,6 +201,7 @@ def new_rejection(code: Code, message: str, param: str | None = None, digest: st
     set_param(rejection, param)
     set_digest(rejection, digest)
     return rejection
+
 
 class DatedQuote(Quote, fields=("credits", "rule", "digest", "amount", "unit", "effective"),
                  hidden=("digest", "effective"), keyword=("digest", "amount", "unit", "effective")):
